@@ -1,0 +1,220 @@
+//! Stage 1: `site.yaml` into a typed [`Config`]. Unknown keys are errors (a typo must not be
+//! silently ignored), except inside the free-form `extra` map that templates read.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+
+/// The name of the site configuration file at the root of a site.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The site configuration.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The site's name, shown in every page title.
+    pub title: String,
+    /// Where the site will be published, e.g. `https://www.example-lscp.org.uk/`.
+    pub base_url: String,
+    /// A one-sentence description, used in feeds and as the home page's meta description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The BCP 47 language tag for `<html lang>`, e.g. `en-GB`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The theme folder under `themes/`; none means templates come only from `templates/`.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The taxonomies pages may list terms for, as top-level front-matter keys.
+    #[serde(default = "default_taxonomies")]
+    pub taxonomies: Vec<String>,
+    /// Lets content contain raw HTML. Off by default: raw HTML is the easiest way to break
+    /// accessibility or smuggle in third-party content.
+    #[serde(default)]
+    pub allow_raw_html: bool,
+    /// Free-form values for templates.
+    #[serde(default = "empty_map")]
+    pub extra: serde_json::Value,
+}
+
+fn default_language() -> String {
+    "en-GB".to_string()
+}
+
+fn default_taxonomies() -> Vec<String> {
+    vec!["topics".to_string(), "audiences".to_string()]
+}
+
+fn empty_map() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
+}
+
+/// Front-matter keys a taxonomy may not take, because pages already use them.
+const RESERVED: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "slug",
+    "template",
+    "aliases",
+    "extra",
+    "sort_by",
+    "paginate_by",
+    "page_template",
+    "feed",
+    "page",
+];
+
+impl Config {
+    /// Reads and validates `root/site.yaml`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let shown = Path::new(CONFIG_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Diagnostic::in_file(shown, format!("cannot read the site configuration: {e}")).hint(
+                format!(
+                    "run haven from the site's folder, or pass --root DIR pointing at the folder that holds {CONFIG_FILE}"
+                ),
+            )
+        })?;
+        let text =
+            crate::content::decode_text(&bytes).map_err(|msg| Diagnostic::in_file(shown, msg))?;
+        Self::parse(&text, shown)
+    }
+
+    /// Parses configuration text; `shown` is the file name used in messages.
+    pub fn parse(text: &str, shown: &Path) -> Result<Config, Diagnostic> {
+        let mut config: Config = crate::yaml::parse(text, shown, text, 1)?;
+        config.validate(text, shown)?;
+        config.base_url = normalise_base_url(&config.base_url);
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, shown: &Path) -> Result<(), Diagnostic> {
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|l| l.starts_with(&format!("{key}:")))
+                .map_or(1, |i| i + 1)
+        };
+        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
+            return Err(Diagnostic::in_file(
+                shown,
+                format!("base_url `{}` is not an http(s) address", self.base_url),
+            )
+            .at_in(text, line_of("base_url"), 1)
+            .hint("write the address the site will be published at, e.g. base_url: https://www.example.org.uk/"));
+        }
+        if !self.extra.is_object() {
+            return Err(
+                Diagnostic::in_file(shown, "`extra` must be a map of keys and values").at_in(
+                    text,
+                    line_of("extra"),
+                    1,
+                ),
+            );
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for t in &self.taxonomies {
+            let ok = !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !ok || RESERVED.contains(&t.as_str()) || !seen.insert(t) {
+                return Err(Diagnostic::in_file(
+                    shown,
+                    format!("`{t}` cannot be a taxonomy name"),
+                )
+                .at_in(text, line_of("taxonomies"), 1)
+                .hint("use a unique lower-case word such as `topics` that is not already a front-matter key"));
+            }
+        }
+        if let Some(theme) = &self.theme
+            && !crate::content::is_safe_component(theme)
+        {
+            return Err(Diagnostic::in_file(
+                shown,
+                format!("theme `{theme}` is not a folder name"),
+            )
+            .at_in(text, line_of("theme"), 1));
+        }
+        Ok(())
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/` (e.g. `/` or `/lscp/`).
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        match after_scheme.find('/') {
+            Some(i) => &after_scheme[i..],
+            None => "/",
+        }
+    }
+
+    /// The absolute address for a site-relative `url` that starts with the base path.
+    pub fn permalink(&self, url: &str) -> String {
+        let origin = self.base_url.trim_end_matches(self.base_path());
+        format!("{origin}{url}")
+    }
+}
+
+/// Makes sure the base URL ends with exactly one `/`.
+pub fn normalise_base_url(url: &str) -> String {
+    format!("{}/", url.trim().trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_base_path() {
+        let c = Config::parse(
+            "title: T\nbase_url: https://example.org/lscp\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap();
+        assert_eq!(c.language, "en-GB");
+        assert_eq!(c.taxonomies, vec!["topics", "audiences"]);
+        assert_eq!(c.base_url, "https://example.org/lscp/");
+        assert_eq!(c.base_path(), "/lscp/");
+        assert_eq!(c.permalink("/lscp/a/"), "https://example.org/lscp/a/");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = Config::parse(
+            "title: T\nbase_url: https://e.org/\nlanguge: en\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("languge"), "{}", err.message);
+        assert_eq!(err.line, Some(3));
+        assert!(err.hint.unwrap().contains("language"));
+    }
+
+    #[test]
+    fn extra_is_free_form() {
+        let c = Config::parse(
+            "title: T\nbase_url: https://e.org/\nextra:\n  anything: [1, 2]\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap();
+        assert_eq!(c.extra["anything"][1], 2);
+    }
+
+    #[test]
+    fn reserved_taxonomy_rejected() {
+        let err = Config::parse(
+            "title: T\nbase_url: https://e.org/\ntaxonomies: [title]\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(3));
+    }
+}

@@ -1,0 +1,548 @@
+//! Stage 3: splitting a content file into YAML front matter and Markdown body, and parsing the
+//! front matter into typed [`PageMeta`] / [`SectionMeta`].
+//!
+//! Taxonomies are top-level keys whose names come from `site.yaml`, so the front matter cannot be
+//! a plain `deny_unknown_fields` struct: known keys are typed fields, everything else lands in a
+//! map and is checked against the configured taxonomies here, with the same strictness.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::Diagnostic;
+
+/// A content file split into its parts. Line numbers are 1-based lines of the whole file.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// The line of the file on which the YAML starts.
+    pub yaml_line: usize,
+    /// The Markdown after the closing `---`.
+    pub body: &'a str,
+    /// The line of the file on which the body starts.
+    pub body_line: usize,
+}
+
+/// Splits `source` (already decoded, BOM removed, CRLF normalised) at its `---` lines.
+pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let first_end = source.find('\n').unwrap_or(source.len());
+    if source[..first_end].trim_end() != "---" {
+        return Err(Diagnostic::in_file(file, "this file has no front matter")
+            .at_in(source, 1, 1)
+            .hint("start the file with a line `---`, then `title: Your title`, then another `---` line"));
+    }
+    let yaml_start = (first_end + 1).min(source.len());
+    let mut offset = yaml_start;
+    let mut line = 2;
+    for l in source[yaml_start..].split_inclusive('\n') {
+        let content = l.trim_end_matches('\n');
+        if content.trim_end() == "---" {
+            let body_start = offset + l.len();
+            return Ok(Split {
+                yaml: &source[yaml_start..offset],
+                yaml_line: 2,
+                body: &source[body_start..],
+                body_line: line + 1,
+            });
+        }
+        offset += l.len();
+        line += 1;
+    }
+    Err(
+        Diagnostic::in_file(file, "the front matter is never closed")
+            .at_in(source, 1, 1)
+            .hint("add a line `---` after the last front-matter line, before the text of the page"),
+    )
+}
+
+/// A date from front matter: `2025-06-01`, or an RFC 3339 date-time with an offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FmDate {
+    /// The calendar date as written (local to the writer's offset).
+    pub date: jiff::civil::Date,
+    /// The instant; midnight UTC for a bare date.
+    pub instant: jiff::Timestamp,
+    /// The value as templates see it: `2025-06-01` or the RFC 3339 text.
+    pub text: String,
+}
+
+impl FmDate {
+    /// Parses a front-matter date, or says what was expected.
+    pub fn parse(s: &str) -> Result<FmDate, String> {
+        let s = s.trim();
+        if s.len() == 10 {
+            let date: jiff::civil::Date = s
+                .parse()
+                .map_err(|e| format!("`{s}` is not a valid date: {e}"))?;
+            let instant = date
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .map_err(|e| e.to_string())?
+                .timestamp();
+            return Ok(FmDate {
+                date,
+                instant,
+                text: date.to_string(),
+            });
+        }
+        let instant: jiff::Timestamp = s.parse().map_err(|_| {
+            format!("`{s}` is not a date (2025-06-01) or an RFC 3339 date-time (2025-06-01T09:30:00+01:00)")
+        })?;
+        let date: jiff::civil::Date = s
+            .get(..10)
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| format!("`{s}` does not start with a date"))?;
+        Ok(FmDate {
+            date,
+            instant,
+            text: s.to_string(),
+        })
+    }
+}
+
+/// How a section orders its pages.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    Date,
+    /// A to Z.
+    Title,
+    /// Lowest weight first; pages without a weight after, by title.
+    #[default]
+    Weight,
+}
+
+/// The front matter exactly as written, before checking.
+#[derive(Debug, Deserialize)]
+struct Raw {
+    title: Option<Spanned<String>>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    date: Option<Spanned<String>>,
+    #[serde(default)]
+    updated: Option<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    weight: Option<i64>,
+    #[serde(default)]
+    slug: Option<Spanned<String>>,
+    #[serde(default)]
+    template: Option<Spanned<String>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    extra: Option<serde_json::Value>,
+    #[serde(default)]
+    sort_by: Option<Spanned<SortBy>>,
+    #[serde(default)]
+    paginate_by: Option<Spanned<u32>>,
+    #[serde(default)]
+    page_template: Option<Spanned<String>>,
+    #[serde(default)]
+    feed: Option<Spanned<bool>>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, serde_json::Value>,
+}
+
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "slug",
+    "template",
+    "aliases",
+    "extra",
+];
+const SECTION_ONLY: &[&str] = &["sort_by", "paginate_by", "page_template", "feed"];
+
+/// A string value with the line it was written on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    /// The value.
+    pub value: String,
+    /// 1-based line in the content file.
+    pub line: usize,
+    /// 1-based column in the content file.
+    pub column: usize,
+}
+
+/// The fields pages and sections share.
+#[derive(Clone, Debug)]
+pub struct CommonMeta {
+    /// Required.
+    pub title: String,
+    /// For `<meta name="description">` and listings.
+    pub description: Option<String>,
+    /// Publication date.
+    pub date: Option<FmDate>,
+    /// Date of the last significant change.
+    pub updated: Option<FmDate>,
+    /// Left out of the build unless `--drafts`.
+    pub draft: bool,
+    /// Sort key for `sort_by: weight`.
+    pub weight: Option<i64>,
+    /// Replaces the file-name part of the URL.
+    pub slug: Option<Located>,
+    /// Template to render with instead of the default.
+    pub template: Option<Located>,
+    /// Old URLs that redirect here.
+    pub aliases: Vec<Located>,
+    /// Taxonomy name to the terms listed, in the order written.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Free-form values for templates.
+    pub extra: serde_json::Value,
+}
+
+/// A page's front matter.
+#[derive(Clone, Debug)]
+pub struct PageMeta {
+    /// The fields every content file has.
+    pub common: CommonMeta,
+}
+
+/// A section's (`_index.md`) front matter.
+#[derive(Clone, Debug)]
+pub struct SectionMeta {
+    /// The fields every content file has.
+    pub common: CommonMeta,
+    /// How pages are ordered.
+    pub sort_by: SortBy,
+    /// Pages per listing page; none means one listing page.
+    pub paginate_by: Option<u32>,
+    /// Template for the pages below this section.
+    pub page_template: Option<Located>,
+    /// Whether to write an Atom feed of the section's pages.
+    pub feed: bool,
+}
+
+/// Everything front-matter parsing needs to know about the file and the site.
+pub struct Ctx<'a> {
+    /// The file, as shown in messages.
+    pub file: &'a Path,
+    /// The whole file text (for excerpts).
+    pub source: &'a str,
+    /// The configured taxonomy names.
+    pub taxonomies: &'a [String],
+}
+
+impl Ctx<'_> {
+    fn err_at(&self, line: usize, column: usize, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::in_file(self.file, msg).at_in(self.source, line, column)
+    }
+
+    fn spanned_pos<T>(&self, s: &Spanned<T>, yaml_line: usize) -> (usize, usize) {
+        let line = s.referenced.line() as usize;
+        if line == 0 {
+            return (yaml_line, 1);
+        }
+        (
+            yaml_line + line - 1,
+            (s.referenced.column() as usize).max(1),
+        )
+    }
+
+    /// Where a top-level key is written, found by its text since flattened keys lose spans.
+    fn key_line(&self, split: &Split<'_>, key: &str) -> usize {
+        split
+            .yaml
+            .lines()
+            .position(|l| {
+                l.strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            })
+            .map_or(split.yaml_line, |i| split.yaml_line + i)
+    }
+}
+
+fn parse_raw(split: &Split<'_>, cx: &Ctx<'_>) -> Result<Raw, Diagnostic> {
+    if split.yaml.trim().is_empty() {
+        return Err(cx
+            .err_at(1, 1, "the front matter is empty")
+            .hint("add a line `title: Your title` between the `---` lines"));
+    }
+    crate::yaml::parse(split.yaml, cx.file, cx.source, split.yaml_line)
+}
+
+fn common(
+    raw: &mut Raw,
+    split: &Split<'_>,
+    cx: &Ctx<'_>,
+    is_section: bool,
+) -> Result<CommonMeta, Diagnostic> {
+    let title = match raw.title.take() {
+        Some(t) if !t.value.trim().is_empty() => t.value.trim().to_string(),
+        Some(t) => {
+            let (l, c) = cx.spanned_pos(&t, split.yaml_line);
+            return Err(cx
+                .err_at(l, c, "the title is empty")
+                .hint("write the page's title after `title:`"));
+        }
+        None => {
+            return Err(cx
+                .err_at(split.yaml_line, 1, "the front matter has no `title`")
+                .hint(
+                    "every page and section needs a line `title: Its title` in its front matter",
+                ));
+        }
+    };
+    let date_of = |d: &Option<Spanned<String>>| -> Result<Option<FmDate>, Diagnostic> {
+        match d {
+            None => Ok(None),
+            Some(s) => FmDate::parse(&s.value).map(Some).map_err(|m| {
+                let (l, c) = cx.spanned_pos(s, split.yaml_line);
+                cx.err_at(l, c, m)
+                    .hint("write dates as 2025-06-01, or 2025-06-01T09:30:00+01:00 with a time")
+            }),
+        }
+    };
+    let located = |s: &Spanned<String>| {
+        let (line, column) = cx.spanned_pos(s, split.yaml_line);
+        Located {
+            value: s.value.clone(),
+            line,
+            column,
+        }
+    };
+    let extra = match raw.extra.take() {
+        None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
+        Some(v @ serde_json::Value::Object(_)) => v,
+        Some(_) => {
+            return Err(cx
+                .err_at(
+                    cx.key_line(split, "extra"),
+                    1,
+                    "`extra` must be a map of keys and values",
+                )
+                .hint("write `extra:` and then indented `key: value` lines"));
+        }
+    };
+
+    let mut taxonomies = BTreeMap::new();
+    for (key, value) in std::mem::take(&mut raw.rest) {
+        let line = cx.key_line(split, &key);
+        if cx.taxonomies.iter().any(|t| *t == key) {
+            let terms = match value {
+                serde_json::Value::Array(items) => items
+                    .into_iter()
+                    .map(|i| match i {
+                        serde_json::Value::String(s) if !s.trim().is_empty() => {
+                            Ok(s.trim().to_string())
+                        }
+                        serde_json::Value::Number(n) => Ok(n.to_string()),
+                        _ => Err(()),
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .ok(),
+                serde_json::Value::Null => Some(Vec::new()),
+                _ => None,
+            };
+            match terms {
+                Some(terms) => {
+                    taxonomies.insert(key, terms);
+                }
+                None => {
+                    return Err(cx
+                        .err_at(line, 1, format!("`{key}` must be a list of terms"))
+                        .hint(format!("write it as `{key}: [first term, second term]`")));
+                }
+            }
+            continue;
+        }
+        let mut allowed: Vec<&str> = PAGE_KEYS.to_vec();
+        if is_section {
+            allowed.extend_from_slice(SECTION_ONLY);
+        }
+        allowed.extend(cx.taxonomies.iter().map(String::as_str));
+        let mut d = cx.err_at(line, 1, format!("unknown key `{key}` in front matter"));
+        d = if !is_section && SECTION_ONLY.contains(&key.as_str()) {
+            d.hint(format!("`{key}` only belongs in a section's _index.md"))
+        } else {
+            let guess = crate::yaml::closest(&key, &allowed)
+                .map(|g| format!("did you mean `{g}`? "))
+                .unwrap_or_default();
+            d.hint(format!(
+                "{guess}Allowed keys: {}. Put your own values under `extra:`",
+                allowed.join(", ")
+            ))
+        };
+        return Err(d);
+    }
+
+    Ok(CommonMeta {
+        title,
+        description: raw
+            .description
+            .take()
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty()),
+        date: date_of(&raw.date)?,
+        updated: date_of(&raw.updated)?,
+        draft: raw.draft,
+        weight: raw.weight,
+        slug: raw.slug.as_ref().map(located),
+        template: raw.template.as_ref().map(located),
+        aliases: raw.aliases.iter().map(located).collect(),
+        taxonomies,
+        extra,
+    })
+}
+
+/// Parses a page's front matter.
+pub fn page_meta(split: &Split<'_>, cx: &Ctx<'_>) -> Result<PageMeta, Diagnostic> {
+    let mut raw = parse_raw(split, cx)?;
+    let section_only = [
+        raw.sort_by
+            .as_ref()
+            .map(|s| ("sort_by", cx.spanned_pos(s, split.yaml_line))),
+        raw.paginate_by
+            .as_ref()
+            .map(|s| ("paginate_by", cx.spanned_pos(s, split.yaml_line))),
+        raw.page_template
+            .as_ref()
+            .map(|s| ("page_template", cx.spanned_pos(s, split.yaml_line))),
+        raw.feed
+            .as_ref()
+            .map(|s| ("feed", cx.spanned_pos(s, split.yaml_line))),
+    ];
+    if let Some((key, _)) = section_only.into_iter().flatten().next() {
+        let line = cx.key_line(split, key);
+        return Err(cx
+            .err_at(
+                line,
+                1,
+                format!("`{key}` is a section setting, not a page setting"),
+            )
+            .hint(format!(
+                "move `{key}` into the _index.md of the section this page belongs to"
+            )));
+    }
+    Ok(PageMeta {
+        common: common(&mut raw, split, cx, false)?,
+    })
+}
+
+/// Parses a section's front matter.
+pub fn section_meta(split: &Split<'_>, cx: &Ctx<'_>) -> Result<SectionMeta, Diagnostic> {
+    let mut raw = parse_raw(split, cx)?;
+    let paginate_by = match &raw.paginate_by {
+        Some(p) if p.value == 0 => {
+            let (l, c) = cx.spanned_pos(p, split.yaml_line);
+            return Err(cx
+                .err_at(l, c, "`paginate_by` must be at least 1")
+                .hint("remove `paginate_by` to list every page on one page"));
+        }
+        Some(p) => Some(p.value),
+        None => None,
+    };
+    let located = |s: &Spanned<String>| {
+        let (line, column) = cx.spanned_pos(s, split.yaml_line);
+        Located {
+            value: s.value.clone(),
+            line,
+            column,
+        }
+    };
+    Ok(SectionMeta {
+        sort_by: raw.sort_by.as_ref().map(|s| s.value).unwrap_or_default(),
+        paginate_by,
+        page_template: raw.page_template.as_ref().map(located),
+        feed: raw.feed.as_ref().is_some_and(|f| f.value),
+        common: common(&mut raw, split, cx, true)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taxos() -> Vec<String> {
+        vec!["topics".into(), "audiences".into()]
+    }
+
+    fn page(src: &str) -> Result<PageMeta, Diagnostic> {
+        let t = taxos();
+        let cx = Ctx {
+            file: Path::new("content/p.md"),
+            source: src,
+            taxonomies: &t,
+        };
+        let s = split(src, cx.file)?;
+        page_meta(&s, &cx)
+    }
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let src = "---\ntitle: A\n---\nbody\n";
+        let s = split(src, Path::new("a.md")).unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = split("---\ntitle: A\nbody\n", Path::new("a.md")).unwrap_err();
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn parses_every_page_field() {
+        let m = page(
+            "---\ntitle: Neglect\ndescription: d\ndate: 2025-06-01\nupdated: 2025-07-01T10:00:00+01:00\nweight: 3\nslug: n\naliases: [/old/]\ntopics: [neglect, CSE]\nextra:\n  k: v\n---\n",
+        )
+        .unwrap()
+        .common;
+        assert_eq!(m.title, "Neglect");
+        assert_eq!(m.date.unwrap().text, "2025-06-01");
+        let up = m.updated.unwrap();
+        assert_eq!(up.date.to_string(), "2025-07-01");
+        assert_eq!(up.instant.to_string(), "2025-07-01T09:00:00Z");
+        assert_eq!(m.weight, Some(3));
+        assert_eq!(m.slug.unwrap().value, "n");
+        assert_eq!(m.aliases[0].value, "/old/");
+        assert_eq!(m.aliases[0].line, 8);
+        assert_eq!(m.taxonomies["topics"], vec!["neglect", "CSE"]);
+        assert_eq!(m.extra["k"], "v");
+    }
+
+    #[test]
+    fn unknown_key_has_line_and_suggestion() {
+        let err = page("---\ntitle: A\ntopcs: [x]\n---\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("topcs"));
+        assert!(err.hint.unwrap().contains("did you mean `topics`"));
+    }
+
+    #[test]
+    fn missing_title_and_bad_date() {
+        assert!(
+            page("---\ndate: 2025-01-01\n---\n")
+                .unwrap_err()
+                .message
+                .contains("title")
+        );
+        let err = page("---\ntitle: A\ndate: 01/06/2025\n---\n").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(7)));
+    }
+
+    #[test]
+    fn section_keys_rejected_on_pages() {
+        let err = page("---\ntitle: A\nsort_by: date\n---\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.hint.unwrap().contains("_index.md"));
+    }
+
+    #[test]
+    fn taxonomy_must_be_a_list() {
+        let err = page("---\ntitle: A\ntopics: neglect\n---\n").unwrap_err();
+        assert!(err.hint.unwrap().contains("topics: ["));
+    }
+}

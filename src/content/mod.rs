@@ -1,0 +1,734 @@
+//! Stage 2: reading `content/` (and `data/`) into the [`Site`] model: sections, pages, their
+//! URLs and order, taxonomies, page assets and data files. Later stages never re-read files.
+
+pub mod frontmatter;
+mod walk;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use frontmatter::{Ctx, FmDate, PageMeta, SectionMeta, SortBy};
+
+pub use walk::{Discovered, discover};
+
+/// A page: any `.md` file other than `_index.md`.
+#[derive(Debug)]
+pub struct Page {
+    /// The file relative to the site root, e.g. `content/guidance/neglect.md` (for messages).
+    pub file: PathBuf,
+    /// The path relative to `content/` with `/` separators: the key of `@/` links.
+    pub path: String,
+    /// The whole file, decoded and with CRLF normalised (for excerpts in messages).
+    pub source: String,
+    /// Parsed front matter.
+    pub meta: PageMeta,
+    /// Byte offset of the Markdown body in `source`.
+    pub body_start: usize,
+    /// Line of the file on which the body starts.
+    pub body_line: usize,
+    /// Site-relative URL, starting with the base path, ending with `/`.
+    pub url: String,
+    /// Index into [`Site::sections`] of the section the page belongs to.
+    pub section: usize,
+    /// Index of the page in that section's ordered list.
+    pub position: usize,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+}
+
+/// A section: a folder with an `_index.md`.
+#[derive(Debug)]
+pub struct Section {
+    /// The `_index.md` relative to the site root (for messages).
+    pub file: PathBuf,
+    /// The path relative to `content/`, e.g. `guidance/_index.md` (or `_index.md` for home).
+    pub path: String,
+    /// The whole file, decoded.
+    pub source: String,
+    /// Parsed front matter.
+    pub meta: SectionMeta,
+    /// Byte offset of the Markdown body in `source`.
+    pub body_start: usize,
+    /// Line of the file on which the body starts.
+    pub body_line: usize,
+    /// Site-relative URL.
+    pub url: String,
+    /// Index of the parent section; `None` for the home section.
+    pub parent: Option<usize>,
+    /// Pages directly in this section, in the section's order.
+    pub pages: Vec<usize>,
+    /// Child sections, by weight then title.
+    pub subsections: Vec<usize>,
+    /// The template for pages below this section (own setting or inherited).
+    pub page_template: Option<String>,
+}
+
+impl Section {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+}
+
+/// A file copied into the output unchanged: a page bundle's PDF, an image beside a section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asset {
+    /// Where it is read from.
+    pub source: PathBuf,
+    /// Output path relative to the output folder, `/` separated.
+    pub dest: String,
+}
+
+/// One term of a taxonomy, e.g. `neglect` in `topics`.
+#[derive(Debug)]
+pub struct Term {
+    /// As first written in front matter.
+    pub name: String,
+    /// URL-safe form.
+    pub slug: String,
+    /// Site-relative URL of the term page.
+    pub url: String,
+    /// Pages with this term, newest first then by title.
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy from `site.yaml`, with the terms pages use.
+#[derive(Debug)]
+pub struct Taxonomy {
+    /// Its name, e.g. `topics`.
+    pub name: String,
+    /// Site-relative URL of the list of terms.
+    pub url: String,
+    /// Terms, A to Z.
+    pub terms: Vec<Term>,
+}
+
+/// The whole site, read once and shared by every later stage.
+#[derive(Debug)]
+pub struct Site {
+    /// The site configuration.
+    pub config: Config,
+    /// The site root folder.
+    pub root: PathBuf,
+    /// Sections; index 0 is the home section, the rest ordered by path.
+    pub sections: Vec<Section>,
+    /// Pages ordered by path.
+    pub pages: Vec<Page>,
+    /// Taxonomies in `site.yaml` order.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Files under `data/` by their path relative to it (e.g. `board.yaml`).
+    pub data: BTreeMap<String, serde_json::Value>,
+    /// Files copied from `content/` next to their page or section.
+    pub assets: Vec<Asset>,
+    /// Content path (`guidance/neglect.md`) to page index.
+    pub page_by_path: HashMap<String, usize>,
+    /// Content path (`guidance/_index.md`) to section index.
+    pub section_by_path: HashMap<String, usize>,
+}
+
+/// Decodes a file's bytes: UTF-8 required, byte-order mark dropped, CRLF turned into LF.
+pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        format!(
+            "this file is not UTF-8 text (bad byte on line {line}); save it as UTF-8 in your editor"
+        )
+    })?;
+    if text.contains('\r') {
+        Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+/// True for a single path component that cannot climb out of a folder or hide as a dotfile.
+pub fn is_safe_component(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.contains(['/', '\\', '\0', ':'])
+        && !s.starts_with('.')
+}
+
+/// Makes a URL-safe slug: lower-case letters and digits (any script), single hyphens between
+/// words. Returns an empty string when nothing usable is left.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.extend(c.to_lowercase());
+        } else if c == '\'' || c == '\u{2019}' {
+            // "children's" reads better as "childrens" than "children-s".
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+fn err(file: &Path, source: &str, line: usize, col: usize, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::in_file(file, msg).at_in(source, line, col)
+}
+
+/// One content file, read and parsed, before URLs and sections are tied together.
+enum Parsed {
+    Page {
+        rel: Vec<String>,
+        bundle: bool,
+        file: PathBuf,
+        source: String,
+        meta: PageMeta,
+        body_start: usize,
+        body_line: usize,
+    },
+    Section {
+        rel: Vec<String>,
+        file: PathBuf,
+        source: String,
+        meta: SectionMeta,
+        body_start: usize,
+        body_line: usize,
+    },
+}
+
+fn parse_file(root: &Path, d: &walk::Entry, taxonomies: &[String]) -> Result<Parsed, Diagnostic> {
+    let file = Path::new("content").join(d.rel.join("/"));
+    let bytes = std::fs::read(root.join(&file))
+        .map_err(|e| Diagnostic::in_file(&file, format!("cannot read this file: {e}")))?;
+    let source = decode_text(&bytes).map_err(|m| Diagnostic::in_file(&file, m))?;
+    let cx = Ctx {
+        file: &file,
+        source: &source,
+        taxonomies,
+    };
+    let split = frontmatter::split(&source, &file)?;
+    let body_start = split.body.as_ptr() as usize - source.as_ptr() as usize;
+    let body_line = split.body_line;
+    let is_section = d.rel.last().is_some_and(|n| n == "_index.md");
+    if is_section {
+        let meta = frontmatter::section_meta(&split, &cx)?;
+        Ok(Parsed::Section {
+            rel: d.rel.clone(),
+            file,
+            source,
+            meta,
+            body_start,
+            body_line,
+        })
+    } else {
+        let meta = frontmatter::page_meta(&split, &cx)?;
+        let bundle = d.rel.last().is_some_and(|n| n == "index.md");
+        Ok(Parsed::Page {
+            rel: d.rel.clone(),
+            bundle,
+            file,
+            source,
+            meta,
+            body_start,
+            body_line,
+        })
+    }
+}
+
+/// Reads the site at `root`: every content file, data file and page asset.
+pub fn load(root: &Path, config: Config, drafts: bool) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let found = discover(root, &mut diags);
+    let parsed: Vec<Result<Parsed, Diagnostic>> = found
+        .markdown
+        .par_iter()
+        .map(|e| parse_file(root, e, &config.taxonomies))
+        .collect();
+    let mut files = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(p) => files.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    let data = load_data(root, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let site = assemble(root, config, files, found.assets, data, drafts)?;
+    diags.into_result(site)
+}
+
+fn load_data(root: &Path, diags: &mut Diagnostics) -> BTreeMap<String, serde_json::Value> {
+    let mut out = BTreeMap::new();
+    for rel in walk::data_files(root, diags) {
+        let file = Path::new("data").join(&rel);
+        let text = match std::fs::read(root.join(&file)) {
+            Ok(b) => match decode_text(&b) {
+                Ok(t) => t,
+                Err(m) => {
+                    diags.push(Diagnostic::in_file(&file, m));
+                    continue;
+                }
+            },
+            Err(e) => {
+                diags.push(Diagnostic::in_file(
+                    &file,
+                    format!("cannot read this file: {e}"),
+                ));
+                continue;
+            }
+        };
+        let value = if rel.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(&text).map_err(|e| {
+                Diagnostic::in_file(&file, format!("this JSON could not be read: {e}")).at_in(
+                    &text,
+                    e.line(),
+                    e.column(),
+                )
+            })
+        } else {
+            crate::yaml::parse::<serde_json::Value>(&text, &file, &text, 1)
+        };
+        match value {
+            Ok(v) => {
+                out.insert(rel, v);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    out
+}
+
+fn slug_of(name: &str, file: &Path, source: &str) -> Result<String, Diagnostic> {
+    let s = slugify(name);
+    if s.is_empty() {
+        return Err(err(
+            file,
+            source,
+            1,
+            1,
+            format!("cannot make a web address from the name `{name}`"),
+        )
+        .hint("rename the file or folder to use letters or digits, or set `slug:` in the front matter"));
+    }
+    Ok(s)
+}
+
+fn folder_url(base: &str, dirs: &[String]) -> Result<String, String> {
+    let mut url = base.to_string();
+    for d in dirs {
+        let s = slugify(d);
+        if s.is_empty() {
+            return Err(d.clone());
+        }
+        url.push_str(&s);
+        url.push('/');
+    }
+    Ok(url)
+}
+
+fn assemble(
+    root: &Path,
+    config: Config,
+    files: Vec<Parsed>,
+    raw_assets: Vec<Vec<String>>,
+    data: BTreeMap<String, serde_json::Value>,
+    drafts: bool,
+) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let base = config.base_path().to_string();
+
+    // Sections first, so that every page can find its parent.
+    let mut sections: Vec<Section> = Vec::new();
+    let mut dir_to_section: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let mut pages_in: Vec<(Vec<String>, bool, PathBuf, String, PageMeta, usize, usize)> =
+        Vec::new();
+    let mut draft_dirs: Vec<Vec<String>> = Vec::new();
+    let mut parsed_sections = Vec::new();
+    for f in files {
+        match f {
+            Parsed::Section {
+                rel,
+                file,
+                source,
+                meta,
+                body_start,
+                body_line,
+            } => {
+                let dir = rel[..rel.len() - 1].to_vec();
+                if meta.common.draft && !drafts {
+                    draft_dirs.push(dir);
+                    continue;
+                }
+                parsed_sections.push((dir, rel, file, source, meta, body_start, body_line));
+            }
+            Parsed::Page {
+                rel,
+                bundle,
+                file,
+                source,
+                meta,
+                body_start,
+                body_line,
+            } => {
+                if meta.common.draft && !drafts {
+                    continue;
+                }
+                pages_in.push((rel, bundle, file, source, meta, body_start, body_line));
+            }
+        }
+    }
+    let under_draft = |dir: &[String]| draft_dirs.iter().any(|d| dir.starts_with(d));
+    parsed_sections.retain(|s| !under_draft(&s.0));
+    pages_in.retain(|p| !under_draft(&p.0[..p.0.len() - 1]));
+    parsed_sections.sort_by(|a, b| a.0.cmp(&b.0));
+    if parsed_sections.first().is_none_or(|s| !s.0.is_empty()) {
+        // No content/_index.md: the home page still exists, titled after the site.
+        let meta = SectionMeta {
+            common: frontmatter::CommonMeta {
+                title: config.title.clone(),
+                description: config.description.clone(),
+                date: None,
+                updated: None,
+                draft: false,
+                weight: None,
+                slug: None,
+                template: None,
+                aliases: Vec::new(),
+                taxonomies: BTreeMap::new(),
+                extra: serde_json::Value::Object(Default::default()),
+            },
+            sort_by: SortBy::Weight,
+            paginate_by: None,
+            page_template: None,
+            feed: false,
+        };
+        parsed_sections.insert(
+            0,
+            (
+                Vec::new(),
+                vec!["_index.md".into()],
+                PathBuf::from("content/_index.md"),
+                String::new(),
+                meta,
+                0,
+                1,
+            ),
+        );
+    }
+    for (dir, rel, file, source, meta, body_start, body_line) in parsed_sections {
+        let url = match folder_url(&base, &dir) {
+            Ok(u) => u,
+            Err(name) => {
+                diags.push(
+                    Diagnostic::in_file(
+                        &file,
+                        format!("cannot make a web address from the folder name `{name}`"),
+                    )
+                    .hint("rename the folder to use letters or digits"),
+                );
+                continue;
+            }
+        };
+        let parent = (0..dir.len())
+            .rev()
+            .find_map(|n| dir_to_section.get(&dir[..n]).copied());
+        let idx = sections.len();
+        dir_to_section.insert(dir.clone(), idx);
+        let page_template = meta
+            .page_template
+            .as_ref()
+            .map(|t| t.value.clone())
+            .or_else(|| parent.and_then(|p| sections[p].page_template.clone()));
+        sections.push(Section {
+            file,
+            path: rel.join("/"),
+            source,
+            meta,
+            body_start,
+            body_line,
+            url,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            page_template,
+        });
+        if let Some(p) = parent {
+            sections[p].subsections.push(idx);
+        }
+    }
+
+    // Pages, in path order.
+    pages_in.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut pages: Vec<Page> = Vec::new();
+    let mut bundle_dirs: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    for (rel, bundle, file, source, meta, body_start, body_line) in pages_in {
+        let dir = rel[..rel.len() - 1].to_vec();
+        // A bundle's folder is the page itself; its URL hangs off the folder above.
+        let (url_dirs, own_name) = if bundle {
+            if dir_to_section.contains_key(&dir) {
+                diags.push(err(&file, &source, 1, 1, "this folder has both an index.md page and an _index.md section")
+                    .hint("rename index.md to describe the page (e.g. overview.md), or remove _index.md"));
+                continue;
+            }
+            match dir.split_last() {
+                Some((last, up)) => (up.to_vec(), last.clone()),
+                None => {
+                    diags.push(
+                        err(
+                            &file,
+                            &source,
+                            1,
+                            1,
+                            "content/index.md would replace the home page",
+                        )
+                        .hint("put the home page's text in content/_index.md instead"),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            let stem = rel
+                .last()
+                .map(|n| n.trim_end_matches(".md").to_string())
+                .unwrap_or_default();
+            (dir.clone(), stem)
+        };
+        let slug = match &meta.common.slug {
+            Some(s) => match slug_of(&s.value, &file, &source) {
+                Ok(v) => v,
+                Err(d) => {
+                    diags.push(d.at_in(&source, s.line, s.column));
+                    continue;
+                }
+            },
+            None => match slug_of(&own_name, &file, &source) {
+                Ok(v) => v,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            },
+        };
+        let mut url = match folder_url(&base, &url_dirs) {
+            Ok(u) => u,
+            Err(name) => {
+                diags.push(Diagnostic::in_file(
+                    &file,
+                    format!("cannot make a web address from the folder name `{name}`"),
+                ));
+                continue;
+            }
+        };
+        url.push_str(&slug);
+        url.push('/');
+        let section = (0..=dir.len())
+            .rev()
+            .find_map(|n| dir_to_section.get(&dir[..n]).copied())
+            .unwrap_or(0);
+        let idx = pages.len();
+        if bundle {
+            bundle_dirs.insert(dir.clone(), idx);
+        }
+        pages.push(Page {
+            file,
+            path: rel.join("/"),
+            source,
+            meta,
+            body_start,
+            body_line,
+            url,
+            section,
+            position: 0,
+        });
+        sections[section].pages.push(idx);
+    }
+
+    // Order each section's pages and subsections.
+    for s in 0..sections.len() {
+        let mut list = std::mem::take(&mut sections[s].pages);
+        sort_pages(&mut list, &pages, sections[s].meta.sort_by);
+        for (pos, &p) in list.iter().enumerate() {
+            pages[p].position = pos;
+        }
+        sections[s].pages = list;
+        let mut subs = std::mem::take(&mut sections[s].subsections);
+        subs.sort_by(|&a, &b| {
+            let (ma, mb) = (&sections[a].meta.common, &sections[b].meta.common);
+            (
+                ma.weight.is_none(),
+                ma.weight,
+                ma.title.to_lowercase(),
+                &sections[a].path,
+            )
+                .cmp(&(
+                    mb.weight.is_none(),
+                    mb.weight,
+                    mb.title.to_lowercase(),
+                    &sections[b].path,
+                ))
+        });
+        sections[s].subsections = subs;
+    }
+
+    // Assets go beside the page bundle or section that owns their folder.
+    let mut assets = Vec::new();
+    for rel in raw_assets {
+        let dir = &rel[..rel.len() - 1];
+        let owner = (0..=dir.len()).rev().find_map(|n| {
+            let d = &dir[..n];
+            bundle_dirs
+                .get(d)
+                .map(|&p| (n, pages[p].url.clone()))
+                .or_else(|| dir_to_section.get(d).map(|&s| (n, sections[s].url.clone())))
+        });
+        let source = root.join("content").join(rel.join("/"));
+        let Some((n, url)) = owner else {
+            // Under a draft section that was left out.
+            continue;
+        };
+        if under_draft(dir) {
+            continue;
+        }
+        let mut dest = url.trim_start_matches(&base).to_string();
+        for c in &rel[n..] {
+            dest.push_str(c);
+            dest.push('/');
+        }
+        dest.pop();
+        assets.push(Asset { source, dest });
+    }
+
+    let page_by_path = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.clone(), i))
+        .collect();
+    let section_by_path = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.clone(), i))
+        .collect();
+    let taxonomies = build_taxonomies(&config, &pages, &base);
+    let site = Site {
+        config,
+        root: root.to_path_buf(),
+        sections,
+        pages,
+        taxonomies,
+        data,
+        assets,
+        page_by_path,
+        section_by_path,
+    };
+    diags.into_result(site)
+}
+
+fn date_key(d: &Option<FmDate>) -> Option<jiff::Timestamp> {
+    d.as_ref().map(|d| d.instant)
+}
+
+/// Orders page indices by the section's `sort_by`, always ending with the path so that the
+/// order never depends on the file system.
+pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    list.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        let (ma, mb) = (&pa.meta.common, &pb.meta.common);
+        let title = || ma.title.to_lowercase().cmp(&mb.title.to_lowercase());
+        match by {
+            SortBy::Date => date_key(&mb.date).cmp(&date_key(&ma.date)).then_with(title),
+            SortBy::Title => title(),
+            SortBy::Weight => (ma.weight.is_none(), ma.weight)
+                .cmp(&(mb.weight.is_none(), mb.weight))
+                .then_with(title),
+        }
+        .then_with(|| pa.path.cmp(&pb.path))
+    });
+}
+
+fn build_taxonomies(config: &Config, pages: &[Page], base: &str) -> Vec<Taxonomy> {
+    config
+        .taxonomies
+        .iter()
+        .map(|name| {
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            let url = format!("{base}{name}/");
+            for (i, p) in pages.iter().enumerate() {
+                for term in p.meta.common.taxonomies.get(name).into_iter().flatten() {
+                    let slug = slugify(term);
+                    if slug.is_empty() {
+                        continue;
+                    }
+                    let t = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: term.clone(),
+                        url: format!("{url}{slug}/"),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    if t.pages.last() != Some(&i) {
+                        t.pages.push(i);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for t in &mut terms {
+                sort_pages(&mut t.pages, pages, SortBy::Date);
+            }
+            terms.sort_by(|a, b| {
+                a.name
+                    .to_lowercase()
+                    .cmp(&b.name.to_lowercase())
+                    .then_with(|| a.slug.cmp(&b.slug))
+            });
+            Taxonomy {
+                name: name.clone(),
+                url,
+                terms,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_is_url_safe() {
+        assert_eq!(
+            slugify("Child Sexual Exploitation (CSE)"),
+            "child-sexual-exploitation-cse"
+        );
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("Children's services"), "childrens-services");
+        assert_eq!(slugify("Żółć"), "żółć");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn decode_handles_bom_crlf_and_bad_utf8() {
+        assert_eq!(decode_text(b"\xEF\xBB\xBFa\r\nb").unwrap(), "a\nb");
+        let e = decode_text(b"ok\n\xFF").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn safe_components() {
+        assert!(is_safe_component("haven"));
+        assert!(!is_safe_component(".."));
+        assert!(!is_safe_component("a/b"));
+        assert!(!is_safe_component(".hidden"));
+    }
+}

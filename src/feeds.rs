@@ -1,0 +1,178 @@
+//! Machine-readable outputs written without templates: Atom feeds, the sitemap, robots.txt and
+//! alias redirect pages. Their formats are fixed by standards, not by themes.
+
+use std::fmt::Write;
+
+use crate::config::Config;
+use crate::content::{Section, Site};
+
+/// Escapes text for XML and HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    crate::highlight::escape_html(&mut out, s).ok();
+    out
+}
+
+/// An Atom 1.0 feed of a section's pages, newest first. `updated` is the newest page date, never
+/// the build time, so unchanged content gives an unchanged feed.
+pub fn atom(site: &Site, section: &Section) -> String {
+    let cfg = &site.config;
+    let mut pages: Vec<usize> = section.pages.clone();
+    crate::content::sort_pages(
+        &mut pages,
+        &site.pages,
+        crate::content::frontmatter::SortBy::Date,
+    );
+    let stamp = |i: usize| {
+        let m = &site.pages[i].meta.common;
+        m.updated.as_ref().or(m.date.as_ref()).map(|d| d.instant)
+    };
+    let updated = pages
+        .iter()
+        .filter_map(|&i| stamp(i))
+        .max()
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let self_url = cfg.permalink(&format!("{}atom.xml", section.url));
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        escape(&cfg.language)
+    );
+    let _ = writeln!(
+        x,
+        "  <title>{} – {}</title>",
+        escape(&cfg.title),
+        escape(&section.meta.common.title)
+    );
+    if let Some(d) = section
+        .meta
+        .common
+        .description
+        .as_ref()
+        .or(cfg.description.as_ref())
+    {
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(d));
+    }
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&self_url)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&cfg.permalink(&section.url))
+    );
+    let _ = writeln!(x, "  <id>{}</id>", escape(&self_url));
+    let _ = writeln!(x, "  <updated>{}</updated>", updated);
+    let _ = writeln!(x, "  <author><name>{}</name></author>", escape(&cfg.title));
+    for &i in &pages {
+        let p = &site.pages[i];
+        let m = &p.meta.common;
+        let link = cfg.permalink(&p.url);
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <title>{}</title>", escape(&m.title));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(&link)
+        );
+        let _ = writeln!(x, "    <id>{}</id>", escape(&link));
+        if let Some(d) = &m.date {
+            let _ = writeln!(x, "    <published>{}</published>", d.instant);
+        }
+        let _ = writeln!(x, "    <updated>{}</updated>", stamp(i).unwrap_or(updated));
+        if let Some(d) = &m.description {
+            let _ = writeln!(x, "    <summary>{}</summary>", escape(d));
+        }
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// A sitemap of every page, section and taxonomy page.
+pub fn sitemap(site: &Site) -> String {
+    let cfg = &site.config;
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    let lastmod = |m: &crate::content::frontmatter::CommonMeta| {
+        m.updated
+            .as_ref()
+            .or(m.date.as_ref())
+            .map(|d| d.text.clone())
+    };
+    for p in &site.pages {
+        entries.push((cfg.permalink(&p.url), lastmod(&p.meta.common)));
+    }
+    for s in &site.sections {
+        entries.push((cfg.permalink(&s.url), lastmod(&s.meta.common)));
+    }
+    for t in &site.taxonomies {
+        entries.push((cfg.permalink(&t.url), None));
+        for term in &t.terms {
+            entries.push((cfg.permalink(&term.url), None));
+        }
+    }
+    entries.sort();
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (loc, lm) in entries {
+        let _ = write!(x, "  <url><loc>{}</loc>", escape(&loc));
+        if let Some(lm) = lm {
+            let _ = write!(x, "<lastmod>{}</lastmod>", escape(&lm));
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+/// robots.txt allowing everything and naming the sitemap.
+pub fn robots(cfg: &Config) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        cfg.base_url
+    )
+}
+
+/// A redirect page for an old address: an instant meta refresh, plus a visible link for
+/// browsers and people that do not follow it.
+pub fn redirect_page(cfg: &Config, to: &str) -> String {
+    let canonical = escape(&cfg.permalink(to));
+    let to = escape(to);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>This page has moved – {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<main>\n<h1>This page has moved</h1>\n<p><a href=\"{to}\">Go to the new page</a>.</p>\n</main>\n</body>\n</html>\n",
+        lang = escape(&cfg.language),
+        title = escape(&cfg.title),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> Config {
+        Config::parse(
+            "title: T & Co\nbase_url: https://e.org/\n",
+            std::path::Path::new("site.yaml"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn redirect_has_refresh_and_visible_link() {
+        let html = redirect_page(&cfg(), "/news/");
+        assert!(html.contains("content=\"0; url=/news/\""));
+        assert!(html.contains("<a href=\"/news/\">"));
+        assert!(html.contains("href=\"https://e.org/news/\""));
+        assert!(html.contains("T &amp; Co"));
+    }
+
+    #[test]
+    fn robots_names_sitemap() {
+        assert!(robots(&cfg()).contains("Sitemap: https://e.org/sitemap.xml"));
+    }
+}

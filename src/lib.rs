@@ -1,0 +1,22 @@
+//! Haven: a static site generator for Local Safeguarding Children Partnership websites.
+//!
+//! The pipeline has one module per stage, in the order the data flows:
+//! [`config`] → [`content`] (walk and [`content::frontmatter`]) → [`markdown`] → [`views`] and
+//! [`templates`] → [`render`] → [`output`]; [`build`] runs them in turn and [`diagnostics`] is
+//! the one error type users see.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod feeds;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod templates;
+pub mod views;
+mod yaml;
+
+pub use build::{BuildOptions, BuildSummary, build, render_site};
+pub use diagnostics::{Diagnostic, Diagnostics, Level};

@@ -1,0 +1,346 @@
+//! Stage 4: Markdown to HTML with comrak, plus the passes a site needs on the syntax tree:
+//! heading ids and the table of contents, `@/` internal links, rejecting raw HTML, and code
+//! highlighting.
+
+use std::collections::HashMap;
+use std::fmt::{self, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use comrak::nodes::{NodeValue, Sourcepos};
+use comrak::options::Plugins;
+use comrak::{Anchorizer, Arena, Options};
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::highlight::{Highlighter, escape_html};
+
+/// One heading in a page's table of contents.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading's `id`, for `#` links.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+    /// Headings nested below this one.
+    pub children: Vec<TocEntry>,
+}
+
+/// A `@/` link found in a page, kept so anchors can be checked once every page is rendered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InternalLink {
+    /// Content path of the target (`guidance/neglect.md`).
+    pub target: String,
+    /// The `#anchor`, if any.
+    pub anchor: Option<String>,
+    /// Where the link is written in the source file.
+    pub line: usize,
+    /// Column of the link in the source file.
+    pub column: usize,
+}
+
+/// The HTML of a page body and what later stages need to know about it.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// Nested table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Every heading id in the page.
+    pub anchors: Vec<String>,
+    /// Internal links to check.
+    pub links: Vec<InternalLink>,
+    /// Words in the body text.
+    pub word_count: usize,
+}
+
+/// What rendering needs from the rest of the site.
+pub struct LinkContext<'a> {
+    /// Content path to site-relative URL, for every page and section.
+    pub urls: &'a HashMap<String, String>,
+    /// Whether raw HTML is allowed.
+    pub allow_raw_html: bool,
+}
+
+/// Where a body sits in its file, for error positions.
+pub struct Source<'a> {
+    /// The file, as shown in messages.
+    pub file: &'a Path,
+    /// The whole file text.
+    pub text: &'a str,
+    /// The line of the file on which the body starts.
+    pub body_line: usize,
+}
+
+impl Source<'_> {
+    fn err(&self, sp: Sourcepos, msg: impl Into<String>) -> Diagnostic {
+        let line = self.body_line + sp.start.line.saturating_sub(1);
+        Diagnostic::in_file(self.file, msg).at_in(self.text, line, sp.start.column)
+    }
+}
+
+fn options(allow_raw_html: bool) -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.parse.smart = true;
+    o.render.r#unsafe = allow_raw_html;
+    o
+}
+
+/// Writes heading tags with the ids worked out before rendering, in document order.
+struct Headings {
+    ids: Vec<String>,
+    next: AtomicUsize,
+}
+
+impl HeadingAdapter for Headings {
+    fn enter(&self, out: &mut dyn Write, h: &HeadingMeta, _sp: Option<Sourcepos>) -> fmt::Result {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        write!(out, "<h{}", h.level)?;
+        if let Some(id) = self.ids.get(i) {
+            out.write_str(" id=\"")?;
+            escape_html(out, id)?;
+            out.write_str("\"")?;
+        }
+        out.write_str(">")
+    }
+
+    fn exit(&self, out: &mut dyn Write, h: &HeadingMeta) -> fmt::Result {
+        write!(out, "</h{}>", h.level)
+    }
+}
+
+fn nest(flat: Vec<TocEntry>) -> Vec<TocEntry> {
+    let mut root: Vec<TocEntry> = Vec::new();
+    for e in flat {
+        insert(&mut root, e);
+    }
+    root
+}
+
+fn insert(list: &mut Vec<TocEntry>, e: TocEntry) {
+    match list.last_mut() {
+        Some(last) if last.level < e.level => insert(&mut last.children, e),
+        _ => list.push(e),
+    }
+}
+
+/// Renders a Markdown body, resolving `@/` links and collecting every problem found.
+pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rendered, Diagnostics> {
+    let opts = options(cx.allow_raw_html);
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, body, &opts);
+    let mut diags = Diagnostics::new();
+    let mut anchorizer = Anchorizer::new();
+    let mut flat_toc = Vec::new();
+    let mut links = Vec::new();
+    let mut words = 0usize;
+    let mut comments = Vec::new();
+
+    for node in root.descendants() {
+        let sp = node.data().sourcepos;
+        let mut data = node.data_mut();
+        match &mut data.value {
+            NodeValue::Heading(h) => {
+                let level = h.level;
+                drop(data);
+                let title = node.collect_text();
+                let id = anchorizer.anchorize(&title);
+                flat_toc.push(TocEntry {
+                    level,
+                    id,
+                    title,
+                    children: Vec::new(),
+                });
+            }
+            NodeValue::Link(link) => {
+                if let Some(rest) = link.url.strip_prefix("@/") {
+                    let (path, anchor) = match rest.split_once('#') {
+                        Some((p, a)) => (p, Some(a.to_string())),
+                        None => (rest, None),
+                    };
+                    match cx.urls.get(path) {
+                        Some(url) => {
+                            let mut resolved = url.clone();
+                            if let Some(a) = &anchor {
+                                resolved.push('#');
+                                resolved.push_str(a);
+                            }
+                            let line = src.body_line + sp.start.line.saturating_sub(1);
+                            links.push(InternalLink {
+                                target: path.to_string(),
+                                anchor,
+                                line,
+                                column: sp.start.column,
+                            });
+                            link.url = resolved;
+                        }
+                        None => diags.push(
+                            src.err(sp, format!("link to `@/{path}`, which does not exist"))
+                                .hint("`@/` links name a file below content/, e.g. @/guidance/neglect.md; check the spelling, or whether that page is a draft"),
+                        ),
+                    }
+                }
+            }
+            NodeValue::HtmlBlock(b) => {
+                let is_comment = b.literal.trim_start().starts_with("<!--");
+                let snippet = b.literal.trim().lines().next().unwrap_or("").to_string();
+                drop(data);
+                if is_comment {
+                    comments.push(node);
+                } else if !cx.allow_raw_html {
+                    diags.push(raw_html_error(src, sp, &snippet));
+                }
+            }
+            NodeValue::HtmlInline(s) => {
+                let is_comment = s.starts_with("<!--");
+                let snippet = s.clone();
+                drop(data);
+                if is_comment {
+                    comments.push(node);
+                } else if !cx.allow_raw_html {
+                    diags.push(raw_html_error(src, sp, &snippet));
+                }
+            }
+            NodeValue::Text(t) => words += t.split_whitespace().count(),
+            _ => {}
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    // Editors' notes in HTML comments are allowed, but never published.
+    for c in comments {
+        c.detach();
+    }
+
+    let anchors: Vec<String> = flat_toc.iter().map(|e| e.id.clone()).collect();
+    let headings = Headings {
+        ids: anchors.clone(),
+        next: AtomicUsize::new(0),
+    };
+    let highlighter = Highlighter;
+    let mut plugins = Plugins::default();
+    plugins.render.heading_adapter = Some(&headings);
+    plugins.render.codefence_syntax_highlighter = Some(&highlighter);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    if comrak::format_html_with_plugins(root, &opts, &mut html, &plugins).is_err() {
+        return Err(
+            Diagnostic::in_file(src.file, "the Markdown could not be turned into HTML").into(),
+        );
+    }
+    Ok(Rendered {
+        html,
+        toc: nest(flat_toc),
+        anchors,
+        links,
+        word_count: words,
+    })
+}
+
+fn raw_html_error(src: &Source<'_>, sp: Sourcepos, snippet: &str) -> Diagnostic {
+    let short: String = snippet.chars().take(40).collect();
+    src.err(sp, format!("raw HTML is not allowed in content: `{short}`"))
+        .hint("write it in Markdown instead; a site that really needs HTML can set `allow_raw_html: true` in site.yaml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls() -> HashMap<String, String> {
+        HashMap::from([
+            (
+                "guidance/neglect.md".to_string(),
+                "/guidance/neglect/".to_string(),
+            ),
+            ("_index.md".to_string(), "/".to_string()),
+        ])
+    }
+
+    fn go(md: &str) -> Result<Rendered, Diagnostics> {
+        let u = urls();
+        let src = Source {
+            file: Path::new("content/p.md"),
+            text: md,
+            body_line: 1,
+        };
+        render(
+            md,
+            &src,
+            &LinkContext {
+                urls: &u,
+                allow_raw_html: false,
+            },
+        )
+    }
+
+    #[test]
+    fn headings_get_ids_and_nested_toc() {
+        let r = go("## Signs to look for\n\n### At school\n\n## Signs to look for\n").unwrap();
+        assert!(
+            r.html
+                .contains("<h2 id=\"signs-to-look-for\">Signs to look for</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("id=\"signs-to-look-for-1\""));
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children[0].id, "at-school");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_unknown_ones_fail_with_position() {
+        let r = go("See [neglect](@/guidance/neglect.md#signs).\n").unwrap();
+        assert!(
+            r.html.contains("href=\"/guidance/neglect/#signs\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links[0].anchor.as_deref(), Some("signs"));
+        let e = go("text\n\nSee [x](@/nope.md).\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(3));
+        assert_eq!(e.0[0].column, Some(5));
+        assert!(e.0[0].message.contains("@/nope.md"));
+    }
+
+    #[test]
+    fn raw_html_is_rejected_but_comments_are_dropped() {
+        let e = go("Hello <b>there</b>\n").unwrap_err();
+        assert!(e.0[0].message.contains("raw HTML"));
+        let r = go("<!-- note to editors -->\n\nText\n").unwrap();
+        assert!(!r.html.contains("note to editors"), "{}", r.html);
+    }
+
+    #[test]
+    fn gfm_extensions_and_smart_punctuation() {
+        let r = go("| a |\n|---|\n| 1 |\n\n~~x~~ \"q\" - [ ] t\n\nwww.example.org\n\nNote[^1]\n\n[^1]: F\n").unwrap();
+        for needle in [
+            "<table>",
+            "<del>",
+            "\u{201c}q\u{201d}",
+            "href=\"http://www.example.org\"",
+            "footnote",
+        ] {
+            assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_classes() {
+        let r = go("```rust\nfn main() {}\n```\n").unwrap();
+        assert!(
+            r.html.contains("<pre class=\"code\" tabindex=\"0\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("hl-"), "{}", r.html);
+    }
+}

@@ -1,0 +1,488 @@
+//! Stage 5b: every output of the site (pages, section listings with pagination, taxonomy pages,
+//! 404, alias redirects, feeds, sitemap, robots.txt, static files and page assets) as an
+//! in-memory list. No file is written here, which keeps `check` and `serve` cheap.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::Environment;
+use minijinja::value::Value;
+use rayon::prelude::*;
+
+use crate::content::Site;
+use crate::content::frontmatter::Located;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::feeds;
+use crate::templates::{TemplateSet, template_error};
+use crate::views::Views;
+
+/// Where an output's bytes come from.
+#[derive(Debug)]
+pub enum Body {
+    /// Generated in memory.
+    Bytes(Vec<u8>),
+    /// Copied from this file.
+    Copy(PathBuf),
+}
+
+/// One file of the built site.
+#[derive(Debug)]
+pub struct OutputFile {
+    /// Path below the output folder, `/` separated, never with `..`.
+    pub path: String,
+    /// Its content.
+    pub body: Body,
+    /// What produced it, for duplicate-URL messages (e.g. `content/news/a.md`).
+    pub origin: String,
+}
+
+/// Everything a build produces, checked for clashes.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    /// Path to file, sorted by path.
+    pub files: BTreeMap<String, OutputFile>,
+}
+
+impl Outputs {
+    /// Adds a file; a second file at the same path is an error naming both origins.
+    pub fn add(&mut self, file: OutputFile) -> Result<(), Diagnostic> {
+        if let Some(existing) = self.files.get(&file.path) {
+            let url = file.path.trim_end_matches("index.html");
+            return Err(Diagnostic::in_file(
+                &file.origin,
+                format!(
+                    "two sources would write the same address /{url}: {} and {}",
+                    existing.origin, file.origin
+                ),
+            )
+            .hint("give one of them a different file name, `slug:` or alias"));
+        }
+        self.files.insert(file.path.clone(), file);
+        Ok(())
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when nothing was produced.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// One template render to do.
+struct Job {
+    template: String,
+    ctx: Value,
+    path: String,
+    origin: PathBuf,
+    /// Where the template was chosen in front matter, for a missing-template error.
+    chosen_at: Option<Located>,
+}
+
+/// The output path (`guidance/neglect/index.html`) of a site-relative URL.
+pub fn url_to_path(url: &str, base_path: &str) -> String {
+    let rel = url
+        .strip_prefix(base_path)
+        .unwrap_or(url.trim_start_matches('/'));
+    format!("{rel}index.html")
+}
+
+fn ctx(pairs: &[(&str, Value)]) -> Value {
+    Value::from_iter(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
+}
+
+fn jobs(site: &Site, views: &Views) -> Vec<Job> {
+    let base = site.config.base_path();
+    let mut jobs = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let m = &p.meta.common;
+        let section = &site.sections[p.section];
+        let (template, chosen_at) = match &m.template {
+            Some(t) => (t.value.clone(), Some(t.clone())),
+            None => (
+                section
+                    .page_template
+                    .clone()
+                    .unwrap_or_else(|| "page.html".into()),
+                None,
+            ),
+        };
+        jobs.push(Job {
+            template,
+            ctx: ctx(&[
+                ("site", views.site.clone()),
+                ("page", views.pages[i].clone()),
+                ("section", views.sections[p.section].clone()),
+                ("current_url", Value::from(p.url.as_str())),
+            ]),
+            path: url_to_path(&p.url, base),
+            origin: p.file.clone(),
+            chosen_at,
+        });
+    }
+    for (i, s) in site.sections.iter().enumerate() {
+        let m = &s.meta.common;
+        let (template, chosen_at) = match &m.template {
+            Some(t) => (t.value.clone(), Some(t.clone())),
+            None if i == 0 => ("index.html".to_string(), None),
+            None => ("section.html".to_string(), None),
+        };
+        let all: Vec<Value> = s.pages.iter().map(|&p| views.pages[p].clone()).collect();
+        let per = s.meta.paginate_by.map_or(all.len().max(1), |n| n as usize);
+        let chunks: Vec<&[Value]> = if all.is_empty() {
+            vec![&[][..]]
+        } else {
+            all.chunks(per).collect()
+        };
+        let pager_url = |n: usize| {
+            if n == 1 {
+                s.url.clone()
+            } else {
+                format!("{}page/{n}/", s.url)
+            }
+        };
+        let total = chunks.len();
+        for (k, chunk) in chunks.iter().enumerate() {
+            let n = k + 1;
+            let url = pager_url(n);
+            let mut pairs = vec![
+                ("site", views.site.clone()),
+                ("section", views.sections[i].clone()),
+                ("current_url", Value::from(url.as_str())),
+            ];
+            if s.meta.paginate_by.is_some() {
+                pairs.push((
+                    "paginator",
+                    ctx(&[
+                        ("pages", Value::from(chunk.to_vec())),
+                        ("current_index", Value::from(n)),
+                        ("number_pagers", Value::from(total)),
+                        ("paginate_by", Value::from(per)),
+                        ("total_pages", Value::from(all.len())),
+                        ("first", Value::from(pager_url(1))),
+                        ("last", Value::from(pager_url(total))),
+                        (
+                            "previous",
+                            if n > 1 {
+                                Value::from(pager_url(n - 1))
+                            } else {
+                                Value::from(())
+                            },
+                        ),
+                        (
+                            "next",
+                            if n < total {
+                                Value::from(pager_url(n + 1))
+                            } else {
+                                Value::from(())
+                            },
+                        ),
+                    ]),
+                ));
+            }
+            jobs.push(Job {
+                template: template.clone(),
+                ctx: ctx(&pairs),
+                path: url_to_path(&url, base),
+                origin: s.file.clone(),
+                chosen_at: chosen_at.clone(),
+            });
+        }
+    }
+    for t in &site.taxonomies {
+        let origin = PathBuf::from(format!("the `{}` taxonomy", t.name));
+        let tv = views.taxonomies[&t.name].clone();
+        jobs.push(Job {
+            template: "taxonomy_list.html".into(),
+            ctx: ctx(&[
+                ("site", views.site.clone()),
+                ("taxonomy", tv.clone()),
+                ("current_url", Value::from(t.url.as_str())),
+            ]),
+            path: url_to_path(&t.url, base),
+            origin: origin.clone(),
+            chosen_at: None,
+        });
+        for (term, tv_term) in t.terms.iter().zip(&views.terms[&t.name]) {
+            jobs.push(Job {
+                template: "taxonomy_term.html".into(),
+                ctx: ctx(&[
+                    ("site", views.site.clone()),
+                    ("taxonomy", tv.clone()),
+                    ("term", tv_term.clone()),
+                    ("current_url", Value::from(term.url.as_str())),
+                ]),
+                path: url_to_path(&term.url, base),
+                origin: origin.clone(),
+                chosen_at: None,
+            });
+        }
+    }
+    jobs.push(Job {
+        template: "404.html".into(),
+        ctx: ctx(&[
+            ("site", views.site.clone()),
+            ("current_url", Value::from(format!("{base}404.html"))),
+        ]),
+        path: "404.html".into(),
+        origin: PathBuf::from("the 404 page"),
+        chosen_at: None,
+    });
+    jobs
+}
+
+/// Renders every output of the site.
+pub fn render_site(
+    site: &Site,
+    views: Arc<Views>,
+    set: &TemplateSet,
+) -> Result<Outputs, Diagnostics> {
+    let env: Environment<'static> = crate::templates::environment(set, views.clone());
+    let jobs = jobs(site, &views);
+
+    let mut diags = Diagnostics::new();
+    for j in &jobs {
+        if !set.files.contains_key(&j.template) {
+            let src = site
+                .pages
+                .iter()
+                .find(|p| p.file == j.origin)
+                .map(|p| p.source.as_str())
+                .or_else(|| {
+                    site.sections
+                        .iter()
+                        .find(|s| s.file == j.origin)
+                        .map(|s| s.source.as_str())
+                });
+            let at = match (&j.chosen_at, src) {
+                (Some(l), Some(src)) => Some((l.line, l.column, src)),
+                _ => None,
+            };
+            diags.push(set.missing(&j.template, &j.origin, at));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|j| {
+            let tmpl = env
+                .get_template(&j.template)
+                .map_err(|e| template_error(&e, set, &j.template, &j.origin))?;
+            let html = tmpl
+                .render(&j.ctx)
+                .map_err(|e| template_error(&e, set, &j.template, &j.origin))?;
+            Ok(OutputFile {
+                path: j.path,
+                body: Body::Bytes(html.into_bytes()),
+                origin: j.origin.display().to_string(),
+            })
+        })
+        .collect();
+
+    let mut out = Outputs::default();
+    for r in rendered {
+        match r.and_then(|f| out.add(f)) {
+            Ok(()) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    for f in extras(site) {
+        match f {
+            Ok(f) => {
+                if let Err(d) = out.add(f) {
+                    diags.push(d);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    diags.sorted().into_result(out)
+}
+
+/// Aliases, feeds, sitemap, robots.txt, page assets and static files.
+fn extras(site: &Site) -> Vec<Result<OutputFile, Diagnostic>> {
+    let cfg = &site.config;
+    let base = cfg.base_path();
+    let mut out: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
+
+    let owners = site
+        .pages
+        .iter()
+        .map(|p| (&p.meta.common.aliases, &p.url, &p.file, &p.source))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.meta.common.aliases, &s.url, &s.file, &s.source)),
+        );
+    for (aliases, url, file, source) in owners {
+        for a in aliases {
+            out.push(match alias_path(&a.value) {
+                Some(path) => Ok(OutputFile {
+                    path,
+                    body: Body::Bytes(feeds::redirect_page(cfg, url).into_bytes()),
+                    origin: file.display().to_string(),
+                }),
+                None => Err(Diagnostic::in_file(
+                    file,
+                    format!("the alias `{}` is not a safe address on this site", a.value),
+                )
+                .at_in(source, a.line, a.column)
+                .hint(
+                    "write aliases as site paths such as /old-page/, without `..` or a domain name",
+                )),
+            });
+        }
+    }
+    for s in &site.sections {
+        if let Some(per) = s.meta.paginate_by
+            && (s.pages.len() > per as usize)
+        {
+            out.push(Ok(OutputFile {
+                path: url_to_path(&format!("{}page/1/", s.url), base),
+                body: Body::Bytes(feeds::redirect_page(cfg, &s.url).into_bytes()),
+                origin: s.file.display().to_string(),
+            }));
+        }
+        if s.meta.feed {
+            out.push(Ok(OutputFile {
+                path: format!("{}atom.xml", s.url.strip_prefix(base).unwrap_or("")),
+                body: Body::Bytes(feeds::atom(site, s).into_bytes()),
+                origin: s.file.display().to_string(),
+            }));
+        }
+    }
+    out.push(Ok(OutputFile {
+        path: "sitemap.xml".into(),
+        body: Body::Bytes(feeds::sitemap(site).into_bytes()),
+        origin: "the sitemap".into(),
+    }));
+    out.push(Ok(OutputFile {
+        path: "robots.txt".into(),
+        body: Body::Bytes(feeds::robots(cfg).into_bytes()),
+        origin: "robots.txt".into(),
+    }));
+    for a in &site.assets {
+        out.push(Ok(OutputFile {
+            path: a.dest.clone(),
+            body: Body::Copy(a.source.clone()),
+            origin: a
+                .source
+                .strip_prefix(&site.root)
+                .unwrap_or(&a.source)
+                .display()
+                .to_string(),
+        }));
+    }
+    out.extend(static_files(site).into_iter().map(Ok));
+    out
+}
+
+/// The output path for an alias, or `None` if it would leave the site.
+pub fn alias_path(alias: &str) -> Option<String> {
+    let a = alias.trim();
+    if a.contains("://") || a.contains('\\') || a.contains('\0') || a.contains(['?', '#']) {
+        return None;
+    }
+    let comps: Vec<&str> = a.split('/').filter(|c| !c.is_empty()).collect();
+    if comps.is_empty() || comps.iter().any(|c| *c == "." || *c == "..") {
+        return None;
+    }
+    let joined = comps.join("/");
+    let last = comps.last()?;
+    if last.ends_with(".html") || last.ends_with(".htm") {
+        Some(joined)
+    } else {
+        Some(format!("{joined}/index.html"))
+    }
+}
+
+fn static_files(site: &Site) -> Vec<OutputFile> {
+    let mut dirs = Vec::new();
+    if let Some(t) = &site.config.theme {
+        dirs.push(Path::new("themes").join(t).join("static"));
+    }
+    dirs.push(PathBuf::from("static"));
+    let mut by_path: BTreeMap<String, OutputFile> = BTreeMap::new();
+    for dir in dirs {
+        let abs = site.root.join(&dir);
+        if !abs.is_dir() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&abs)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let Ok(rel) = e.path().strip_prefix(&abs) else {
+                continue;
+            };
+            let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+                continue;
+            };
+            if rel.split('/').any(|c| c.starts_with('.')) {
+                continue;
+            }
+            // The site's own static folder comes second, so its files replace the theme's.
+            by_path.insert(
+                rel.clone(),
+                OutputFile {
+                    path: rel.clone(),
+                    body: Body::Copy(e.path().to_path_buf()),
+                    origin: dir.join(&rel).display().to_string(),
+                },
+            );
+        }
+    }
+    by_path.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths_stay_inside() {
+        assert_eq!(
+            alias_path("/old/page/").as_deref(),
+            Some("old/page/index.html")
+        );
+        assert_eq!(alias_path("old.html").as_deref(), Some("old.html"));
+        assert_eq!(alias_path("/../../etc/"), None);
+        assert_eq!(alias_path("https://evil.example/"), None);
+        assert_eq!(alias_path("/"), None);
+    }
+
+    #[test]
+    fn url_paths() {
+        assert_eq!(url_to_path("/a/b/", "/"), "a/b/index.html");
+        assert_eq!(url_to_path("/lscp/a/", "/lscp/"), "a/index.html");
+        assert_eq!(url_to_path("/", "/"), "index.html");
+    }
+
+    #[test]
+    fn duplicate_outputs_name_both_sources() {
+        let mut o = Outputs::default();
+        let f = |origin: &str| OutputFile {
+            path: "a/index.html".into(),
+            body: Body::Bytes(vec![]),
+            origin: origin.into(),
+        };
+        o.add(f("content/a.md")).unwrap();
+        let e = o.add(f("content/a/index.md")).unwrap_err();
+        assert!(
+            e.message.contains("content/a.md") && e.message.contains("content/a/index.md"),
+            "{}",
+            e.message
+        );
+    }
+}

@@ -1,0 +1,306 @@
+//! Stage 5a: the minijinja environment. Templates load from `ROOT/templates/` first, then
+//! `themes/<theme>/templates/`; functions (`get_page`, `get_section`, `get_taxonomy`, `url_for`,
+//! `load_data`) and filters (`date`, `abs_url`) read the [`Views`] built once per build.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::views::Views;
+
+/// A template's text and the file it came from.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// Where it was read from, relative to the site root (for messages).
+    pub file: PathBuf,
+    /// Its text.
+    pub source: String,
+}
+
+/// Every template the site can use, by name (`page.html`, `partials/nav.html`).
+#[derive(Debug, Default, Clone)]
+pub struct TemplateSet {
+    /// Name to template.
+    pub files: BTreeMap<String, TemplateFile>,
+    /// The folders searched, in order, relative to the site root (for messages).
+    pub searched: Vec<PathBuf>,
+}
+
+impl TemplateSet {
+    /// Reads the templates of the site and its theme; the site's win on a name clash.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<TemplateSet, Diagnostics> {
+        let mut set = TemplateSet::default();
+        let mut diags = Diagnostics::new();
+        let mut dirs = vec![PathBuf::from("templates")];
+        if let Some(t) = theme {
+            let theme_dir = Path::new("themes").join(t);
+            if !root.join(&theme_dir).is_dir() {
+                return Err(Diagnostic::in_file(
+                    crate::config::CONFIG_FILE,
+                    format!(
+                        "the theme `{t}` is not installed: there is no folder {}",
+                        theme_dir.display()
+                    ),
+                )
+                .hint("check the `theme:` line in site.yaml, or copy the theme into themes/")
+                .into());
+            }
+            dirs.push(theme_dir.join("templates"));
+        }
+        // Theme first, then the site on top, so the site's templates replace the theme's.
+        for dir in dirs.iter().rev() {
+            let abs = root.join(dir);
+            if !abs.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&abs)
+                .follow_links(false)
+                .sort_by_file_name()
+            {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        diags.push(Diagnostic::in_file(
+                            dir,
+                            format!("cannot read this folder: {e}"),
+                        ));
+                        continue;
+                    }
+                };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&abs) else {
+                    continue;
+                };
+                let Some(name) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+                    continue;
+                };
+                if name.split('/').any(|c| c.starts_with('.')) {
+                    continue;
+                }
+                let file = dir.join(rel);
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => match crate::content::decode_text(&bytes) {
+                        Ok(source) => {
+                            set.files.insert(name, TemplateFile { file, source });
+                        }
+                        Err(m) => diags.push(Diagnostic::in_file(&file, m)),
+                    },
+                    Err(e) => diags.push(Diagnostic::in_file(
+                        &file,
+                        format!("cannot read this template: {e}"),
+                    )),
+                }
+            }
+        }
+        set.searched = dirs;
+        diags.into_result(set)
+    }
+
+    /// An error for a template that is needed but exists nowhere.
+    pub fn missing(
+        &self,
+        name: &str,
+        wanted_by: &Path,
+        line: Option<(usize, usize, &str)>,
+    ) -> Diagnostic {
+        let searched: Vec<String> = self
+            .searched
+            .iter()
+            .map(|d| d.join(name).display().to_string())
+            .collect();
+        let mut d = Diagnostic::in_file(wanted_by, format!("the template `{name}` does not exist"));
+        if let Some((l, c, src)) = line {
+            d = d.at_in(src, l, c);
+        }
+        d.hint(format!(
+            "looked for {}; create it, or choose another template",
+            searched.join(" and ")
+        ))
+    }
+}
+
+/// Builds the environment over `set`, with functions reading `views`.
+pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    // A template that loops forever or recurses without end must fail, not hang the build.
+    env.set_fuel(Some(50_000_000));
+    env.set_recursion_limit(200);
+    let sources: Arc<HashMap<String, String>> = Arc::new(
+        set.files
+            .iter()
+            .map(|(k, v)| (k.clone(), v.source.clone()))
+            .collect(),
+    );
+    env.set_loader(move |name| Ok(sources.get(name).cloned()));
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".htm") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+
+    let v = views.clone();
+    env.add_function("get_page", move |path: &str| -> Result<Value, Error> {
+        let key = path.trim_start_matches("@/");
+        v.page_by_path
+            .get(key)
+            .map(|&i| v.pages[i].clone())
+            .ok_or_else(|| not_found("get_page", "page", path))
+    });
+    let v = views.clone();
+    env.add_function("get_section", move |path: &str| -> Result<Value, Error> {
+        let key = path.trim_start_matches("@/");
+        v.section_by_path
+            .get(key)
+            .map(|&i| v.sections[i].clone())
+            .ok_or_else(|| not_found("get_section", "section", path))
+    });
+    let v = views.clone();
+    env.add_function("get_taxonomy", move |name: &str| -> Result<Value, Error> {
+        v.taxonomies
+            .get(name)
+            .cloned()
+            .ok_or_else(|| not_found("get_taxonomy", "taxonomy", name))
+    });
+    let v = views.clone();
+    env.add_function("url_for", move |path: &str| -> Result<String, Error> {
+        v.url_for(path)
+            .ok_or_else(|| not_found("url_for", "page or section", path))
+    });
+    let v = views.clone();
+    env.add_function("load_data", move |path: &str| -> Result<Value, Error> {
+        v.data.get(path).cloned().ok_or_else(|| {
+            let known: Vec<&str> = v.data.keys().map(String::as_str).collect();
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "load_data(\"{path}\"): there is no data/{path}; data files are: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            )
+        })
+    });
+    let v = views.clone();
+    env.add_filter("abs_url", move |url: &str| -> String { v.permalink(url) });
+    env.add_filter("date", date_filter);
+    env
+}
+
+fn not_found(func: &str, what: &str, arg: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!("{func}(\"{arg}\"): there is no {what} `{arg}`"),
+    )
+}
+
+/// `{{ page.date | date }}` → "3 June 2025"; `date("%Y")` takes a strftime format.
+fn date_filter(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
+    let fmt: Option<String> = kwargs.get("format")?;
+    kwargs.assert_all_used()?;
+    let fmt = fmt.as_deref().unwrap_or("%-d %B %Y");
+    let s = value.as_str().ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("date: expected a date string, got {value}"),
+        )
+    })?;
+    let bad = |e: jiff::Error| Error::new(ErrorKind::InvalidOperation, format!("date: `{s}`: {e}"));
+    if s.len() == 10 {
+        let d: jiff::civil::Date = s.parse().map_err(bad)?;
+        jiff::fmt::strtime::format(fmt, d).map_err(bad)
+    } else {
+        let dt: jiff::civil::DateTime = s.get(..19).unwrap_or(s).parse().map_err(bad)?;
+        jiff::fmt::strtime::format(fmt, dt).map_err(bad)
+    }
+}
+
+/// Turns a minijinja error into a diagnostic pointing into the template file.
+pub fn template_error(
+    err: &Error,
+    set: &TemplateSet,
+    rendering: &str,
+    for_file: &Path,
+) -> Diagnostic {
+    // The innermost error that knows its template is the most precise place to point at.
+    let mut best: &Error = err;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(me) = e.downcast_ref::<Error>()
+            && me.name().is_some()
+            && me.line().is_some()
+        {
+            best = me;
+        }
+        cur = e.source();
+    }
+    let name = best.name().unwrap_or(rendering);
+    let tf = set.files.get(name);
+    let file = tf.map_or_else(|| PathBuf::from(name), |t| t.file.clone());
+    let mut message = match best.kind() {
+        ErrorKind::UndefinedError => "undefined value".to_string(),
+        ErrorKind::OutOfFuel => "the template ran too long (an endless loop?)".to_string(),
+        ErrorKind::TemplateNotFound => "template not found".to_string(),
+        ErrorKind::SyntaxError => "syntax error".to_string(),
+        k => k.to_string(),
+    };
+    if let (Some(range), Some(t)) = (best.range(), tf)
+        && let Some(expr) = t.source.get(range)
+    {
+        message.push_str(&format!(" in `{}`", expr.trim()));
+    }
+    if let Some(detail) = best.detail() {
+        message.push_str(": ");
+        message.push_str(detail);
+    }
+    message.push_str(&format!(" (rendering {})", for_file.display()));
+    let mut d = Diagnostic::in_file(file, message);
+    if let (Some(line), Some(t)) = (best.line(), tf) {
+        let column = best
+            .range()
+            .and_then(|r| t.source.get(..r.start))
+            .map_or(1, |before| {
+                before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1
+            });
+        d = d.at_in(&t.source, line, column);
+    }
+    if best.kind() == ErrorKind::UndefinedError {
+        d = d.hint("check the variable's spelling; test optional values with `{% if page.x %}` before printing them");
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_filter_formats_dates_and_datetimes() {
+        let k = || Kwargs::from_iter(std::iter::empty::<(&str, Value)>());
+        assert_eq!(
+            date_filter(&Value::from("2025-06-03"), k()).unwrap(),
+            "3 June 2025"
+        );
+        assert_eq!(
+            date_filter(&Value::from("2025-06-03T09:30:00+01:00"), k()).unwrap(),
+            "3 June 2025"
+        );
+        let k2 = Kwargs::from_iter([("format", Value::from("%H:%M"))]);
+        assert_eq!(
+            date_filter(&Value::from("2025-06-03T09:30:00+01:00"), k2).unwrap(),
+            "09:30"
+        );
+        assert!(date_filter(&Value::from("not a date"), k()).is_err());
+    }
+}
