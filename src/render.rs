@@ -92,7 +92,12 @@ pub fn url_to_path(url: &str, base_path: &str) -> String {
 }
 
 fn ctx(pairs: &[(&str, Value)]) -> Value {
-    Value::from_iter(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
+    Value::from(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<BTreeMap<String, Value>>(),
+    )
 }
 
 fn jobs(site: &Site, views: &Views) -> Vec<Job> {
@@ -269,15 +274,17 @@ pub fn render_site(
         return Err(diags.sorted());
     }
 
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let rendered: Vec<Result<OutputFile, (Diagnostic, String)>> = jobs
         .into_par_iter()
         .map(|j| {
-            let tmpl = env
-                .get_template(&j.template)
-                .map_err(|e| template_error(&e, set, &j.template, &j.origin))?;
-            let html = tmpl
-                .render(&j.ctx)
-                .map_err(|e| template_error(&e, set, &j.template, &j.origin))?;
+            let fail = |e: minijinja::Error| {
+                (
+                    template_error(&e, set, &j.template),
+                    j.origin.display().to_string(),
+                )
+            };
+            let tmpl = env.get_template(&j.template).map_err(fail)?;
+            let html = tmpl.render(&j.ctx).map_err(fail)?;
             Ok(OutputFile {
                 path: j.path,
                 body: Body::Bytes(html.into_bytes()),
@@ -287,11 +294,33 @@ pub fn render_site(
         .collect();
 
     let mut out = Outputs::default();
+    let mut template_errors: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     for r in rendered {
-        match r.and_then(|f| out.add(f)) {
-            Ok(()) => {}
-            Err(d) => diags.push(d),
+        match r {
+            Ok(f) => {
+                if let Err(d) = out.add(f) {
+                    diags.push(d);
+                }
+            }
+            // One broken template fails every page using it: report it once, with a count.
+            Err((d, origin)) => match template_errors.iter_mut().find(|(e, _)| *e == d) {
+                Some((_, origins)) => origins.push(origin),
+                None => template_errors.push((d, vec![origin])),
+            },
         }
+    }
+    for (mut d, origins) in template_errors {
+        let others = origins.len() - 1;
+        d.message
+            .push_str(&format!(" (while rendering {}", origins[0]));
+        if others > 0 {
+            d.message.push_str(&format!(
+                " and {others} other{}",
+                if others == 1 { "" } else { "s" }
+            ));
+        }
+        d.message.push(')');
+        diags.push(d);
     }
     for f in extras(site) {
         match f {

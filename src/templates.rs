@@ -147,6 +147,18 @@ pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static>
         }
     });
 
+    // minijinja's HTML escaping also escapes `/`, which bloats every URL; `&<>"'` are the only
+    // characters that matter in text and quoted attributes.
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+            && !value.is_safe()
+            && let Some(s) = value.as_str()
+        {
+            return crate::highlight::escape_html(out, s)
+                .map_err(|_| Error::new(ErrorKind::WriteFailure, "could not write the output"));
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
     let v = views.clone();
     env.add_function("get_page", move |path: &str| -> Result<Value, Error> {
         let key = path.trim_start_matches("@/");
@@ -227,12 +239,7 @@ fn date_filter(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
 }
 
 /// Turns a minijinja error into a diagnostic pointing into the template file.
-pub fn template_error(
-    err: &Error,
-    set: &TemplateSet,
-    rendering: &str,
-    for_file: &Path,
-) -> Diagnostic {
+pub fn template_error(err: &Error, set: &TemplateSet, rendering: &str) -> Diagnostic {
     // The innermost error that knows its template is the most precise place to point at.
     let mut best: &Error = err;
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
@@ -257,6 +264,7 @@ pub fn template_error(
     };
     if let (Some(range), Some(t)) = (best.range(), tf)
         && let Some(expr) = t.source.get(range)
+        && !best.detail().is_some_and(|d| d.contains(expr.trim()))
     {
         message.push_str(&format!(" in `{}`", expr.trim()));
     }
@@ -264,7 +272,6 @@ pub fn template_error(
         message.push_str(": ");
         message.push_str(detail);
     }
-    message.push_str(&format!(" (rendering {})", for_file.display()));
     let mut d = Diagnostic::in_file(file, message);
     if let (Some(line), Some(t)) = (best.line(), tf) {
         let column = best

@@ -159,12 +159,17 @@ impl Views {
                     i.and_then(|i| siblings.get(i))
                         .map(|&j| link(&site.pages[j].meta.common.title, &site.pages[j].url))
                 };
-                let taxonomies = m
+                // Every configured taxonomy is present, empty when unused, so templates can
+                // loop over `page.taxonomies.topics` without guarding it.
+                let taxonomies = cfg
                     .taxonomies
                     .iter()
-                    .map(|(name, terms)| {
-                        let refs = terms
-                            .iter()
+                    .map(|name| {
+                        let refs = m
+                            .taxonomies
+                            .get(name)
+                            .into_iter()
+                            .flatten()
                             .map(|t| {
                                 let slug = slugify(t);
                                 TermRef {

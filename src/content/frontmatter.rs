@@ -74,9 +74,16 @@ impl FmDate {
     pub fn parse(s: &str) -> Result<FmDate, String> {
         let s = s.trim();
         if s.len() == 10 {
+            let shaped = s.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+            if !shaped {
+                return Err(format!("`{s}` is not a date in the form year-month-day"));
+            }
             let date: jiff::civil::Date = s
                 .parse()
-                .map_err(|e| format!("`{s}` is not a valid date: {e}"))?;
+                .map_err(|_| format!("`{s}` is not a real date (check the month and the day)"))?;
             let instant = date
                 .to_zoned(jiff::tz::TimeZone::UTC)
                 .map_err(|e| e.to_string())?
@@ -531,6 +538,9 @@ mod tests {
         );
         let err = page("---\ntitle: A\ndate: 01/06/2025\n---\n").unwrap_err();
         assert_eq!((err.line, err.column), (Some(3), Some(7)));
+        assert!(err.message.contains("year-month-day"), "{}", err.message);
+        let err = page("---\ntitle: A\ndate: 2025-02-30\n---\n").unwrap_err();
+        assert!(err.message.contains("not a real date"), "{}", err.message);
     }
 
     #[test]

@@ -1,0 +1,401 @@
+//! Whole-site tests: the `haven` binary builds `tests/fixtures/good` (a site using every
+//! feature) and refuses each site in `tests/fixtures/broken/` (the good site with one file
+//! replaced), naming the file and line, exiting non-zero and leaving the previous output alone.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the good site in a temporary folder.
+fn good_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("good"), dir.path());
+    dir
+}
+
+fn haven(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn build(root: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["build", "--root", root.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    haven(&args)
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    fs::read_to_string(root.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Every file below `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn good_site_builds_with_every_feature() {
+    let site = good_site();
+    let root = site.path();
+    let out = build(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("Built 9 pages and 6 sections: 33 files written"),
+        "{summary}"
+    );
+
+    // Home: index.html template, @/ links, functions.
+    let home = read(root, "index.html");
+    assert!(home.contains("<html lang=\"en-GB\">"));
+    assert!(home.contains("<a href=\"/guidance/neglect/#signs-of-neglect\">neglect</a>"));
+    assert!(home.contains("<p id=\"chair\">Alex Chair</p>"), "load_data");
+    assert!(
+        home.contains("<p id=\"neglect-url\">/guidance/neglect/</p>"),
+        "url_for"
+    );
+    assert!(
+        home.contains("<p id=\"neglect-title\">Neglect</p>"),
+        "get_page"
+    );
+    assert!(
+        home.contains("<p id=\"news-count\">3</p>"),
+        "get_section leaves drafts out"
+    );
+    assert!(
+        home.contains("child sexual exploitation=1;Early Help=1;Neglect=4;"),
+        "get_taxonomy"
+    );
+    // Site static wins over theme static; theme static is still copied.
+    assert_eq!(read(root, "css/site.css"), "/* site css wins */\n");
+    assert_eq!(read(root, "theme-only.txt"), "theme only\n");
+    assert!(home.contains("href=\"/css/site.css\""));
+
+    // A page through its section's page_template, with the Markdown features.
+    let neglect = read(root, "guidance/neglect/index.html");
+    for needle in [
+        "<title>Guidance: Neglect – Fixture Partnership</title>",
+        "<h2 id=\"what-neglect-is\">What neglect is</h2>",
+        "<h3 id=\"at-school\">At school</h3>",
+        "<a class=\"child\" href=\"#at-school\">At school</a>",
+        "<table>",
+        "<del>old</del>",
+        "type=\"checkbox\"",
+        "class=\"footnotes\"",
+        "\u{201c}persistent\u{201d}",
+        "child\u{2019}s",
+        "<span class=\"hl-",
+        "<p class=\"owner\">Neglect sub-group</p>",
+        "<p class=\"dates\">1 June 2025 / 3 July 2025</p>",
+        "<a class=\"topic\" href=\"/topics/early-help/\">Early Help</a>",
+        "<a class=\"crumb\" href=\"/guidance/\">Guidance</a>",
+        "<a href=\"/guidance/cse/\">child exploitation</a>",
+        "rel=\"prev\" href=\"/guidance/cse/\"",
+    ] {
+        assert!(
+            neglect.contains(needle),
+            "{needle} missing from neglect page:\n{neglect}"
+        );
+    }
+    // Nested sections and a slug made URL-safe.
+    let leaf = read(root, "guidance/deep/deeper/leaf-page/index.html");
+    assert!(leaf.contains("<a class=\"crumb\" href=\"/guidance/deep/deeper/\">Deeper section</a>"));
+    assert!(
+        read(root, "guidance/index.html").contains("<a class=\"sub\" href=\"/guidance/deep/\">")
+    );
+    // A page's own template from the site's templates/, and the site's 404 over the theme's.
+    assert!(read(root, "special/index.html").contains("<h1 class=\"special\">Special page</h1>"));
+    assert!(read(root, "404.html").contains("Site 404 wins"));
+
+    // Pagination, newest first, drafts left out.
+    let news1 = read(root, "news/index.html");
+    assert!(news1.contains(
+        "<li class=\"listed\">News post 3</li><li class=\"listed\">News post 2</li></ul>"
+    ));
+    assert!(news1.contains("<a rel=\"next\" href=\"/news/page/2/\">"));
+    let news2 = read(root, "news/page/2/index.html");
+    assert!(news2.contains("<li class=\"listed\">News post 1</li></ul>") && news2.contains("2/2"));
+    assert!(read(root, "news/page/1/index.html").contains("url=/news/"));
+    assert!(!root.join("public/news/secret").exists());
+
+    // Feed, sitemap, robots, aliases, taxonomies, page bundle assets.
+    let feed = read(root, "news/atom.xml");
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert_eq!(feed.matches("<entry>").count(), 3);
+    assert!(feed.contains("<updated>2025-03-15T00:00:00Z</updated>"));
+    let sitemap = read(root, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://fixture.example.org/guidance/neglect/</loc><lastmod>2025-07-03T10:00:00+01:00</lastmod>"));
+    assert!(sitemap.contains("<loc>https://fixture.example.org/topics/neglect/</loc>"));
+    assert!(read(root, "robots.txt").contains("Sitemap: https://fixture.example.org/sitemap.xml"));
+    for alias in ["about-the-board/index.html", "old/about.html"] {
+        let a = read(root, alias);
+        assert!(
+            a.contains("http-equiv=\"refresh\" content=\"0; url=/about/\""),
+            "{alias}"
+        );
+        assert!(
+            a.contains("<a href=\"/about/\">"),
+            "{alias} needs a visible link"
+        );
+    }
+    assert!(
+        read(root, "topics/index.html")
+            .contains("<a class=\"term\" href=\"/topics/early-help/\">Early Help</a>")
+    );
+    let term = read(root, "topics/neglect/index.html");
+    assert!(term.contains("<a class=\"tp\" href=\"/guidance/neglect/\">Neglect</a><a class=\"tp\" href=\"/news/post-3/\">"));
+    assert!(read(root, "audiences/parents-and-carers/index.html").contains("News post 1"));
+    assert_eq!(
+        read(root, "reports/annual-2024/report.pdf"),
+        "%PDF-1.4 fixture\n"
+    );
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let site = good_site();
+    let a = site.path().join("out-a");
+    let b = site.path().join("out-b");
+    assert!(
+        build(site.path(), &["--output-dir", a.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        build(site.path(), &["--output-dir", b.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    assert_eq!(sa.len(), 33);
+    assert_eq!(sa, sb);
+}
+
+#[test]
+fn drafts_only_with_flag() {
+    let site = good_site();
+    assert!(build(site.path(), &["--drafts"]).status.success());
+    assert!(read(site.path(), "news/secret/index.html").contains("Draft post"));
+}
+
+#[test]
+fn base_url_override_moves_every_link_under_its_path() {
+    let site = good_site();
+    let out = build(
+        site.path(),
+        &["--base-url", "https://preview.example.org/lscp"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = read(site.path(), "index.html");
+    assert!(
+        home.contains("href=\"/lscp/guidance/neglect/#signs-of-neglect\""),
+        "{home}"
+    );
+    assert!(home.contains("href=\"/lscp/css/site.css\""));
+    assert!(
+        read(site.path(), "sitemap.xml")
+            .contains("<loc>https://preview.example.org/lscp/about/</loc>")
+    );
+    assert!(read(site.path(), "about-the-board/index.html").contains("url=/lscp/about/"));
+}
+
+#[test]
+fn windows_line_endings_and_byte_order_mark_are_accepted() {
+    let site = good_site();
+    fs::write(
+        site.path().join("content/about.md"),
+        "\u{feff}---\r\ntitle: About from Windows\r\ndate: 2025-01-02\r\n---\r\nLine one.\r\n\r\n## A heading\r\n",
+    )
+    .unwrap();
+    let out = build(site.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let about = read(site.path(), "about/index.html");
+    assert!(about.contains("<h1>About from Windows</h1>"));
+    assert!(about.contains("<h2 id=\"a-heading\">A heading</h2>"));
+    assert!(!about.contains('\r'));
+}
+
+#[test]
+fn refuses_to_build_over_the_site_itself() {
+    let site = good_site();
+    let out = build(
+        site.path(),
+        &["--output-dir", site.path().to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("refusing to build into"));
+    assert!(site.path().join("content/about.md").exists());
+}
+
+#[test]
+fn help_and_version() {
+    let help = haven(&["build", "--help"]);
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--root", "--output-dir", "--drafts", "--base-url"] {
+        assert!(text.contains(flag), "{flag} missing from build --help");
+    }
+    let v = haven(&["--version"]);
+    assert_eq!(
+        String::from_utf8_lossy(&v.stdout).trim(),
+        format!("haven {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// Each broken fixture, with the file, line and words its error must contain.
+const BROKEN: &[(&str, &str, &str)] = &[
+    ("bad-yaml", "content/guidance/neglect.md:2:", "expected"),
+    (
+        "unknown-key",
+        "content/about.md:3:1: error: unknown key `summary`",
+        "Allowed keys",
+    ),
+    (
+        "missing-title",
+        "content/about.md:2:1: error: the front matter has no `title`",
+        "title:",
+    ),
+    (
+        "duplicate-url",
+        "two sources would write the same address /about/",
+        "content/about/index.md",
+    ),
+    (
+        "broken-link",
+        "content/about.md:6:5: error: link to `@/guidance/missing.md`, which does not exist",
+        "@/",
+    ),
+    (
+        "broken-anchor",
+        "content/about.md:4:5: error: link to `@/guidance/neglect.md#signs-of-harm`",
+        "#signs-of-neglect",
+    ),
+    (
+        "missing-template",
+        "content/special.md:3:11: error: the template `does-not-exist.html` does not exist",
+        "templates/does-not-exist.html",
+    ),
+    (
+        "raw-html",
+        "content/about.md:6:1: error: raw HTML is not allowed in content: `<div class=\"box\">",
+        "allow_raw_html",
+    ),
+    (
+        "unknown-config-key",
+        "site.yaml:4:1: error: unknown field `langauge`",
+        "did you mean `language`",
+    ),
+    (
+        "template-error",
+        "templates/special.html:3:",
+        "page.no_such_field",
+    ),
+    (
+        "bad-date",
+        "content/about.md:3:7: error: `31/02/2025` is not a date in the form year-month-day",
+        "2025-06-01",
+    ),
+    (
+        "alias-escape",
+        "content/about.md:3:",
+        "is not a safe address",
+    ),
+    ("endless-template", "templates/special.html:2:", "error"),
+    (
+        "section-key-on-page",
+        "content/about.md:3:1: error: `paginate_by` is a section setting",
+        "_index.md",
+    ),
+];
+
+#[test]
+fn broken_sites_fail_clearly_and_keep_the_previous_output() {
+    let mut failures = Vec::new();
+    for (name, location, words) in BROKEN {
+        let site = good_site();
+        let root = site.path();
+        assert!(
+            build(root, &[]).status.success(),
+            "{name}: the good site must build first"
+        );
+        let before = snapshot(&root.join("public"));
+        copy_dir(&fixtures().join("broken").join(name), root);
+
+        let out = build(root, &[]);
+        let err = stderr(&out);
+        if out.status.code() != Some(1) {
+            failures.push(format!(
+                "{name}: exit {:?}, expected 1\n{err}",
+                out.status.code()
+            ));
+        }
+        if !err.contains(location) || !err.contains(words) {
+            failures.push(format!(
+                "{name}: expected `{location}` and `{words}` in:\n{err}"
+            ));
+        }
+        if err.contains("panicked") {
+            failures.push(format!("{name}: panicked\n{err}"));
+        }
+        if snapshot(&root.join("public")) != before {
+            failures.push(format!("{name}: the previous public/ was changed"));
+        }
+        let leftovers: Vec<_> = fs::read_dir(root)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains(".haven-"))
+            .collect();
+        if !leftovers.is_empty() {
+            failures.push(format!("{name}: staging folders left behind"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_broken_fixture_is_listed() {
+    let on_disk: Vec<String> = fs::read_dir(fixtures().join("broken"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for name in on_disk {
+        assert!(
+            BROKEN.iter().any(|(n, _, _)| *n == name),
+            "{name} has no expectation in BROKEN"
+        );
+    }
+}
