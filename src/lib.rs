@@ -5,6 +5,10 @@
 //! [`templates`] → [`render`] → [`output`]; [`build`] runs them in turn and [`diagnostics`] is
 //! the one error type users see.
 
+// A Diagnostic carries file, position, message, hint and excerpt; it travels only on the
+// cold error path, so its size does not matter and boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod build;
 pub mod config;
 pub mod content;

@@ -36,8 +36,7 @@ pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> 
     }
     let yaml_start = (first_end + 1).min(source.len());
     let mut offset = yaml_start;
-    let mut line = 2;
-    for l in source[yaml_start..].split_inclusive('\n') {
+    for (line, l) in (2..).zip(source[yaml_start..].split_inclusive('\n')) {
         let content = l.trim_end_matches('\n');
         if content.trim_end() == "---" {
             let body_start = offset + l.len();
@@ -49,7 +48,6 @@ pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> 
             });
         }
         offset += l.len();
-        line += 1;
     }
     Err(
         Diagnostic::in_file(file, "the front matter is never closed")
@@ -335,7 +333,7 @@ fn common(
     let mut taxonomies = BTreeMap::new();
     for (key, value) in std::mem::take(&mut raw.rest) {
         let line = cx.key_line(split, &key);
-        if cx.taxonomies.iter().any(|t| *t == key) {
+        if cx.taxonomies.contains(&key) {
             let terms = match value {
                 serde_json::Value::Array(items) => items
                     .into_iter()

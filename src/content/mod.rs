@@ -187,24 +187,33 @@ fn err(file: &Path, source: &str, line: usize, col: usize, msg: impl Into<String
 }
 
 /// One content file, read and parsed, before URLs and sections are tied together.
-enum Parsed {
-    Page {
-        rel: Vec<String>,
-        bundle: bool,
-        file: PathBuf,
-        source: String,
-        meta: PageMeta,
-        body_start: usize,
-        body_line: usize,
-    },
-    Section {
-        rel: Vec<String>,
-        file: PathBuf,
-        source: String,
-        meta: SectionMeta,
-        body_start: usize,
-        body_line: usize,
-    },
+struct Parsed {
+    /// Path components below `content/`.
+    rel: Vec<String>,
+    file: PathBuf,
+    source: String,
+    body_start: usize,
+    body_line: usize,
+    kind: Kind,
+}
+
+enum Kind {
+    Page { meta: PageMeta, bundle: bool },
+    Section(SectionMeta),
+}
+
+impl Parsed {
+    /// The folder components the file sits in.
+    fn dir(&self) -> &[String] {
+        &self.rel[..self.rel.len() - 1]
+    }
+
+    fn draft(&self) -> bool {
+        match &self.kind {
+            Kind::Page { meta, .. } => meta.common.draft,
+            Kind::Section(meta) => meta.common.draft,
+        }
+    }
 }
 
 fn parse_file(root: &Path, d: &walk::Entry, taxonomies: &[String]) -> Result<Parsed, Diagnostic> {
@@ -220,30 +229,23 @@ fn parse_file(root: &Path, d: &walk::Entry, taxonomies: &[String]) -> Result<Par
     let split = frontmatter::split(&source, &file)?;
     let body_start = split.body.as_ptr() as usize - source.as_ptr() as usize;
     let body_line = split.body_line;
-    let is_section = d.rel.last().is_some_and(|n| n == "_index.md");
-    if is_section {
-        let meta = frontmatter::section_meta(&split, &cx)?;
-        Ok(Parsed::Section {
-            rel: d.rel.clone(),
-            file,
-            source,
-            meta,
-            body_start,
-            body_line,
-        })
+    let name = d.rel.last().map(String::as_str).unwrap_or_default();
+    let kind = if name == "_index.md" {
+        Kind::Section(frontmatter::section_meta(&split, &cx)?)
     } else {
-        let meta = frontmatter::page_meta(&split, &cx)?;
-        let bundle = d.rel.last().is_some_and(|n| n == "index.md");
-        Ok(Parsed::Page {
-            rel: d.rel.clone(),
-            bundle,
-            file,
-            source,
-            meta,
-            body_start,
-            body_line,
-        })
-    }
+        Kind::Page {
+            meta: frontmatter::page_meta(&split, &cx)?,
+            bundle: name == "index.md",
+        }
+    };
+    Ok(Parsed {
+        rel: d.rel.clone(),
+        file,
+        source,
+        body_start,
+        body_line,
+        kind,
+    })
 }
 
 /// Reads the site at `root`: every content file, data file and page asset.
@@ -339,6 +341,37 @@ fn folder_url(base: &str, dirs: &[String]) -> Result<String, String> {
     Ok(url)
 }
 
+/// The home section used when there is no content/_index.md.
+fn home_section(config: &Config) -> Parsed {
+    let meta = SectionMeta {
+        common: frontmatter::CommonMeta {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            date: None,
+            updated: None,
+            draft: false,
+            weight: None,
+            slug: None,
+            template: None,
+            aliases: Vec::new(),
+            taxonomies: BTreeMap::new(),
+            extra: serde_json::Value::Object(Default::default()),
+        },
+        sort_by: SortBy::Weight,
+        paginate_by: None,
+        page_template: None,
+        feed: false,
+    };
+    Parsed {
+        rel: vec!["_index.md".into()],
+        file: PathBuf::from("content/_index.md"),
+        source: String::new(),
+        body_start: 0,
+        body_line: 1,
+        kind: Kind::Section(meta),
+    }
+}
+
 fn assemble(
     root: &Path,
     config: Config,
@@ -350,91 +383,38 @@ fn assemble(
     let mut diags = Diagnostics::new();
     let base = config.base_path().to_string();
 
+    // Drafts (and everything below a draft section) are left out unless asked for.
+    let draft_dirs: Vec<Vec<String>> = files
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::Section(_)) && f.draft() && !drafts)
+        .map(|f| f.dir().to_vec())
+        .collect();
+    let under_draft = |dir: &[String]| draft_dirs.iter().any(|d| dir.starts_with(d));
+    let (mut section_files, mut page_files): (Vec<Parsed>, Vec<Parsed>) = files
+        .into_iter()
+        .filter(|f| drafts || !(f.draft() || under_draft(f.dir())))
+        .partition(|f| matches!(f.kind, Kind::Section(_)));
+    section_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    page_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    if section_files.first().is_none_or(|s| !s.dir().is_empty()) {
+        // No content/_index.md: the home page still exists, titled after the site.
+        section_files.insert(0, home_section(&config));
+    }
+
     // Sections first, so that every page can find its parent.
     let mut sections: Vec<Section> = Vec::new();
     let mut dir_to_section: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-    let mut pages_in: Vec<(Vec<String>, bool, PathBuf, String, PageMeta, usize, usize)> =
-        Vec::new();
-    let mut draft_dirs: Vec<Vec<String>> = Vec::new();
-    let mut parsed_sections = Vec::new();
-    for f in files {
-        match f {
-            Parsed::Section {
-                rel,
-                file,
-                source,
-                meta,
-                body_start,
-                body_line,
-            } => {
-                let dir = rel[..rel.len() - 1].to_vec();
-                if meta.common.draft && !drafts {
-                    draft_dirs.push(dir);
-                    continue;
-                }
-                parsed_sections.push((dir, rel, file, source, meta, body_start, body_line));
-            }
-            Parsed::Page {
-                rel,
-                bundle,
-                file,
-                source,
-                meta,
-                body_start,
-                body_line,
-            } => {
-                if meta.common.draft && !drafts {
-                    continue;
-                }
-                pages_in.push((rel, bundle, file, source, meta, body_start, body_line));
-            }
-        }
-    }
-    let under_draft = |dir: &[String]| draft_dirs.iter().any(|d| dir.starts_with(d));
-    parsed_sections.retain(|s| !under_draft(&s.0));
-    pages_in.retain(|p| !under_draft(&p.0[..p.0.len() - 1]));
-    parsed_sections.sort_by(|a, b| a.0.cmp(&b.0));
-    if parsed_sections.first().is_none_or(|s| !s.0.is_empty()) {
-        // No content/_index.md: the home page still exists, titled after the site.
-        let meta = SectionMeta {
-            common: frontmatter::CommonMeta {
-                title: config.title.clone(),
-                description: config.description.clone(),
-                date: None,
-                updated: None,
-                draft: false,
-                weight: None,
-                slug: None,
-                template: None,
-                aliases: Vec::new(),
-                taxonomies: BTreeMap::new(),
-                extra: serde_json::Value::Object(Default::default()),
-            },
-            sort_by: SortBy::Weight,
-            paginate_by: None,
-            page_template: None,
-            feed: false,
+    for f in section_files {
+        let Kind::Section(meta) = f.kind else {
+            continue;
         };
-        parsed_sections.insert(
-            0,
-            (
-                Vec::new(),
-                vec!["_index.md".into()],
-                PathBuf::from("content/_index.md"),
-                String::new(),
-                meta,
-                0,
-                1,
-            ),
-        );
-    }
-    for (dir, rel, file, source, meta, body_start, body_line) in parsed_sections {
+        let dir = f.rel[..f.rel.len() - 1].to_vec();
         let url = match folder_url(&base, &dir) {
             Ok(u) => u,
             Err(name) => {
                 diags.push(
                     Diagnostic::in_file(
-                        &file,
+                        &f.file,
                         format!("cannot make a web address from the folder name `{name}`"),
                     )
                     .hint("rename the folder to use letters or digits"),
@@ -446,19 +426,19 @@ fn assemble(
             .rev()
             .find_map(|n| dir_to_section.get(&dir[..n]).copied());
         let idx = sections.len();
-        dir_to_section.insert(dir.clone(), idx);
+        dir_to_section.insert(dir, idx);
         let page_template = meta
             .page_template
             .as_ref()
             .map(|t| t.value.clone())
             .or_else(|| parent.and_then(|p| sections[p].page_template.clone()));
         sections.push(Section {
-            file,
-            path: rel.join("/"),
-            source,
+            file: f.file,
+            path: f.rel.join("/"),
+            source: f.source,
             meta,
-            body_start,
-            body_line,
+            body_start: f.body_start,
+            body_line: f.body_line,
             url,
             parent,
             pages: Vec::new(),
@@ -471,11 +451,14 @@ fn assemble(
     }
 
     // Pages, in path order.
-    pages_in.sort_by(|a, b| a.0.cmp(&b.0));
     let mut pages: Vec<Page> = Vec::new();
     let mut bundle_dirs: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-    for (rel, bundle, file, source, meta, body_start, body_line) in pages_in {
-        let dir = rel[..rel.len() - 1].to_vec();
+    for f in page_files {
+        let Kind::Page { meta, bundle } = f.kind else {
+            continue;
+        };
+        let (file, source) = (f.file, f.source);
+        let dir = f.rel[..f.rel.len() - 1].to_vec();
         // A bundle's folder is the page itself; its URL hangs off the folder above.
         let (url_dirs, own_name) = if bundle {
             if dir_to_section.contains_key(&dir) {
@@ -500,27 +483,25 @@ fn assemble(
                 }
             }
         } else {
-            let stem = rel
+            let stem = f
+                .rel
                 .last()
                 .map(|n| n.trim_end_matches(".md").to_string())
                 .unwrap_or_default();
             (dir.clone(), stem)
         };
         let slug = match &meta.common.slug {
-            Some(s) => match slug_of(&s.value, &file, &source) {
-                Ok(v) => v,
-                Err(d) => {
-                    diags.push(d.at_in(&source, s.line, s.column));
-                    continue;
-                }
-            },
-            None => match slug_of(&own_name, &file, &source) {
-                Ok(v) => v,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            },
+            Some(s) => {
+                slug_of(&s.value, &file, &source).map_err(|d| d.at_in(&source, s.line, s.column))
+            }
+            None => slug_of(&own_name, &file, &source),
+        };
+        let slug = match slug {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
         };
         let mut url = match folder_url(&base, &url_dirs) {
             Ok(u) => u,
@@ -540,15 +521,15 @@ fn assemble(
             .unwrap_or(0);
         let idx = pages.len();
         if bundle {
-            bundle_dirs.insert(dir.clone(), idx);
+            bundle_dirs.insert(dir, idx);
         }
         pages.push(Page {
             file,
-            path: rel.join("/"),
+            path: f.rel.join("/"),
             source,
             meta,
-            body_start,
-            body_line,
+            body_start: f.body_start,
+            body_line: f.body_line,
             url,
             section,
             position: 0,
