@@ -79,8 +79,8 @@ struct Job {
     ctx: Value,
     path: String,
     origin: PathBuf,
-    /// Where the template was chosen in front matter, for a missing-template error.
-    chosen_at: Option<Located>,
+    /// The file and line where the template was chosen, for a missing-template error.
+    chosen_at: Option<(PathBuf, Located)>,
 }
 
 /// The output path (`guidance/neglect/index.html`) of a site-relative URL.
@@ -105,16 +105,23 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
         let m = &p.meta.common;
-        let section = &site.sections[p.section];
         let (template, chosen_at) = match &m.template {
-            Some(t) => (t.value.clone(), Some(t.clone())),
-            None => (
-                section
-                    .page_template
-                    .clone()
-                    .unwrap_or_else(|| "page.html".into()),
-                None,
-            ),
+            Some(t) => (t.value.clone(), Some((p.file.clone(), t.clone()))),
+            None => {
+                // An inherited page_template is blamed on the _index.md that set it.
+                let mut at = Some(p.section);
+                while let Some(i) = at.filter(|&i| site.sections[i].meta.page_template.is_none()) {
+                    at = site.sections[i].parent;
+                }
+                let setter = at.and_then(|i| {
+                    let s = &site.sections[i];
+                    Some((s.file.clone(), s.meta.page_template.clone()?))
+                });
+                match setter {
+                    Some((file, t)) => (t.value.clone(), Some((file, t))),
+                    None => ("page.html".to_string(), None),
+                }
+            }
         };
         jobs.push(Job {
             template,
@@ -132,7 +139,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
     for (i, s) in site.sections.iter().enumerate() {
         let m = &s.meta.common;
         let (template, chosen_at) = match &m.template {
-            Some(t) => (t.value.clone(), Some(t.clone())),
+            Some(t) => (t.value.clone(), Some((s.file.clone(), t.clone()))),
             None if i == 0 => ("index.html".to_string(), None),
             None => ("section.html".to_string(), None),
         };
@@ -250,24 +257,28 @@ pub fn render_site(
     let jobs = jobs(site, &views);
 
     let mut diags = Diagnostics::new();
+    let mut reported = std::collections::BTreeSet::new();
     for j in &jobs {
-        if !set.files.contains_key(&j.template) {
-            let src = site
-                .pages
-                .iter()
-                .find(|p| p.file == j.origin)
-                .map(|p| p.source.as_str())
-                .or_else(|| {
-                    site.sections
-                        .iter()
-                        .find(|s| s.file == j.origin)
-                        .map(|s| s.source.as_str())
-                });
-            let at = match (&j.chosen_at, src) {
-                (Some(l), Some(src)) => Some((l.line, l.column, src)),
-                _ => None,
-            };
+        if !set.files.contains_key(&j.template) && !reported.contains(&j.template) {
+            let at = j.chosen_at.as_ref().and_then(|(file, l)| {
+                let src = site
+                    .pages
+                    .iter()
+                    .find(|p| &p.file == file)
+                    .map(|p| p.source.as_str())
+                    .or_else(|| {
+                        site.sections
+                            .iter()
+                            .find(|s| &s.file == file)
+                            .map(|s| s.source.as_str())
+                    })?;
+                Some((file.as_path(), l.line, l.column, src))
+            });
             diags.push(set.missing(&j.template, &j.origin, at));
+            if at.is_some() {
+                // One message per place the template is named is enough.
+                reported.insert(j.template.clone());
+            }
         }
     }
     if diags.has_errors() {

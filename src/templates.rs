@@ -102,22 +102,26 @@ impl TemplateSet {
         diags.into_result(set)
     }
 
-    /// An error for a template that is needed but exists nowhere.
+    /// An error for a template that is needed (by `wanted_by`, or at `at`: file, line, column
+    /// and that file's text) but exists nowhere.
     pub fn missing(
         &self,
         name: &str,
         wanted_by: &Path,
-        line: Option<(usize, usize, &str)>,
+        at: Option<(&Path, usize, usize, &str)>,
     ) -> Diagnostic {
         let searched: Vec<String> = self
             .searched
             .iter()
             .map(|d| d.join(name).display().to_string())
             .collect();
-        let mut d = Diagnostic::in_file(wanted_by, format!("the template `{name}` does not exist"));
-        if let Some((l, c, src)) = line {
-            d = d.at_in(src, l, c);
-        }
+        let d = match at {
+            Some((file, l, c, src)) => {
+                Diagnostic::in_file(file, format!("the template `{name}` does not exist"))
+                    .at_in(src, l, c)
+            }
+            None => Diagnostic::in_file(wanted_by, format!("the template `{name}` does not exist")),
+        };
         d.hint(format!(
             "looked for {}; create it, or choose another template",
             searched.join(" and ")

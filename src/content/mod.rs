@@ -68,8 +68,6 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Child sections, by weight then title.
     pub subsections: Vec<usize>,
-    /// The template for pages below this section (own setting or inherited).
-    pub page_template: Option<String>,
 }
 
 impl Section {
@@ -427,11 +425,6 @@ fn assemble(
             .find_map(|n| dir_to_section.get(&dir[..n]).copied());
         let idx = sections.len();
         dir_to_section.insert(dir, idx);
-        let page_template = meta
-            .page_template
-            .as_ref()
-            .map(|t| t.value.clone())
-            .or_else(|| parent.and_then(|p| sections[p].page_template.clone()));
         sections.push(Section {
             file: f.file,
             path: f.rel.join("/"),
@@ -443,7 +436,6 @@ fn assemble(
             parent,
             pages: Vec::new(),
             subsections: Vec::new(),
-            page_template,
         });
         if let Some(p) = parent {
             sections[p].subsections.push(idx);
