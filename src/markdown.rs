@@ -320,6 +320,27 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_passes_through_when_the_site_allows_it() {
+        let u = urls();
+        let md = "<div class=\"box\">Hi</div>\n";
+        let src = Source {
+            file: Path::new("p.md"),
+            text: md,
+            body_line: 1,
+        };
+        let r = render(
+            md,
+            &src,
+            &LinkContext {
+                urls: &u,
+                allow_raw_html: true,
+            },
+        )
+        .unwrap();
+        assert!(r.html.contains("<div class=\"box\">Hi</div>"), "{}", r.html);
+    }
+
+    #[test]
     fn gfm_extensions_and_smart_punctuation() {
         let r = go("| a |\n|---|\n| 1 |\n\n~~x~~ \"q\" - [ ] t\n\nwww.example.org\n\nNote[^1]\n\n[^1]: F\n").unwrap();
         for needle in [

@@ -336,6 +336,17 @@ const BROKEN: &[(&str, &str, &str)] = &[
     ),
     ("endless-template", "templates/special.html:2:", "error"),
     (
+        "invalid-utf8",
+        "content/about.md: error: this file is not UTF-8 text (bad byte on line 2)",
+        "UTF-8",
+    ),
+    (
+        "empty-file",
+        "content/about.md:1:1: error: this file has no front matter",
+        "---",
+    ),
+    ("tab-indent", "content/about.md:4:", "tab"),
+    (
         "section-key-on-page",
         "content/about.md:3:1: error: `paginate_by` is a section setting",
         "_index.md",
