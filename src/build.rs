@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::glossary::Glossary;
 use crate::markdown::{self, LinkContext, Rendered, Source};
 use crate::render::{self, Outputs};
 use crate::templates::TemplateSet;
@@ -25,6 +26,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replaces `base_url` from `site.yaml` (for previews and staging hosts).
     pub base_url: Option<String>,
+    /// What counts as now for alerts and upcoming events; the clock when `None`.
+    pub now: Option<jiff::Timestamp>,
 }
 
 impl BuildOptions {
@@ -93,9 +96,11 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
 
 fn render_markdown(site: &Site) -> Result<(Vec<Rendered>, Vec<Rendered>), Diagnostics> {
     let urls = views::url_map(site);
+    let glossary = Glossary::from_data(&site.data_sources)?;
     let cx = LinkContext {
         urls: &urls,
         allow_raw_html: site.config.allow_raw_html,
+        glossary: &glossary,
     };
     let pages: Vec<Result<Rendered, Diagnostics>> = site
         .pages
@@ -217,7 +222,19 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
         }
     };
     let (page_html, section_html) = render_markdown(&site).map_err(Diagnostics::sorted)?;
-    let views = Arc::new(Views::build(&site, &page_html, &section_html));
+    let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
+    let titles = site
+        .pages
+        .iter()
+        .map(|p| (p.path.clone(), p.meta.common.title.clone()))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (s.path.clone(), s.meta.common.title.clone())),
+        )
+        .collect();
+    let alerts = crate::alerts::load(&site.data_sources, &views::url_map(&site), &titles)?;
+    let views = Arc::new(Views::build(&site, &page_html, &section_html, now, &alerts));
     drop(page_html);
     let outputs = render::render_site(&site, views, &templates)?;
     Ok(RenderedSite { site, outputs })

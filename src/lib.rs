@@ -9,16 +9,22 @@
 // cold error path, so its size does not matter and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod alerts;
 pub mod build;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod feeds;
+pub mod files;
+pub mod glossary;
 pub mod highlight;
+pub mod ical;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod templates;
+pub mod training;
 pub mod views;
 mod yaml;
 

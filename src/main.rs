@@ -31,6 +31,10 @@ enum Command {
         /// Use this address instead of base_url from site.yaml (e.g. for a preview host).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Build as if it were this date (2026-12-01) or RFC 3339 date-time, for which alerts
+        /// are current and which events are upcoming [default: the current time].
+        #[arg(long, value_name = "WHEN", value_parser = haven::clock::parse_now)]
+        now: Option<jiff::Timestamp>,
     },
 }
 
@@ -42,12 +46,14 @@ fn main() -> ExitCode {
             output_dir,
             drafts,
             base_url,
+            now,
         } => {
             let opts = haven::BuildOptions {
                 root,
                 output_dir,
                 drafts,
                 base_url,
+                now,
             };
             match haven::build(&opts) {
                 Ok(summary) => {

@@ -2,7 +2,7 @@
 //! heading ids and the table of contents, `@/` internal links, rejecting raw HTML, and code
 //! highlighting.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +14,7 @@ use comrak::{Anchorizer, Arena, Options};
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::glossary::{Glossary, MARK_START};
 use crate::highlight::{Highlighter, escape_html};
 
 /// One heading in a page's table of contents.
@@ -63,6 +64,8 @@ pub struct LinkContext<'a> {
     pub urls: &'a HashMap<String, String>,
     /// Whether raw HTML is allowed.
     pub allow_raw_html: bool,
+    /// Acronyms to mark up on first use.
+    pub glossary: &'a Glossary,
 }
 
 /// Where a body sits in its file, for error positions.
@@ -220,6 +223,11 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
     for c in comments {
         c.detach();
     }
+    // A body that already holds the mark character would confuse the pass; such text is
+    // vanishingly rare, and it only costs that page its <abbr> markup.
+    let marked = !cx.glossary.is_empty()
+        && !body.contains(MARK_START)
+        && mark_acronyms(root, cx.glossary, &mut HashSet::new());
 
     let anchors: Vec<String> = flat_toc.iter().map(|e| e.id.clone()).collect();
     let headings = Headings {
@@ -236,6 +244,9 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
             Diagnostic::in_file(src.file, "the Markdown could not be turned into HTML").into(),
         );
     }
+    if marked {
+        html = cx.glossary.expand_marks(&html);
+    }
     Ok(Rendered {
         html,
         toc: nest(flat_toc),
@@ -243,6 +254,40 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
         links,
         word_count: words,
     })
+}
+
+/// Marks the first use of each glossary term in document order, skipping headings (their text
+/// also becomes ids and the contents list), links (an `<abbr>` inside link text is read out
+/// twice by some screen readers) and code. Returns whether anything was marked.
+fn mark_acronyms<'a>(
+    node: &'a comrak::nodes::AstNode<'a>,
+    glossary: &Glossary,
+    seen: &mut HashSet<String>,
+) -> bool {
+    let mut changed = false;
+    for child in node.children() {
+        let mut data = child.data_mut();
+        match &mut data.value {
+            NodeValue::Heading(_)
+            | NodeValue::Link(_)
+            | NodeValue::Image(_)
+            | NodeValue::Code(_)
+            | NodeValue::CodeBlock(_)
+            | NodeValue::HtmlBlock(_)
+            | NodeValue::HtmlInline(_) => {}
+            NodeValue::Text(t) => {
+                if let Some(new) = glossary.mark_first_uses(t, seen) {
+                    *t = new.into();
+                    changed = true;
+                }
+            }
+            _ => {
+                drop(data);
+                changed |= mark_acronyms(child, glossary, seen);
+            }
+        }
+    }
+    changed
 }
 
 fn raw_html_error(src: &Source<'_>, sp: Sourcepos, snippet: &str) -> Diagnostic {
@@ -278,8 +323,53 @@ mod tests {
             &LinkContext {
                 urls: &u,
                 allow_raw_html: false,
+                glossary: &Glossary::default(),
             },
         )
+    }
+
+    fn with_glossary(md: &str) -> String {
+        let u = urls();
+        let g = Glossary::from_entries(["CSE", "MASH", "FGM", "LADO"].map(|t| {
+            crate::glossary::Entry {
+                term: t.to_string(),
+                expansion: format!("{t} in full"),
+                definition: String::new(),
+            }
+        }));
+        let src = Source {
+            file: Path::new("content/p.md"),
+            text: md,
+            body_line: 1,
+        };
+        let cx = LinkContext {
+            urls: &u,
+            allow_raw_html: false,
+            glossary: &g,
+        };
+        render(md, &src, &cx).unwrap().html
+    }
+
+    #[test]
+    fn acronyms_marked_on_first_use_only_outside_links_headings_and_code() {
+        let html = with_glossary(
+            "## About CSE\n\n[CSE guidance](https://example.org/) and `MASH` and\n\n```\nFGM\n```\n\nText on CSE, then CSE, MASH and *LADO*.\n",
+        );
+        assert!(
+            html.contains("<h2 id=\"about-cse\">About CSE</h2>"),
+            "{html}"
+        );
+        assert!(html.contains(">CSE guidance</a>"), "{html}");
+        assert!(html.contains("<code>MASH</code>"), "{html}");
+        assert!(
+            !html.contains("title=\"FGM in full\""),
+            "code blocks are left alone: {html}"
+        );
+        assert!(
+            html.contains("Text on <abbr title=\"CSE in full\">CSE</abbr>, then CSE, <abbr title=\"MASH in full\">MASH</abbr> and <em><abbr title=\"LADO in full\">LADO</abbr></em>."),
+            "{html}"
+        );
+        assert_eq!(html.matches("<abbr").count(), 3, "{html}");
     }
 
     #[test]
@@ -334,6 +424,7 @@ mod tests {
             &LinkContext {
                 urls: &u,
                 allow_raw_html: true,
+                glossary: &Glossary::default(),
             },
         )
         .unwrap();

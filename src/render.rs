@@ -234,6 +234,29 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             });
         }
     }
+    for (l, items) in &views.listings {
+        jobs.push(Job {
+            template: "training_list.html".into(),
+            ctx: ctx(&[
+                ("site", views.site.clone()),
+                ("section", views.sections[l.section].clone()),
+                (
+                    "listing",
+                    ctx(&[
+                        ("title", Value::from(l.title.as_str())),
+                        ("kind", Value::from(l.kind)),
+                        ("value", Value::from(l.value.as_str())),
+                        ("url", Value::from(l.url.as_str())),
+                        ("pages", items.clone()),
+                    ]),
+                ),
+                ("current_url", Value::from(l.url.as_str())),
+            ]),
+            path: url_to_path(&l.url, base),
+            origin: site.sections[l.section].file.clone(),
+            chosen_at: None,
+        });
+    }
     jobs.push(Job {
         template: "404.html".into(),
         ctx: ctx(&[
@@ -333,7 +356,7 @@ pub fn render_site(
         d.message.push(')');
         diags.push(d);
     }
-    for f in extras(site) {
+    for f in extras(site, &views) {
         match f {
             Ok(f) => {
                 if let Err(d) = out.add(f) {
@@ -347,10 +370,54 @@ pub fn render_site(
 }
 
 /// Aliases, feeds, sitemap, robots.txt, page assets and static files.
-fn extras(site: &Site) -> Vec<Result<OutputFile, Diagnostic>> {
+fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>> {
     let cfg = &site.config;
     let base = cfg.base_path();
     let mut out: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
+
+    // iCalendar: one file per session, and per training section every upcoming session.
+    let prodid = format!("-//{}//Haven {}//EN", cfg.title, env!("CARGO_PKG_VERSION"));
+    for (section, pages) in crate::training::event_pages(site) {
+        for &i in &pages {
+            let p = &site.pages[i];
+            if let Some(e) = crate::training::event_of(p) {
+                out.push(Ok(OutputFile {
+                    path: crate::training::ics_path(p, base),
+                    body: Body::Bytes(
+                        crate::ical::calendar(
+                            &p.meta.common.title,
+                            &prodid,
+                            &[crate::training::ical_event(site, p, e)],
+                        )
+                        .into_bytes(),
+                    ),
+                    origin: p.file.display().to_string(),
+                }));
+            }
+        }
+        let s = &site.sections[section];
+        let upcoming: Vec<crate::ical::Event> = views
+            .upcoming_events
+            .iter()
+            .filter(|&&i| site.pages[i].section == section)
+            .filter_map(|&i| {
+                let p = &site.pages[i];
+                crate::training::event_of(p).map(|e| crate::training::ical_event(site, p, e))
+            })
+            .collect();
+        out.push(Ok(OutputFile {
+            path: format!("{}calendar.ics", s.url.strip_prefix(base).unwrap_or("")),
+            body: Body::Bytes(
+                crate::ical::calendar(
+                    &format!("{}: {}", cfg.title, s.meta.common.title),
+                    &prodid,
+                    &upcoming,
+                )
+                .into_bytes(),
+            ),
+            origin: s.file.display().to_string(),
+        }));
+    }
 
     let owners = site
         .pages

@@ -209,8 +209,51 @@ pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static>
         })
     });
     let v = views.clone();
+    env.add_function(
+        "upcoming_events",
+        move |kwargs: Kwargs| -> Result<Value, Error> {
+            let topics: Option<Value> = kwargs.get("topics")?;
+            let limit: Option<usize> = kwargs.get("limit")?;
+            kwargs.assert_all_used()?;
+            // `topics` is a page's `taxonomies.topics` list (or one term name): sessions on any
+            // of them match.
+            let wanted: Option<Vec<String>> = topics.map(|t| {
+                if let Some(s) = t.as_str() {
+                    vec![crate::content::slugify(s)]
+                } else {
+                    t.try_iter()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|x| {
+                            x.get_attr("slug")
+                                .ok()
+                                .filter(|s| !s.is_undefined())
+                                .map(|s| s.to_string())
+                                .or_else(|| x.as_str().map(crate::content::slugify))
+                        })
+                        .collect()
+                }
+            });
+            let items: Vec<Value> = v
+                .upcoming_events
+                .iter()
+                .filter(|&&p| match &wanted {
+                    None => true,
+                    Some(w) => v.topic_slugs[p].iter().any(|t| w.contains(t)),
+                })
+                .take(limit.unwrap_or(usize::MAX))
+                .map(|&p| v.pages[p].clone())
+                .collect();
+            Ok(Value::from(items))
+        },
+    );
+    let v = views.clone();
     env.add_filter("abs_url", move |url: &str| -> String { v.permalink(url) });
     env.add_filter("date", date_filter);
+    // The same slugs as URLs and taxonomy terms, for ids made from data.
+    env.add_filter("slugify", |s: &str| -> String {
+        crate::content::slugify(s)
+    });
     env
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use crate::content::{Site, slugify};
+use crate::content::{Asset, AssetOwner, Site, slugify};
 use crate::markdown::{Rendered, TocEntry};
 
 /// A title and URL, for breadcrumbs and previous/next links.
@@ -17,6 +17,58 @@ pub struct Link {
     pub title: String,
     /// Site-relative URL.
     pub url: String,
+}
+
+/// A file beside a page or section, as templates see it.
+#[derive(Serialize)]
+struct AssetView<'a> {
+    name: &'a str,
+    url: String,
+    size: u64,
+    kind: String,
+    /// "PDF, 1.2 MB".
+    label: String,
+}
+
+/// One day of a course.
+#[derive(Serialize)]
+struct SessionView {
+    date: String,
+    time: String,
+    start: String,
+    end: String,
+}
+
+/// A training session's details, with everything a template needs already worded.
+#[derive(Serialize)]
+struct EventView {
+    start: String,
+    end: String,
+    /// "Thursday 3 December 2026", or "… to …" for a course over several days.
+    dates: String,
+    /// "9:30am to 4pm" (of the first day for a longer course).
+    time: String,
+    /// "December 2026", for grouping listings.
+    month: String,
+    sessions: Vec<SessionView>,
+    venue: Option<String>,
+    online: bool,
+    mode: &'static str,
+    level: Option<u8>,
+    level_url: Option<String>,
+    capacity: Option<u32>,
+    places_left: Option<u32>,
+    cost: f64,
+    cost_label: String,
+    booking_url: Option<String>,
+    status: &'static str,
+    /// "4 places left", "Full: no places left", "Cancelled"…
+    availability: String,
+    /// Why booking is not possible, when it is not.
+    booking_closed: Option<String>,
+    upcoming: bool,
+    ics_url: String,
+    json_ld: Value,
 }
 
 #[derive(Serialize)]
@@ -44,6 +96,12 @@ struct PageView<'a> {
     reading_time: usize,
     taxonomies: BTreeMap<&'a str, Vec<TermRef<'a>>>,
     extra: &'a serde_json::Value,
+    sensitive: bool,
+    owner: Option<&'a str>,
+    last_reviewed: Option<&'a str>,
+    review_due: Option<&'a str>,
+    assets: Vec<AssetView<'a>>,
+    event: Option<EventView>,
     ancestors: Vec<Link>,
     section: &'a str,
     previous: Option<Link>,
@@ -67,9 +125,28 @@ struct SectionView<'a> {
     pages: Vec<Value>,
     subsections: Vec<Value>,
     extra: &'a serde_json::Value,
+    sensitive: bool,
+    owner: Option<&'a str>,
+    last_reviewed: Option<&'a str>,
+    review_due: Option<&'a str>,
+    assets: Vec<AssetView<'a>>,
     ancestors: Vec<Link>,
     feed_url: Option<String>,
     paginate_by: Option<u32>,
+    /// Training sessions in this section still to come, soonest first.
+    upcoming: Vec<Value>,
+    /// Static filter pages of the section's training sessions.
+    listings: Vec<ListingLink>,
+}
+
+/// A link to a training filter page.
+#[derive(Clone, Serialize)]
+struct ListingLink {
+    url: String,
+    title: String,
+    kind: &'static str,
+    value: String,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -97,6 +174,10 @@ struct SiteView<'a> {
     base_path: &'a str,
     language: &'a str,
     extra: &'a serde_json::Value,
+    /// The build date in London (`--now` or the clock), for alerts and "upcoming".
+    today: String,
+    /// Alerts from `data/alerts.yaml` that are current on `today`.
+    alerts: Vec<&'a crate::alerts::Alert>,
     home: Value,
     sections: Vec<Value>,
     taxonomies: BTreeMap<&'a str, Value>,
@@ -123,13 +204,26 @@ pub struct Views {
     pub section_by_path: HashMap<String, usize>,
     /// Content path to URL, for `url_for("@/…")`.
     pub urls: HashMap<String, String>,
+    /// Per page, the slugs of its `topics` terms (for `upcoming_events(topics=…)`).
+    pub topic_slugs: Vec<Vec<String>>,
+    /// Pages of upcoming training sessions, soonest first (for `upcoming_events()`).
+    pub upcoming_events: Vec<usize>,
+    /// Training filter pages to render, each with its list of page values.
+    pub listings: Vec<(crate::training::Listing, Value)>,
     base_url: String,
     base_path: String,
 }
 
 impl Views {
     /// Builds every view from the site and the rendered Markdown of its pages and sections.
-    pub fn build(site: &Site, page_html: &[Rendered], section_html: &[Rendered]) -> Views {
+    pub fn build(
+        site: &Site,
+        page_html: &[Rendered],
+        section_html: &[Rendered],
+        now: jiff::Timestamp,
+        alerts: &[crate::alerts::Alert],
+    ) -> Views {
+        let today = crate::clock::site_date(now);
         let cfg = &site.config;
         let link = |title: &str, url: &str| Link {
             title: title.to_string(),
@@ -148,11 +242,42 @@ impl Views {
             out
         };
 
+        // `sensitive` inherits down the tree; parents come before their children in
+        // `site.sections`, so one forward pass settles every section.
+        let mut section_sensitive = vec![false; site.sections.len()];
+        for (i, s) in site.sections.iter().enumerate() {
+            let inherited = s.parent.is_some_and(|p| section_sensitive[p]);
+            section_sensitive[i] = s.meta.common.sensitive.unwrap_or(inherited);
+        }
+
+        let mut owned: HashMap<AssetOwner, Vec<&Asset>> = HashMap::new();
+        for a in &site.assets {
+            owned.entry(a.owner).or_default().push(a);
+        }
+        let assets_of = |owner: AssetOwner| -> Vec<AssetView<'_>> {
+            owned
+                .get(&owner)
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    let name = a.dest.rsplit('/').next().unwrap_or(&a.dest);
+                    AssetView {
+                        name,
+                        url: format!("{}{}", cfg.base_path(), a.dest),
+                        size: a.size,
+                        kind: crate::files::kind_label(name),
+                        label: crate::files::label(name, a.size),
+                    }
+                })
+                .collect()
+        };
+
         let pages: Vec<Value> = site
             .pages
             .iter()
+            .enumerate()
             .zip(page_html)
-            .map(|(p, r)| {
+            .map(|((index, p), r)| {
                 let m = &p.meta.common;
                 let siblings = &site.sections[p.section].pages;
                 let neighbour = |i: Option<usize>| {
@@ -199,6 +324,12 @@ impl Views {
                     reading_time: r.word_count.div_ceil(200).max(1),
                     taxonomies,
                     extra: &m.extra,
+                    sensitive: m.sensitive.unwrap_or(section_sensitive[p.section]),
+                    owner: m.owner.as_deref(),
+                    last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
+                    review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
+                    assets: assets_of(AssetOwner::Page(index)),
+                    event: m.event.as_ref().map(|e| event_view(site, p, e, now)),
                     ancestors: ancestors(Some(p.section)),
                     section: &site.sections[p.section].path,
                     previous: neighbour(p.position.checked_sub(1)),
@@ -207,6 +338,8 @@ impl Views {
             })
             .collect();
 
+        let events = crate::training::event_pages(site);
+        let listings = crate::training::listings(site, now);
         // Children sort after their parents by path, so building from the end sees every
         // subsection's value before its parent needs it.
         let mut sections: Vec<Option<Value>> = vec![None; site.sections.len()];
@@ -234,9 +367,35 @@ impl Views {
                     .map(|&c| sections[c].clone().unwrap_or_default())
                     .collect(),
                 extra: &m.extra,
+                sensitive: section_sensitive[i],
+                owner: m.owner.as_deref(),
+                last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
+                review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
+                assets: assets_of(AssetOwner::Section(i)),
                 ancestors: ancestors(s.parent),
                 feed_url: s.meta.feed.then(|| format!("{}atom.xml", s.url)),
                 paginate_by: s.meta.paginate_by,
+                upcoming: events
+                    .get(&i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|&&p| {
+                        crate::training::event_of(&site.pages[p])
+                            .is_some_and(|e| crate::training::is_upcoming(e, now))
+                    })
+                    .map(|&p| pages[p].clone())
+                    .collect(),
+                listings: listings
+                    .iter()
+                    .filter(|l| l.section == i)
+                    .map(|l| ListingLink {
+                        url: l.url.clone(),
+                        title: l.title.clone(),
+                        kind: l.kind,
+                        value: l.value.clone(),
+                        count: l.pages.len(),
+                    })
+                    .collect(),
             };
             sections[i] = Some(Value::from(Serde(view)));
         }
@@ -278,6 +437,8 @@ impl Views {
             base_path: cfg.base_path(),
             language: &cfg.language,
             extra: &cfg.extra,
+            today: today.to_string(),
+            alerts: alerts.iter().filter(|a| a.is_current(today)).collect(),
             home: sections.first().cloned().unwrap_or_default(),
             sections: sections.clone(),
             taxonomies: taxonomies
@@ -286,6 +447,28 @@ impl Views {
                 .collect(),
         }));
 
+        let mut upcoming_events: Vec<usize> = events
+            .values()
+            .flatten()
+            .copied()
+            .filter(|&p| {
+                crate::training::event_of(&site.pages[p])
+                    .is_some_and(|e| crate::training::is_upcoming(e, now))
+            })
+            .collect();
+        upcoming_events.sort_by_key(|&p| {
+            (
+                crate::training::event_of(&site.pages[p]).map(|e| e.start),
+                p,
+            )
+        });
+        let listings = listings
+            .into_iter()
+            .map(|l| {
+                let items: Vec<Value> = l.pages.iter().map(|&p| pages[p].clone()).collect();
+                (l, Value::from(items))
+            })
+            .collect();
         Views {
             pages,
             sections,
@@ -300,6 +483,22 @@ impl Views {
             page_by_path: site.page_by_path.clone(),
             section_by_path: site.section_by_path.clone(),
             urls: url_map(site),
+            topic_slugs: site
+                .pages
+                .iter()
+                .map(|p| {
+                    p.meta
+                        .common
+                        .taxonomies
+                        .get("topics")
+                        .into_iter()
+                        .flatten()
+                        .map(|t| slugify(t))
+                        .collect()
+                })
+                .collect(),
+            upcoming_events,
+            listings,
             base_url: cfg.base_url.clone(),
             base_path: cfg.base_path().to_string(),
         }
@@ -335,6 +534,53 @@ impl Views {
         } else {
             format!("{}{url}", self.base_url)
         }
+    }
+}
+
+fn event_view(
+    site: &Site,
+    p: &crate::content::Page,
+    e: &crate::content::event::Event,
+    now: jiff::Timestamp,
+) -> EventView {
+    use crate::training as t;
+    let (availability, booking_closed) = t::availability(e, now);
+    let base = site.config.base_path();
+    let section_url = &site.sections[p.section].url;
+    EventView {
+        start: t::local_rfc3339(e.start),
+        end: t::local_rfc3339(e.end),
+        dates: t::dates_label(e),
+        time: t::time_range(e.sessions[0].0, e.sessions[0].1),
+        month: jiff::Zoned::new(e.start, crate::clock::site_zone())
+            .strftime("%B %Y")
+            .to_string(),
+        sessions: e
+            .sessions
+            .iter()
+            .map(|&(a, b)| SessionView {
+                date: t::date_label(a),
+                time: t::time_range(a, b),
+                start: t::local_rfc3339(a),
+                end: t::local_rfc3339(b),
+            })
+            .collect(),
+        venue: e.venue.clone(),
+        online: e.online,
+        mode: e.mode.as_str(),
+        level: e.level,
+        level_url: e.level.map(|l| format!("{section_url}level/{l}/")),
+        capacity: e.capacity,
+        places_left: e.places_left,
+        cost: e.cost,
+        cost_label: t::cost_label(e.cost),
+        booking_url: e.booking_url.clone(),
+        status: e.status.as_str(),
+        availability,
+        booking_closed,
+        upcoming: t::is_upcoming(e, now),
+        ics_url: format!("{base}{}", t::ics_path(p, base)),
+        json_ld: Value::from_safe_string(t::json_ld(site, p, e)),
     }
 }
 

@@ -351,6 +351,36 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "content/about.md:3:1: error: `paginate_by` is a section setting",
         "_index.md",
     ),
+    (
+        "event-end-before-start",
+        "content/course.md:5:8: error: event: the end (2026-12-03T09:00) is not after the start",
+        "must end after it starts",
+    ),
+    (
+        "event-bad-status",
+        "content/course.md:7:11: error: event: unknown status `booked`",
+        "scheduled, full, cancelled, postponed",
+    ),
+    (
+        "event-booking-url",
+        "content/course.md:7:16: error: event: booking_url `www.example.org/book` is not an http(s) address",
+        "https://",
+    ),
+    (
+        "event-clock-gap",
+        "content/course.md:4:10: error: event: `2027-03-28T01:30` does not exist in London",
+        "London time",
+    ),
+    (
+        "alert-bad-date",
+        "data/alerts.yaml:4:13: error: alert `Summer`: `starts`: `2026-06-31` is not a real date",
+        "2026-06-15",
+    ),
+    (
+        "glossary-bad-entry",
+        "data/glossary.yaml:4:5: error: unknown field `meaning`",
+        "definition",
+    ),
 ];
 
 #[test]

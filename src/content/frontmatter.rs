@@ -143,6 +143,16 @@ struct Raw {
     #[serde(default)]
     extra: Option<serde_json::Value>,
     #[serde(default)]
+    sensitive: Option<bool>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    last_reviewed: Option<Spanned<String>>,
+    #[serde(default)]
+    review_due: Option<Spanned<String>>,
+    #[serde(default)]
+    event: Option<Spanned<crate::content::event::RawEvent>>,
+    #[serde(default)]
     sort_by: Option<Spanned<SortBy>>,
     #[serde(default)]
     paginate_by: Option<Spanned<u32>>,
@@ -165,6 +175,11 @@ const PAGE_KEYS: &[&str] = &[
     "template",
     "aliases",
     "extra",
+    "sensitive",
+    "owner",
+    "last_reviewed",
+    "review_due",
+    "event",
 ];
 const SECTION_ONLY: &[&str] = &["sort_by", "paginate_by", "page_template", "feed"];
 
@@ -204,6 +219,17 @@ pub struct CommonMeta {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
+    /// Whether readers may need to leave quickly ("Exit this page"); `None` inherits from the
+    /// section, so a whole section of guidance can be marked once.
+    pub sensitive: Option<bool>,
+    /// Who is responsible for keeping the content right (a sub-group or role).
+    pub owner: Option<String>,
+    /// When the content was last checked.
+    pub last_reviewed: Option<FmDate>,
+    /// When the content must next be checked.
+    pub review_due: Option<FmDate>,
+    /// A training session's details.
+    pub event: Option<crate::content::event::Event>,
 }
 
 /// A page's front matter.
@@ -397,6 +423,34 @@ fn common(
         aliases: raw.aliases.iter().map(located).collect(),
         taxonomies,
         extra,
+        sensitive: raw.sensitive,
+        owner: raw
+            .owner
+            .take()
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty()),
+        last_reviewed: date_of(&raw.last_reviewed)?,
+        review_due: date_of(&raw.review_due)?,
+        event: match raw.event.take() {
+            None => None,
+            Some(e) if is_section => {
+                let (l, c) = cx.spanned_pos(&e, split.yaml_line);
+                return Err(cx
+                    .err_at(l, c, "`event` belongs on a page, not a section")
+                    .hint("give each session its own page in the section"));
+            }
+            Some(e) => Some(
+                crate::content::event::check(e.value, &crate::clock::site_zone()).map_err(|e| {
+                    let line = if e.line == 0 {
+                        cx.key_line(split, "event")
+                    } else {
+                        split.yaml_line + e.line - 1
+                    };
+                    cx.err_at(line, e.column.max(1), format!("event: {}", e.message))
+                        .hint(e.hint)
+                })?,
+            ),
+        },
     })
 }
 

@@ -1,6 +1,7 @@
 //! Stage 2: reading `content/` (and `data/`) into the [`Site`] model: sections, pages, their
 //! URLs and order, taxonomies, page assets and data files. Later stages never re-read files.
 
+pub mod event;
 pub mod frontmatter;
 mod walk;
 
@@ -84,6 +85,19 @@ pub struct Asset {
     pub source: PathBuf,
     /// Output path relative to the output folder, `/` separated.
     pub dest: String,
+    /// Size in bytes, for "PDF, 1.2 MB" labels.
+    pub size: u64,
+    /// The page bundle or section the file sits beside.
+    pub owner: AssetOwner,
+}
+
+/// What an [`Asset`] belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AssetOwner {
+    /// Index into [`Site::pages`].
+    Page(usize),
+    /// Index into [`Site::sections`].
+    Section(usize),
 }
 
 /// One term of a taxonomy, e.g. `neglect` in `topics`.
@@ -125,6 +139,9 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Files under `data/` by their path relative to it (e.g. `board.yaml`).
     pub data: BTreeMap<String, serde_json::Value>,
+    /// The text of each data file, for the ones Haven checks itself (glossary, alerts), so
+    /// their errors can point at a line.
+    pub data_sources: BTreeMap<String, String>,
     /// Files copied from `content/` next to their page or section.
     pub assets: Vec<Asset>,
     /// Content path (`guidance/neglect.md`) to page index.
@@ -262,16 +279,18 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> Result<Site, Diagnosti
             Err(d) => diags.push(d),
         }
     }
-    let data = load_data(root, &mut diags);
+    let (data, data_sources) = load_data(root, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
-    let site = assemble(root, config, files, found.assets, data, drafts)?;
+    let mut site = assemble(root, config, files, found.assets, data, drafts)?;
+    site.data_sources = data_sources;
     diags.into_result(site)
 }
 
-fn load_data(root: &Path, diags: &mut Diagnostics) -> BTreeMap<String, serde_json::Value> {
+fn load_data(root: &Path, diags: &mut Diagnostics) -> Data {
     let mut out = BTreeMap::new();
+    let mut sources = BTreeMap::new();
     for rel in walk::data_files(root, diags) {
         let file = Path::new("data").join(&rel);
         let text = match std::fs::read(root.join(&file)) {
@@ -303,13 +322,20 @@ fn load_data(root: &Path, diags: &mut Diagnostics) -> BTreeMap<String, serde_jso
         };
         match value {
             Ok(v) => {
-                out.insert(rel, v);
+                out.insert(rel.clone(), v);
+                sources.insert(rel, text);
             }
             Err(d) => diags.push(d),
         }
     }
-    out
+    (out, sources)
 }
+
+/// Data files as values, and their text (for files Haven itself reads with positions).
+type Data = (
+    BTreeMap<String, serde_json::Value>,
+    BTreeMap<String, String>,
+);
 
 fn slug_of(name: &str, file: &Path, source: &str) -> Result<String, Diagnostic> {
     let s = slugify(name);
@@ -354,6 +380,11 @@ fn home_section(config: &Config) -> Parsed {
             aliases: Vec::new(),
             taxonomies: BTreeMap::new(),
             extra: serde_json::Value::Object(Default::default()),
+            sensitive: None,
+            owner: None,
+            last_reviewed: None,
+            review_due: None,
+            event: None,
         },
         sort_by: SortBy::Weight,
         paginate_by: None,
@@ -564,11 +595,15 @@ fn assemble(
             let d = &dir[..n];
             bundle_dirs
                 .get(d)
-                .map(|&p| (n, pages[p].url.clone()))
-                .or_else(|| dir_to_section.get(d).map(|&s| (n, sections[s].url.clone())))
+                .map(|&p| (n, pages[p].url.clone(), AssetOwner::Page(p)))
+                .or_else(|| {
+                    dir_to_section
+                        .get(d)
+                        .map(|&s| (n, sections[s].url.clone(), AssetOwner::Section(s)))
+                })
         });
         let source = root.join("content").join(rel.join("/"));
-        let Some((n, url)) = owner else {
+        let Some((n, url, owner)) = owner else {
             // Under a draft section that was left out.
             continue;
         };
@@ -581,7 +616,14 @@ fn assemble(
             dest.push('/');
         }
         dest.pop();
-        assets.push(Asset { source, dest });
+        // A file that vanished since the walk is reported when it is copied; 0 until then.
+        let size = std::fs::metadata(&source).map_or(0, |m| m.len());
+        assets.push(Asset {
+            source,
+            dest,
+            size,
+            owner,
+        });
     }
 
     let page_by_path = pages
@@ -602,6 +644,7 @@ fn assemble(
         pages,
         taxonomies,
         data,
+        data_sources: BTreeMap::new(),
         assets,
         page_by_path,
         section_by_path,

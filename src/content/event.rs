@@ -1,0 +1,387 @@
+//! The `event` block of a training session's front matter: when and where it is, who it is
+//! for, and whether places remain. Times are local to London as the sub-group writes them
+//! (`2026-12-03T09:30`); a time that does not exist or happens twice at a clock change must
+//! carry its offset, since guessing would put practitioners in the room an hour early or late.
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// The block as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    start: Spanned<String>,
+    end: Spanned<String>,
+    #[serde(default)]
+    venue: Option<String>,
+    #[serde(default)]
+    online: bool,
+    #[serde(default)]
+    mode: Option<Spanned<String>>,
+    #[serde(default)]
+    level: Option<Spanned<u8>>,
+    #[serde(default)]
+    capacity: Option<u32>,
+    #[serde(default)]
+    places_left: Option<Spanned<u32>>,
+    #[serde(default)]
+    cost: Option<Spanned<f64>>,
+    #[serde(default)]
+    booking_url: Option<Spanned<String>>,
+    #[serde(default)]
+    status: Option<Spanned<String>>,
+    #[serde(default)]
+    sessions: Vec<RawSession>,
+}
+
+/// One day of a multi-day course.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSession {
+    start: Spanned<String>,
+    end: Spanned<String>,
+}
+
+/// How a course is attended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// In a room.
+    Onsite,
+    /// Online only.
+    Online,
+    /// Both.
+    Blended,
+}
+
+impl Mode {
+    /// As written in front matter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Onsite => "onsite",
+            Mode::Online => "online",
+            Mode::Blended => "blended",
+        }
+    }
+}
+
+/// Whether a session goes ahead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Going ahead, places may remain.
+    Scheduled,
+    /// Going ahead, no places left.
+    Full,
+    /// Will not take place.
+    Cancelled,
+    /// Moved to a date not yet fixed.
+    Postponed,
+}
+
+impl Status {
+    /// As written in front matter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Scheduled => "scheduled",
+            Status::Full => "full",
+            Status::Cancelled => "cancelled",
+            Status::Postponed => "postponed",
+        }
+    }
+}
+
+/// A checked event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// First start.
+    pub start: Timestamp,
+    /// Last end.
+    pub end: Timestamp,
+    /// Every day of the course (one entry for a single session).
+    pub sessions: Vec<(Timestamp, Timestamp)>,
+    /// Address, unless online only.
+    pub venue: Option<String>,
+    /// Whether it is online (no address shown).
+    pub online: bool,
+    /// How it is attended.
+    pub mode: Mode,
+    /// Level 1 (basic) to 4 (specialist).
+    pub level: Option<u8>,
+    /// Places in all.
+    pub capacity: Option<u32>,
+    /// Places still free.
+    pub places_left: Option<u32>,
+    /// Price in pounds; 0 is free.
+    pub cost: f64,
+    /// Where to book.
+    pub booking_url: Option<String>,
+    /// Whether it goes ahead.
+    pub status: Status,
+}
+
+/// A problem with the block: the message and where (1-based line and column within the YAML).
+#[derive(Debug, PartialEq, Eq)]
+pub struct EventError {
+    /// What is wrong and how to fix it.
+    pub message: String,
+    /// The hint line.
+    pub hint: String,
+    /// Line within the front matter YAML (1-based), 0 if unknown.
+    pub line: usize,
+    /// Column.
+    pub column: usize,
+}
+
+fn at<T>(s: &Spanned<T>, message: String, hint: &str) -> EventError {
+    EventError {
+        message,
+        hint: hint.to_string(),
+        line: s.referenced.line() as usize,
+        column: s.referenced.column() as usize,
+    }
+}
+
+/// Reads a local London date-time (`2026-12-03T09:30`, seconds optional, a space allowed for
+/// the `T`) or an RFC 3339 date-time with an offset.
+pub fn parse_time(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+    let s = s.trim();
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let dt: DateTime = s.replacen(' ', "T", 1).parse().map_err(|_| {
+        format!("`{s}` is not a date and time; write it as 2026-12-03T09:30 (London time)")
+    })?;
+    if s.len() <= 10 {
+        return Err(format!(
+            "`{s}` has no time; write the start and end times, e.g. {s}T09:30"
+        ));
+    }
+    let amb = tz.to_ambiguous_zoned(dt);
+    if amb.is_ambiguous() {
+        let what = if matches!(amb.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+            "does not exist in London: the clocks go forward an hour then"
+        } else {
+            "happens twice in London: the clocks go back an hour then"
+        };
+        return Err(format!(
+            "`{s}` {what}; write it with its offset, e.g. {s}:00+01:00 or {s}:00Z"
+        ));
+    }
+    amb.compatible()
+        .map(|z| z.timestamp())
+        .map_err(|e| format!("`{s}`: {e}"))
+}
+
+/// Checks the block and works out what it means.
+pub fn check(raw: RawEvent, tz: &TimeZone) -> Result<Event, EventError> {
+    const TIME_HINT: &str = "times are London time, written 2026-12-03T09:30";
+    let time = |s: &Spanned<String>| parse_time(&s.value, tz).map_err(|m| at(s, m, TIME_HINT));
+    let pair = |start: &Spanned<String>, end: &Spanned<String>| {
+        let (a, b) = (time(start)?, time(end)?);
+        if b <= a {
+            return Err(at(
+                end,
+                format!(
+                    "the end ({}) is not after the start ({})",
+                    end.value, start.value
+                ),
+                "check the date and the time of both; a session must end after it starts",
+            ));
+        }
+        Ok((a, b))
+    };
+    let (start, end) = pair(&raw.start, &raw.end)?;
+    let mut sessions = Vec::new();
+    for s in &raw.sessions {
+        let (a, b) = pair(&s.start, &s.end)?;
+        if a < start || b > end {
+            return Err(at(
+                &s.start,
+                format!(
+                    "this session ({} to {}) falls outside the course's start and end",
+                    s.start.value, s.end.value
+                ),
+                "the event's start is the first session's start and its end the last session's end",
+            ));
+        }
+        sessions.push((a, b));
+    }
+    sessions.sort();
+    if sessions.is_empty() {
+        sessions.push((start, end));
+    }
+    let status = match &raw.status {
+        None => Status::Scheduled,
+        Some(s) => match s.value.trim() {
+            "scheduled" => Status::Scheduled,
+            "full" => Status::Full,
+            "cancelled" => Status::Cancelled,
+            "postponed" => Status::Postponed,
+            other => {
+                return Err(at(
+                    s,
+                    format!("unknown status `{other}`"),
+                    "status is one of: scheduled, full, cancelled, postponed",
+                ));
+            }
+        },
+    };
+    let mode = match &raw.mode {
+        None if raw.online => Mode::Online,
+        None => Mode::Onsite,
+        Some(m) => match m.value.trim() {
+            "onsite" => Mode::Onsite,
+            "online" => Mode::Online,
+            "blended" => Mode::Blended,
+            other => {
+                return Err(at(
+                    m,
+                    format!("unknown mode `{other}`"),
+                    "mode is one of: onsite, online, blended",
+                ));
+            }
+        },
+    };
+    let online = raw.online || mode == Mode::Online;
+    if !online && raw.venue.as_deref().is_none_or(|v| v.trim().is_empty()) {
+        return Err(EventError {
+            message: "the event has no `venue` and is not `online: true`".into(),
+            hint: "add `venue: Civic Centre, Bromley BR1 3UH`, or `online: true` for an online session".into(),
+            line: raw.start.referenced.line() as usize,
+            column: 1,
+        });
+    }
+    if let Some(l) = &raw.level
+        && !(1..=4).contains(&l.value)
+    {
+        return Err(at(
+            l,
+            format!("level {} is not between 1 and 4", l.value),
+            "levels run from 1 (basic awareness) to 4 (specialist)",
+        ));
+    }
+    if let (Some(p), Some(c)) = (&raw.places_left, raw.capacity)
+        && p.value > c
+    {
+        return Err(at(
+            p,
+            format!("{} places left, but the capacity is only {c}", p.value),
+            "places_left counts the places still free, so it is at most the capacity",
+        ));
+    }
+    let cost = match &raw.cost {
+        Some(c) if !(c.value.is_finite() && c.value >= 0.0) => {
+            return Err(at(
+                c,
+                format!("cost {} is not a price", c.value),
+                "write the price in pounds, e.g. 45 or 0 for free",
+            ));
+        }
+        Some(c) => c.value,
+        None => 0.0,
+    };
+    let booking_url = match &raw.booking_url {
+        Some(u) if !(u.value.starts_with("https://") || u.value.starts_with("http://")) => {
+            return Err(at(
+                u,
+                format!("booking_url `{}` is not an http(s) address", u.value),
+                "write the full address, starting https://",
+            ));
+        }
+        Some(u) => Some(u.value.clone()),
+        None => None,
+    };
+    let status =
+        if status == Status::Scheduled && raw.places_left.as_ref().is_some_and(|p| p.value == 0) {
+            Status::Full
+        } else {
+            status
+        };
+    Ok(Event {
+        start,
+        end,
+        sessions,
+        venue: if online && mode == Mode::Online {
+            None
+        } else {
+            raw.venue.map(|v| v.trim().to_string())
+        },
+        online,
+        mode,
+        level: raw.level.map(|l| l.value),
+        capacity: raw.capacity,
+        places_left: raw.places_left.map(|p| p.value),
+        cost,
+        booking_url,
+        status,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn london() -> TimeZone {
+        crate::clock::site_zone()
+    }
+
+    fn ev(yaml: &str) -> Result<Event, EventError> {
+        let raw: RawEvent = serde_saphyr::from_str(yaml).unwrap();
+        check(raw, &london())
+    }
+
+    #[test]
+    fn local_times_either_side_of_a_clock_change() {
+        // 2026: clocks go forward on 29 March, back on 25 October.
+        let before = parse_time("2026-03-28T09:30", &london()).unwrap();
+        let after = parse_time("2026-03-30T09:30", &london()).unwrap();
+        assert_eq!(before.to_string(), "2026-03-28T09:30:00Z");
+        assert_eq!(after.to_string(), "2026-03-30T08:30:00Z");
+        let e = parse_time("2026-03-29T01:30", &london()).unwrap_err();
+        assert!(e.contains("does not exist"), "{e}");
+        let e = parse_time("2026-10-25T01:30", &london()).unwrap_err();
+        assert!(e.contains("happens twice"), "{e}");
+        assert_eq!(
+            parse_time("2026-10-25T01:30:00+01:00", &london())
+                .unwrap()
+                .to_string(),
+            "2026-10-25T00:30:00Z"
+        );
+        assert!(
+            parse_time("2026-12-03", &london())
+                .unwrap_err()
+                .contains("no time")
+        );
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let e = ev("start: 2026-12-03T09:30\nend: 2026-12-03T09:00\nvenue: Hall\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("not after the start"));
+        let e = ev("start: 2026-12-03T09:30\nend: 2026-12-03T12:00\nvenue: Hall\nstatus: maybe\n")
+            .unwrap_err();
+        assert_eq!((e.line, e.message.contains("maybe")), (4, true));
+        let e = ev("start: 2026-12-03T09:30\nend: 2026-12-03T12:00\nonline: true\nbooking_url: www.example.org\n").unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("http"));
+        let e = ev("start: 2026-12-03T09:30\nend: 2026-12-03T12:00\n").unwrap_err();
+        assert!(e.message.contains("venue"));
+        let e = ev("start: 2026-12-03T09:30\nend: 2026-12-03T12:00\nvenue: Hall\ncapacity: 10\nplaces_left: 11\n").unwrap_err();
+        assert!(e.message.contains("capacity"));
+    }
+
+    #[test]
+    fn multi_day_and_full() {
+        let e = ev("start: 2027-02-01T09:30\nend: 2027-02-02T16:00\nvenue: Hall\nplaces_left: 0\nsessions:\n  - {start: 2027-02-02T09:30, end: 2027-02-02T16:00}\n  - {start: 2027-02-01T09:30, end: 2027-02-01T16:00}\n").unwrap();
+        assert_eq!(e.sessions.len(), 2);
+        assert!(e.sessions[0].0 < e.sessions[1].0, "sorted");
+        assert_eq!(e.status, Status::Full);
+        let online =
+            ev("start: 2027-02-01T09:30\nend: 2027-02-01T12:00\nmode: online\nvenue: ignored\n")
+                .unwrap();
+        assert!(online.online && online.venue.is_none());
+    }
+}
