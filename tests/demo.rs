@@ -1,0 +1,431 @@
+//! The demo partnership site (the repository's own `site.yaml`, `content/`, `data/` and the
+//! `haven` theme), built into a temporary folder at fixed dates and checked by what the HTML
+//! contains: the portal features readers depend on.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the demo site as if it were `now`; returns the output folder.
+fn build_at(now: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output-dir")
+        .arg(&public)
+        .args(["--now", now])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn read(out: &Path, rel: &str) -> String {
+    fs::read_to_string(out.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn html_files(out: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(out.join("public"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn report_a_concern_is_on_every_page() {
+    let out = build_at("2026-11-23");
+    let files = html_files(out.path());
+    assert!(files.len() > 40, "only {} pages", files.len());
+    for f in files {
+        let html = fs::read_to_string(&f).unwrap();
+        if html.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        for must in [
+            "call 999",
+            "020 7946 0123",
+            "mash@bromley.example.org.uk",
+            "Out of hours",
+            "0800 1111",
+        ] {
+            assert!(html.contains(must), "{} lacks {must}", f.display());
+        }
+    }
+}
+
+#[test]
+fn exit_this_page_only_where_content_is_sensitive() {
+    let out = build_at("2026-11-23");
+    let guidance = read(out.path(), "guidance/neglect/index.html");
+    assert!(
+        guidance
+            .contains("class=\"exit-this-page__button\" href=\"https://www.bbc.co.uk/weather\"")
+    );
+    assert!(guidance.contains("/js/exit-this-page.js"));
+    // Inherited from the section: the section page itself and pages below it.
+    assert!(read(out.path(), "young-people/index.html").contains("exit-this-page__button"));
+    assert!(
+        read(out.path(), "young-people/online-safety/index.html")
+            .contains("exit-this-page__button")
+    );
+    for calm in [
+        "index.html",
+        "about/board/index.html",
+        "accessibility/index.html",
+    ] {
+        let html = read(out.path(), calm);
+        assert!(
+            !html.contains("exit-this-page"),
+            "{calm} has an Exit button"
+        );
+    }
+    assert!(out.path().join("public/js/exit-this-page.js").is_file());
+}
+
+#[test]
+fn alerts_show_only_while_current() {
+    let summer = build_at("2026-07-01");
+    let home = read(summer.path(), "index.html");
+    assert!(home.contains("Female genital mutilation (FGM) and the summer holidays"));
+    assert!(!home.contains("Safer sleep for babies"));
+    let winter = build_at("2026-12-24");
+    let home = read(winter.path(), "index.html");
+    assert!(!home.contains("summer holidays</p>"));
+    assert!(home.contains("Safer sleep for babies this winter"));
+    assert!(home.contains("Christmas and New Year contact numbers"));
+    assert!(home.contains("role=\"region\""));
+}
+
+#[test]
+fn acronyms_are_explained_and_listed_in_the_glossary() {
+    let out = build_at("2026-11-23");
+    let cse = read(out.path(), "guidance/child-sexual-exploitation/index.html");
+    assert!(cse.contains("<abbr title=\"child sexual exploitation\">CSE</abbr>"));
+    assert_eq!(
+        cse.matches("<abbr title=\"child sexual exploitation\">")
+            .count(),
+        1
+    );
+    let glossary = read(out.path(), "glossary/index.html");
+    for (id, text) in [
+        ("cse", "child sexual exploitation"),
+        ("lado", "Local Authority Designated Officer"),
+        ("mash", "Multi Agency Safeguarding Hub"),
+    ] {
+        assert!(glossary.contains(&format!("id=\"{id}\"")), "no #{id}");
+        assert!(glossary.contains(text));
+    }
+}
+
+/// Every all-capitals word of 2 to 6 letters in the demo content is in the glossary.
+#[test]
+fn demo_glossary_covers_every_acronym_in_the_content() {
+    let glossary = fs::read_to_string(repo().join("data/glossary.yaml")).unwrap();
+    let known: BTreeSet<&str> = glossary
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- term: "))
+        .collect();
+    let mut missing = BTreeSet::new();
+    for e in walkdir::WalkDir::new(repo().join("content")) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let text = fs::read_to_string(e.path()).unwrap();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            let n = word.chars().count();
+            let caps = (2..=6).contains(&n) && word.chars().all(|c| c.is_ascii_uppercase());
+            if caps && !known.contains(word) {
+                missing.insert(format!("{word} ({})", e.path().display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in data/glossary.yaml: {missing:#?}"
+    );
+}
+
+#[test]
+fn board_and_subgroups_come_from_data() {
+    let out = build_at("2026-11-23");
+    let board = read(out.path(), "about/board/index.html");
+    for partner in [
+        "London Borough of Bromley",
+        "Metropolitan Police Service",
+        "Integrated Care Board",
+    ] {
+        assert!(
+            board.contains(&format!("<th scope=\"row\">{partner}")) || board.contains(partner),
+            "{partner}"
+        );
+    }
+    assert!(board.contains("<th scope=\"col\">Role</th>"));
+    assert!(board.contains("Independent Chair and Scrutineer"));
+    let subs = read(out.path(), "about/sub-groups/index.html");
+    assert!(subs.contains("<h2 id=\"vulnerable-children\">Vulnerable Children</h2>"));
+    assert!(subs.contains("Jane Bailey"));
+}
+
+#[test]
+fn documents_show_file_type_and_size_and_offer_other_formats() {
+    let out = build_at("2026-11-23");
+    let page = read(out.path(), "documents/annual-report-2018-19/index.html");
+    let pdf = out
+        .path()
+        .join("public/documents/annual-report-2018-19/annual-report-2018-19.pdf");
+    let size = fs::metadata(&pdf).unwrap().len();
+    assert!(
+        page.contains(&format!("(PDF, {})", haven::files::size_label(size))),
+        "{page}"
+    );
+    assert!(page.contains("accessible format"));
+    let library = read(out.path(), "documents/index.html");
+    assert!(
+        library.contains("<h2 id=\"annual-report\">Annual report</h2>")
+            || library.contains("Annual report")
+    );
+    assert!(library.contains("(PDF, "));
+}
+
+#[test]
+fn guidance_shows_when_it_was_last_reviewed() {
+    let out = build_at("2026-11-23");
+    let page = read(out.path(), "guidance/neglect/index.html");
+    let reviewed = page
+        .split("Last reviewed: <time datetime=\"")
+        .nth(1)
+        .expect("no Last reviewed line");
+    let (iso, rest) = reviewed.split_once("\">").unwrap();
+    let shown = rest.split('<').next().unwrap();
+    // "3 June 2026" for 2026-06-03: day without a leading zero, month in words.
+    let d: Vec<&str> = iso.split('-').collect();
+    assert!(
+        shown.starts_with(d[2].trim_start_matches('0')),
+        "{iso} shown as {shown}"
+    );
+    assert!(shown.ends_with(d[0]), "{iso} shown as {shown}");
+    assert!(page.contains("Owner: "));
+}
+
+#[test]
+fn statements_are_linked_from_every_footer() {
+    let out = build_at("2026-11-23");
+    let home = read(out.path(), "index.html");
+    for href in [
+        "/accessibility/",
+        "/cookies/",
+        "/privacy/",
+        "/glossary/",
+        "/topics/",
+    ] {
+        assert!(
+            home.contains(&format!("href=\"{href}\"")),
+            "footer lacks {href}"
+        );
+    }
+    assert!(read(out.path(), "cookies/index.html").contains("This site sets no cookies"));
+}
+
+/// The unfolded lines of an iCalendar file, after checking every physical line.
+fn ics_lines(text: &str) -> Vec<String> {
+    assert!(text.ends_with("\r\n"));
+    for l in text.split("\r\n") {
+        assert!(l.len() <= 75, "line over 75 octets: {l:?}");
+        assert!(!l.contains('\n'), "bare LF in {l:?}");
+    }
+    text.replace("\r\n ", "")
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn training_lists_upcoming_sessions_by_month_and_past_ones_separately() {
+    let out = build_at("2026-12-01");
+    let list = read(out.path(), "training/index.html");
+    // Month headings in date order, each session under its month.
+    let months: Vec<usize> = [
+        "December 2026",
+        "January 2027",
+        "February 2027",
+        "March 2027",
+    ]
+    .iter()
+    .map(|m| {
+        list.find(&format!(">{m}</h3>"))
+            .unwrap_or_else(|| panic!("no {m}"))
+    })
+    .collect();
+    assert!(months.windows(2).all(|w| w[0] < w[1]), "{months:?}");
+    let dec3 = list.find("Thursday 3 December 2026").unwrap();
+    let dec9 = list.find("Wednesday 9 December 2026").unwrap();
+    assert!(months[0] < dec3 && dec3 < dec9 && dec9 < months[1]);
+    // Status in words, never colour alone; online sessions say so.
+    assert!(list.contains(">Full: no places left</strong>"));
+    assert!(list.contains(">Cancelled</strong>"));
+    assert!(list.contains("<dt>Where</dt><dd>Online</dd>"));
+    // Sessions before --now are not upcoming; they are on /training/past/.
+    assert!(!list.contains("Thursday 8 October 2026"));
+    let past = read(out.path(), "training/past/index.html");
+    assert!(past.contains("Thursday 8 October 2026"));
+    assert!(past.contains("Thursday 17 September 2026"));
+    assert!(!past.contains("3 December 2026"));
+    // A later --now moves the December session into the past.
+    let later = build_at("2026-12-04T09:00:00Z");
+    assert!(read(later.path(), "training/past/index.html").contains("Thursday 3 December 2026"));
+}
+
+#[test]
+fn training_filter_pages_work_without_javascript() {
+    let out = build_at("2026-12-01");
+    let level3 = read(out.path(), "training/level/3/index.html");
+    assert!(level3.contains("Advanced safeguarding"));
+    assert!(!level3.contains("Basic safeguarding awareness</a>"));
+    let neglect = read(out.path(), "training/topics/neglect/index.html");
+    assert!(neglect.contains("Recognising and responding to neglect"));
+    assert!(read(out.path(), "training/audiences/practitioners/index.html").contains("<h1>"));
+}
+
+#[test]
+fn session_pages_offer_booking_or_say_why_not_and_link_their_calendar_file() {
+    let out = build_at("2026-12-01");
+    let open = read(
+        out.path(),
+        "training/domestic-abuse-impact-2027-01/index.html",
+    );
+    assert!(open.contains(
+        "href=\"https://training.bscp.example.org.uk/book/domestic-abuse-impact-2027-01\""
+    ));
+    assert!(open.contains(
+        "href=\"/training/domestic-abuse-impact-2027-01/domestic-abuse-impact-2027-01.ics\""
+    ));
+    let full = read(
+        out.path(),
+        "training/fgm-mandatory-reporting-2027-01/index.html",
+    );
+    assert!(full.contains("This session is full"));
+    assert!(!full.contains(">Book a place"));
+    let cancelled = read(
+        out.path(),
+        "training/self-harm-and-suicide-2027-02/index.html",
+    );
+    assert!(cancelled.contains("has been cancelled"));
+    let multi = read(
+        out.path(),
+        "training/advanced-safeguarding-2027-02/index.html",
+    );
+    assert!(multi.contains("Wednesday 10 February 2027</time>, 9:30am to 4pm"));
+    assert!(multi.contains("Thursday 11 February 2027</time>, 9:30am to 4pm"));
+}
+
+#[test]
+fn json_ld_describes_each_session_as_a_course_instance() {
+    let out = build_at("2026-12-01");
+    let page = read(
+        out.path(),
+        "training/neglect-graded-care-2027-03/index.html",
+    );
+    let json = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|r| r.split("</script>").next())
+        .expect("JSON-LD");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["@type"], "Course");
+    let i = &v["hasCourseInstance"];
+    assert_eq!(i["@type"], "CourseInstance");
+    // 30 March 2027 is after the clocks go forward: the offset is +01:00.
+    assert_eq!(i["startDate"], "2027-03-30T09:30:00+01:00");
+    assert_eq!(i["offers"]["priceCurrency"], "GBP");
+    assert_eq!(i["offers"]["price"], "0.00");
+    assert_eq!(i["eventStatus"], "https://schema.org/EventScheduled");
+    assert_eq!(
+        i["eventAttendanceMode"],
+        "https://schema.org/OfflineEventAttendanceMode"
+    );
+    assert_eq!(i["remainingAttendeeCapacity"], 20);
+    assert_eq!(i["location"]["@type"], "Place");
+    let online = read(
+        out.path(),
+        "training/cse-awareness-online-2026-12/index.html",
+    );
+    assert!(online.contains("\"@type\":\"VirtualLocation\""));
+    assert!(online.contains("OnlineEventAttendanceMode"));
+}
+
+#[test]
+fn icalendar_files_follow_rfc_5545_across_a_clock_change() {
+    let out = build_at("2026-12-01");
+    let cal = fs::read_to_string(out.path().join("public/training/calendar.ics")).unwrap();
+    let lines = ics_lines(&cal);
+    assert_eq!(lines.first().map(String::as_str), Some("BEGIN:VCALENDAR"));
+    assert_eq!(lines.last().map(String::as_str), Some("END:VCALENDAR"));
+    let events = lines.iter().filter(|l| *l == "BEGIN:VEVENT").count();
+    assert!(events >= 15, "{events} upcoming sessions");
+    for must in [
+        "UID:",
+        "DTSTAMP:",
+        "DTSTART:",
+        "DTEND:",
+        "SUMMARY:",
+        "SEQUENCE:",
+    ] {
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with(must)).count(),
+            events,
+            "{must}"
+        );
+    }
+    // 25 March 2027 (GMT) and 30 March 2027 (BST), both at 9:30am in London.
+    assert!(lines.contains(&"DTSTART:20270325T093000Z".to_string()));
+    assert!(lines.contains(&"DTSTART:20270330T083000Z".to_string()));
+    assert!(lines.contains(&"STATUS:CANCELLED".to_string()));
+    // Revised page: SEQUENCE above 0.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("SEQUENCE:") && l != "SEQUENCE:0")
+    );
+    // Past sessions are not in the subscribable calendar.
+    assert!(!cal.contains("neglect-graded-care-2026-10"));
+    // Stable UIDs: a second build writes the same file byte for byte.
+    let again = build_at("2026-12-01");
+    assert_eq!(
+        cal,
+        fs::read_to_string(again.path().join("public/training/calendar.ics")).unwrap()
+    );
+    let one =
+        fs::read_to_string(out.path().join(
+            "public/training/advanced-safeguarding-2027-02/advanced-safeguarding-2027-02.ics",
+        ))
+        .unwrap();
+    assert_eq!(
+        ics_lines(&one)
+            .iter()
+            .filter(|l| *l == "BEGIN:VEVENT")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn home_and_guidance_show_the_next_sessions() {
+    let out = build_at("2026-12-01");
+    let home = read(out.path(), "index.html");
+    assert!(home.contains("Upcoming training"));
+    assert!(home.contains("Basic safeguarding awareness"));
+    let neglect = read(out.path(), "guidance/neglect/index.html");
+    assert!(neglect.contains("Training on this topic"));
+    assert!(neglect.contains("Recognising and responding to neglect"));
+}
