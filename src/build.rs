@@ -8,9 +8,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{self, Site};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Level};
 use crate::glossary::Glossary;
-use crate::markdown::{self, LinkContext, Rendered, Source};
+use crate::markdown::{self, Checks, LinkContext, Rendered, Source};
 use crate::render::{self, Outputs};
 use crate::templates::TemplateSet;
 use crate::views::{self, Views};
@@ -77,6 +77,8 @@ pub struct RenderedSite {
     pub site: Site,
     /// Every output file.
     pub outputs: Outputs,
+    /// What the content checks found that did not stop the build (warnings).
+    pub findings: Diagnostics,
 }
 
 /// Loads the configuration, applying command-line overrides.
@@ -97,10 +99,16 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
 fn render_markdown(site: &Site) -> Result<(Vec<Rendered>, Vec<Rendered>), Diagnostics> {
     let urls = views::url_map(site);
     let glossary = Glossary::from_data(&site.data_sources)?;
+    let checks = Checks {
+        config: site.config.checks.clone(),
+        language: crate::check::load_language(&site.root, site.config.theme.as_deref())?,
+        allowed_caps: crate::check::allowed_caps(&site.config.checks),
+    };
     let cx = LinkContext {
         urls: &urls,
         allow_raw_html: site.config.allow_raw_html,
         glossary: &glossary,
+        checks: &checks,
     };
     let pages: Vec<Result<Rendered, Diagnostics>> = site
         .pages
@@ -200,8 +208,7 @@ fn check_anchors(
     diags.into_result(())
 }
 
-/// Runs every stage except writing: the whole site as an in-memory list of files.
-pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
+fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let config = load_config(opts)?;
     let theme = config.theme.clone();
     let (site, templates) = rayon::join(
@@ -222,6 +229,10 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
         }
     };
     let (page_html, section_html) = render_markdown(&site).map_err(Diagnostics::sorted)?;
+    let mut findings = Diagnostics::new();
+    for r in page_html.iter().chain(&section_html) {
+        findings.0.extend(r.findings.iter().cloned());
+    }
     let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
     let titles = site
         .pages
@@ -235,9 +246,41 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
         .collect();
     let alerts = crate::alerts::load(&site.data_sources, &views::url_map(&site), &titles)?;
     let views = Arc::new(Views::build(&site, &page_html, &section_html, now, &alerts));
-    drop(page_html);
     let outputs = render::render_site(&site, views, &templates)?;
-    Ok(RenderedSite { site, outputs })
+    findings.0.extend(crate::check::site_findings(
+        &site, &page_html, &outputs, now,
+    ));
+    Ok(RenderedSite {
+        site,
+        outputs,
+        findings: findings.sorted(),
+    })
+}
+
+/// Runs every stage except writing: the whole site as an in-memory list of files. Content
+/// checks set to `error` fail it; warnings come back in [`RenderedSite::findings`].
+pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
+    let r = render_all(opts)?;
+    if r.findings.has_errors() {
+        let mut errors = Diagnostics::new();
+        errors.0.extend(
+            r.findings
+                .iter()
+                .filter(|d| d.level == Level::Error)
+                .cloned(),
+        );
+        return Err(errors);
+    }
+    Ok(r)
+}
+
+/// `haven check`: builds in memory, writes nothing, and returns every problem found, errors
+/// and warnings alike.
+pub fn check(opts: &BuildOptions) -> Diagnostics {
+    match render_all(opts) {
+        Ok(r) => r.findings,
+        Err(d) => d,
+    }
 }
 
 /// Builds the site and writes it to the output folder, atomically.
@@ -253,7 +296,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         files,
         elapsed: start.elapsed(),
         output: out,
-        warnings: Diagnostics::new(),
+        warnings: r.findings,
     })
 }
 

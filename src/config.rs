@@ -34,6 +34,9 @@ pub struct Config {
     /// accessibility or smuggle in third-party content.
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// Which content checks run, and how strictly (see `check::RULES`).
+    #[serde(default)]
+    pub checks: crate::check::ChecksConfig,
     /// Free-form values for templates.
     #[serde(default = "empty_map")]
     pub extra: serde_json::Value,
@@ -68,6 +71,11 @@ const RESERVED: &[&str] = &[
     "page_template",
     "feed",
     "page",
+    "sensitive",
+    "owner",
+    "last_reviewed",
+    "review_due",
+    "event",
 ];
 
 impl Config {
@@ -116,6 +124,25 @@ impl Config {
                     line_of("extra"),
                     1,
                 ),
+            );
+        }
+        if let Some(rule) = self.checks.unknown_rules().first() {
+            let names: Vec<&str> = crate::check::RULES.iter().map(|(id, _, _)| *id).collect();
+            let line = text
+                .lines()
+                .position(|l| {
+                    l.trim_start().starts_with(&format!("{rule}:"))
+                        || l.contains(&format!("{{{rule}:"))
+                        || l.contains(&format!(" {rule}:"))
+                })
+                .map_or(line_of("checks"), |i| i + 1);
+            let guess = crate::yaml::closest(rule, &names)
+                .map(|g| format!("did you mean `{g}`? "))
+                .unwrap_or_default();
+            return Err(
+                Diagnostic::in_file(shown, format!("there is no check called `{rule}`"))
+                    .at_in(text, line, 1)
+                    .hint(format!("{guess}Checks are: {}", names.join(", "))),
             );
         }
         let mut seen = std::collections::BTreeSet::new();

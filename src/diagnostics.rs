@@ -43,6 +43,8 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The offending source line, shown under the message.
     pub excerpt: Option<String>,
+    /// The check that found it (`link-text`), for `site.yaml`'s `checks.rules` and JSON output.
+    pub rule: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -56,6 +58,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             excerpt: None,
+            rule: None,
         }
     }
 
@@ -97,6 +100,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names the check that found the problem.
+    pub fn rule(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
+        self
+    }
+
     /// Turns an internal error chain (I/O and the like) into a diagnostic for `file`.
     pub fn from_anyhow(file: Option<&Path>, err: &anyhow::Error) -> Self {
         let message = err
@@ -125,7 +134,10 @@ impl fmt::Display for Diagnostic {
             }
             f.write_str(": ")?;
         }
-        write!(f, "{}: {}", self.level, self.message)?;
+        match self.rule {
+            Some(rule) => write!(f, "{}[{rule}]: {}", self.level, self.message)?,
+            None => write!(f, "{}: {}", self.level, self.message)?,
+        }
         if let (Some(excerpt), Some(line)) = (&self.excerpt, self.line) {
             let gutter = line.to_string();
             let pad = " ".repeat(gutter.len());
@@ -169,6 +181,11 @@ impl Diagnostics {
     /// True when any problem is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// How many problems there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// True when there are no problems at all.

@@ -11,6 +11,7 @@
 
 pub mod alerts;
 pub mod build;
+pub mod check;
 pub mod clock;
 pub mod config;
 pub mod content;

@@ -14,8 +14,34 @@ struct Cli {
     command: Command,
 }
 
+/// How `haven check` prints its findings.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// `file:line:column: level[rule]: message`, an excerpt and a hint, grouped by file.
+    Text,
+    /// One JSON document with every finding, for other tools.
+    Json,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Check the site without writing anything: broken links, missing alt text, skipped
+    /// headings, vague link text, unexplained acronyms, outdated language, overdue reviews and
+    /// front-matter problems. Exits 1 if anything is an error.
+    Check {
+        /// The site folder, holding site.yaml.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Check as if it were this date (for review dates and "upcoming").
+        #[arg(long, value_name = "WHEN", value_parser = haven::clock::parse_now)]
+        now: Option<jiff::Timestamp>,
+    },
     /// Build the site into the output folder (public/ by default). The previous output is
     /// replaced only when the whole build succeeds.
     Build {
@@ -41,6 +67,33 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+            now,
+        } => {
+            let opts = haven::BuildOptions {
+                root,
+                now,
+                ..Default::default()
+            };
+            let found = haven::build::check(&opts);
+            let errors = found
+                .iter()
+                .filter(|d| d.level == haven::Level::Error)
+                .count();
+            let warnings = found.len() - errors;
+            match format {
+                Format::Json => println!("{}", findings_json(&found, errors, warnings)),
+                Format::Text => print_grouped(&found, errors, warnings),
+            }
+            if errors > 0 || (deny_warnings && warnings > 0) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Command::Build {
             root,
             output_dir,
@@ -57,10 +110,14 @@ fn main() -> ExitCode {
             };
             match haven::build(&opts) {
                 Ok(summary) => {
-                    for w in summary.warnings.iter() {
-                        eprintln!("{w}\n");
-                    }
                     println!("{summary}");
+                    let n = summary.warnings.len();
+                    if n > 0 {
+                        eprintln!(
+                            "{n} warning{} from the content checks; run `haven check` to see them.",
+                            if n == 1 { "" } else { "s" }
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
@@ -78,4 +135,60 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Findings grouped under a heading per file, then a summary line.
+fn print_grouped(found: &haven::Diagnostics, errors: usize, warnings: usize) {
+    let mut last: Option<Option<&std::path::Path>> = None;
+    let mut files = 0;
+    for d in found.iter() {
+        let file = d.file.as_deref();
+        if last != Some(file) {
+            files += 1;
+            println!(
+                "\n== {}",
+                file.map_or("(site)".to_string(), |f| f.display().to_string())
+            );
+            last = Some(file);
+        }
+        println!("{d}\n");
+    }
+    if found.is_empty() {
+        println!("No problems found.");
+    } else {
+        println!(
+            "{} and {} in {}.",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            plural(files, "file")
+        );
+    }
+}
+
+fn findings_json(found: &haven::Diagnostics, errors: usize, warnings: usize) -> String {
+    let items: Vec<serde_json::Value> = found
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "file": d.file.as_ref().map(|f| f.display().to_string()),
+                "line": d.line,
+                "column": d.column,
+                "level": d.level.to_string(),
+                "rule": d.rule,
+                "message": d.message,
+                "hint": d.hint,
+                "excerpt": d.excerpt,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "errors": errors,
+        "warnings": warnings,
+        "findings": items,
+    }))
+    .unwrap_or_default()
 }

@@ -56,6 +56,10 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Words in the body text.
     pub word_count: usize,
+    /// Problems the content checks found (warnings, and errors for rules set to error).
+    pub findings: Vec<Diagnostic>,
+    /// Site-relative and relative link targets (not `@/`), checked once every file is known.
+    pub local_links: Vec<InternalLink>,
 }
 
 /// What rendering needs from the rest of the site.
@@ -66,6 +70,19 @@ pub struct LinkContext<'a> {
     pub allow_raw_html: bool,
     /// Acronyms to mark up on first use.
     pub glossary: &'a Glossary,
+    /// Which content checks run, and the lists they use.
+    pub checks: &'a Checks,
+}
+
+/// What the content checks need while walking a page.
+#[derive(Debug, Default)]
+pub struct Checks {
+    /// Rule levels and lists from `site.yaml`.
+    pub config: crate::check::ChecksConfig,
+    /// Terms to avoid (theme list plus the site's).
+    pub language: Vec<crate::check::Term>,
+    /// Capitalised words that need no glossary entry.
+    pub allowed_caps: HashSet<String>,
 }
 
 /// Where a body sits in its file, for error positions.
@@ -146,15 +163,63 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
     let mut links = Vec::new();
     let mut words = 0usize;
     let mut comments = Vec::new();
+    let mut findings = Vec::new();
+    let mut local_links = Vec::new();
+    let mut previous_level = 1u8;
+    let ck = cx.checks;
+    let mut found = |rule: &'static str, d: Diagnostic| {
+        if let Some(d) = crate::check::apply(&ck.config, rule, d) {
+            findings.push(d);
+        }
+    };
 
     for node in root.descendants() {
         let sp = node.data().sourcepos;
+        // Text of blocks, for the checks that read sentences (acronyms, language).
+        if matches!(
+            node.data().value,
+            NodeValue::Paragraph | NodeValue::TableCell | NodeValue::Heading(_)
+        ) {
+            let block = plain_text(node);
+            check_block(&block, body, sp, src, ck, cx.glossary, &mut found);
+        }
+        let inner = match node.data().value {
+            NodeValue::Link(_) | NodeValue::Image(_) => Some(node.collect_text()),
+            _ => None,
+        };
         let mut data = node.data_mut();
         match &mut data.value {
             NodeValue::Heading(h) => {
                 let level = h.level;
                 drop(data);
                 let title = node.collect_text();
+                if level == 1 {
+                    found("heading-h1", src.err(sp, "a level-one heading in the text: the page title is already the only h1")
+                        .hint("start the page's headings with ## (level two)"));
+                } else if level > previous_level + 1 {
+                    found(
+                        "heading-order",
+                        src.err(
+                            sp,
+                            format!(
+                                "this heading jumps from level {previous_level} to level {level}"
+                            ),
+                        )
+                        .hint(format!(
+                            "use {} here, so screen-reader users do not think a section is missing",
+                            "#".repeat(previous_level as usize + 1)
+                        )),
+                    );
+                }
+                if title.trim().is_empty() {
+                    found(
+                        "heading-empty",
+                        src.err(sp, "this heading has no text").hint(
+                            "write the heading's words after the # signs, or remove the line",
+                        ),
+                    );
+                }
+                previous_level = level;
                 let id = anchorizer.anchorize(&title);
                 flat_toc.push(TocEntry {
                     level,
@@ -163,7 +228,44 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
                     children: Vec::new(),
                 });
             }
+            NodeValue::Image(img) => {
+                let alt = inner.unwrap_or_default();
+                let decorative = alt.is_empty() && declared_decorative(body, sp);
+                if let Some((rule, msg)) = crate::check::alt_problem(&alt, &img.url, decorative) {
+                    let hint = if rule == "image-alt" {
+                        "describe what the image shows in the [square brackets]; if it is only decoration, write ![](image.png \"\")"
+                    } else {
+                        "describe what the image shows, in a short sentence"
+                    };
+                    found(rule, src.err(sp, msg).hint(hint));
+                }
+            }
             NodeValue::Link(link) => {
+                let label = inner.unwrap_or_default();
+                let is_email = link.url.starts_with("mailto:") || link.url.starts_with("tel:");
+                if !is_email && let Some(msg) = crate::check::link_text_problem(&label) {
+                    found(
+                        "link-text",
+                        src.err(sp, msg).hint(
+                            "make the link text say where it goes, e.g. \"guidance on neglect\"",
+                        ),
+                    );
+                }
+                if let Some(msg) = crate::check::file_type_problem(&label, &link.url) {
+                    found("link-file-type", src.err(sp, msg).hint("add the type and size to the link text, e.g. \"Annual report (PDF, 1.2 MB)\""));
+                }
+                let local = !link.url.starts_with("@/")
+                    && !link.url.contains(':')
+                    && !link.url.starts_with('#')
+                    && !link.url.starts_with("//");
+                if local && !link.url.is_empty() {
+                    local_links.push(InternalLink {
+                        target: link.url.clone(),
+                        anchor: None,
+                        line: src.body_line + sp.start.line.saturating_sub(1),
+                        column: sp.start.column,
+                    });
+                }
                 if let Some(rest) = link.url.strip_prefix("@/") {
                     let (path, anchor) = match rest.split_once('#') {
                         Some((p, a)) => (p, Some(a.to_string())),
@@ -253,6 +355,8 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
         anchors,
         links,
         word_count: words,
+        findings,
+        local_links,
     })
 }
 
@@ -290,6 +394,112 @@ fn mark_acronyms<'a>(
     changed
 }
 
+/// The text of a block without inline code, soft breaks as spaces.
+fn plain_text<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
+    let mut out = String::new();
+    for d in node.descendants() {
+        match &d.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    // Inline code is skipped: `MASH_ID` or a quoted term is not prose.
+    out
+}
+
+/// Where `needle` first appears (case-insensitively) in the body lines of `sp`: the file line
+/// and column.
+fn locate(body: &str, sp: Sourcepos, needle: &str, src: &Source<'_>) -> (usize, usize) {
+    let lines: Vec<(usize, &str)> = body
+        .lines()
+        .enumerate()
+        .skip(sp.start.line.saturating_sub(1))
+        .take(sp.end.line.saturating_sub(sp.start.line) + 1)
+        .filter(|(_, l)| l.to_lowercase().len() == l.len())
+        .collect();
+    let whole = needle.to_lowercase();
+    for &(i, line) in &lines {
+        if let Some(at) = line.to_lowercase().find(&whole) {
+            return (src.body_line + i, line[..at].chars().count() + 1);
+        }
+    }
+    // A phrase that wraps onto the next line starts with the word that ends this one.
+    let first = whole
+        .split_whitespace()
+        .next()
+        .unwrap_or(&whole)
+        .to_string();
+    for &(i, line) in &lines {
+        let hay = line.to_lowercase();
+        let trimmed = hay.trim_end();
+        if trimmed.ends_with(&first) {
+            let at = trimmed.len() - first.len();
+            return (src.body_line + i, line[..at].chars().count() + 1);
+        }
+    }
+    (
+        src.body_line + sp.start.line.saturating_sub(1),
+        sp.start.column,
+    )
+}
+
+/// Acronyms not in the glossary, and terms to avoid, in one block of text.
+fn check_block(
+    block: &str,
+    body: &str,
+    sp: Sourcepos,
+    src: &Source<'_>,
+    ck: &Checks,
+    glossary: &Glossary,
+    found: &mut impl FnMut(&'static str, Diagnostic),
+) {
+    for (_, w) in crate::check::capitalised_words(block) {
+        if glossary.get(w).is_none() && !ck.allowed_caps.contains(w) {
+            let (line, col) = locate(body, sp, w, src);
+            found(
+                "acronyms",
+                Diagnostic::in_file(src.file, format!("`{w}` is not in the glossary"))
+                    .at_in(src.text, line, col)
+                    .hint(format!("add {w} to data/glossary.yaml with what it stands for, or spell it out; if it is not an acronym, add it to checks.acronyms_allow in site.yaml")),
+            );
+        }
+    }
+    for t in &ck.language {
+        for _ in crate::check::find_phrase(block, &t.avoid) {
+            let (line, col) = locate(body, sp, &t.avoid, src);
+            let mut d = Diagnostic::in_file(
+                src.file,
+                format!("\"{}\": write \"{}\" instead", t.avoid, t.instead),
+            )
+            .at_in(src.text, line, col);
+            if !t.why.is_empty() {
+                d = d.hint(t.why.clone());
+            }
+            if t.level != crate::check::Setting::Error {
+                d = d.warning();
+            }
+            found("language", d);
+        }
+    }
+}
+
+/// Whether an image with empty alt text was written `![](x.png "")`, the documented way of
+/// saying it is decorative.
+fn declared_decorative(body: &str, sp: Sourcepos) -> bool {
+    let Some(line) = body.lines().nth(sp.start.line.saturating_sub(1)) else {
+        return false;
+    };
+    let from = sp.start.column.saturating_sub(1).min(line.len());
+    let to = if sp.end.line == sp.start.line {
+        sp.end.column.min(line.len())
+    } else {
+        line.len()
+    };
+    line.get(from..to)
+        .is_some_and(|s| s.trim_end().ends_with("\"\")") || s.trim_end().ends_with("'')"))
+}
+
 fn raw_html_error(src: &Source<'_>, sp: Sourcepos, snippet: &str) -> Diagnostic {
     let short: String = snippet.chars().take(40).collect();
     src.err(sp, format!("raw HTML is not allowed in content: `{short}`"))
@@ -324,6 +534,7 @@ mod tests {
                 urls: &u,
                 allow_raw_html: false,
                 glossary: &Glossary::default(),
+                checks: &Checks::default(),
             },
         )
     }
@@ -346,6 +557,7 @@ mod tests {
             urls: &u,
             allow_raw_html: false,
             glossary: &g,
+            checks: &Checks::default(),
         };
         render(md, &src, &cx).unwrap().html
     }
@@ -425,6 +637,7 @@ mod tests {
                 urls: &u,
                 allow_raw_html: true,
                 glossary: &Glossary::default(),
+                checks: &Checks::default(),
             },
         )
         .unwrap();

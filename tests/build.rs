@@ -381,6 +381,36 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "data/glossary.yaml:4:5: error: unknown field `meaning`",
         "definition",
     ),
+    (
+        "check-image-alt",
+        "content/photos.md:7:1: error[image-alt]: the image `team.jpg` has no alt text",
+        "square brackets",
+    ),
+    (
+        "check-heading-skip",
+        "content/skips.md:7:1: error[heading-order]: this heading jumps from level 2 to level 4",
+        "use ###",
+    ),
+    (
+        "check-heading-h1",
+        "content/two-titles.md:5:1: error[heading-h1]",
+        "##",
+    ),
+    (
+        "check-local-link",
+        "content/old-links.md:5:5: error[link-target]: link to `/guidance/old-neglect/`",
+        "@/",
+    ),
+    (
+        "check-language",
+        "content/wording.md:5:28: error[language]: \"child prostitution\": write \"child sexual exploitation\" instead",
+        "Serious Crime Act 2015",
+    ),
+    (
+        "check-unknown-rule",
+        "site.yaml:11:1: error: there is no check called `link-txt`",
+        "did you mean `link-text`?",
+    ),
 ];
 
 #[test]
@@ -439,4 +469,52 @@ fn every_broken_fixture_is_listed() {
             "{name} has no expectation in BROKEN"
         );
     }
+}
+
+#[test]
+fn check_reports_everything_and_writes_nothing() {
+    let site = good_site();
+    let root = site.path();
+    copy_dir(&fixtures().join("broken/check-image-alt"), root);
+    copy_dir(&fixtures().join("broken/check-heading-skip"), root);
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--root", root.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        haven(&args)
+    };
+    let out = check(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Grouped by file, every error and warning, then a count.
+    assert!(text.contains("== content/photos.md"), "{text}");
+    assert!(text.contains("error[image-alt]"));
+    assert!(text.contains("error[heading-order]"));
+    assert!(text.contains("warning[description]"));
+    assert!(text.contains("2 errors and "), "{text}");
+    assert!(!root.join("public").exists(), "check wrote output");
+
+    let json = check(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["errors"], 2);
+    let first = &v["findings"][0];
+    for key in ["file", "line", "column", "level", "rule", "message", "hint"] {
+        assert!(first.get(key).is_some(), "{key}");
+    }
+
+    // Warnings alone pass, unless --deny-warnings.
+    let clean = good_site();
+    let ok = haven(&["check", "--root", clean.path().to_str().unwrap()]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let strict = haven(&[
+        "check",
+        "--root",
+        clean.path().to_str().unwrap(),
+        "--deny-warnings",
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
 }

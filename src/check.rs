@@ -1,0 +1,576 @@
+//! The editors' safety net: checks on what a page says and how it is written (image alt text,
+//! heading order, link text, acronyms, outdated language, review dates, front matter), run on
+//! every build and reported in full by `haven check`. Each rule has an id (`link-text`) and a
+//! default level that `site.yaml` can change:
+//!
+//! ```yaml
+//! checks:
+//!   rules: {acronyms: error, readability: warning}
+//!   acronyms_allow: [OK, TV]
+//! ```
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Level};
+
+/// Every rule, its default level (`None`: off unless turned on) and what it looks for.
+pub const RULES: &[(&str, Option<Level>, &str)] = &[
+    (
+        "link-target",
+        Some(Level::Error),
+        "links to pages, anchors or files that do not exist, or to drafts",
+    ),
+    ("image-alt", Some(Level::Error), "images with no alt text"),
+    (
+        "image-alt-quality",
+        Some(Level::Warning),
+        "alt text that is a file name or starts \"image of\"",
+    ),
+    (
+        "heading-order",
+        Some(Level::Error),
+        "a heading that skips a level",
+    ),
+    (
+        "heading-h1",
+        Some(Level::Error),
+        "a level-one heading in the text (the title is the page's only h1)",
+    ),
+    (
+        "heading-empty",
+        Some(Level::Error),
+        "a heading with no text",
+    ),
+    (
+        "link-text",
+        Some(Level::Warning),
+        "link text such as \"click here\", \"read more\" or a bare address",
+    ),
+    (
+        "link-file-type",
+        Some(Level::Warning),
+        "links to documents whose text does not say the file type",
+    ),
+    (
+        "acronyms",
+        Some(Level::Warning),
+        "capitalised words of 2 to 6 letters in neither the glossary nor the allow-list",
+    ),
+    (
+        "language",
+        Some(Level::Warning),
+        "terms that current guidance says to avoid (errors for terms the law has replaced)",
+    ),
+    (
+        "review-due",
+        Some(Level::Warning),
+        "content whose review_due date has passed",
+    ),
+    (
+        "review-missing",
+        Some(Level::Warning),
+        "guidance with no owner or last_reviewed",
+    ),
+    (
+        "description",
+        Some(Level::Warning),
+        "a description that is missing or longer than 160 characters",
+    ),
+    (
+        "future-date",
+        Some(Level::Warning),
+        "a date in the future on a page that is not an event",
+    ),
+    (
+        "duplicate-title",
+        Some(Level::Warning),
+        "two pages with the same title",
+    ),
+    (
+        "readability",
+        None,
+        "a reading age above the threshold on pages for parents or young people",
+    ),
+];
+
+/// How strictly to apply a rule.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Setting {
+    /// Not checked.
+    Off,
+    /// Reported; fails only with `--deny-warnings`.
+    Warning,
+    /// Fails `check` and `build`.
+    Error,
+}
+
+/// `checks:` in `site.yaml`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksConfig {
+    /// Rule id to level.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Setting>,
+    /// Capitalised words that are not acronyms needing a glossary entry (`OK`, `TV`).
+    #[serde(default)]
+    pub acronyms_allow: Vec<String>,
+    /// Sections (content paths of their `_index.md` folders, e.g. `guidance`) whose pages must
+    /// carry `owner` and `last_reviewed`.
+    #[serde(default)]
+    pub guidance_sections: Vec<String>,
+    /// Reading age above which `readability` reports a page for parents or young people.
+    #[serde(default)]
+    pub max_reading_age: Option<f64>,
+}
+
+impl ChecksConfig {
+    /// The level a rule runs at, or `None` when it is off.
+    pub fn level(&self, rule: &str) -> Option<Level> {
+        match self.rules.get(rule) {
+            Some(Setting::Off) => None,
+            Some(Setting::Warning) => Some(Level::Warning),
+            Some(Setting::Error) => Some(Level::Error),
+            None => RULES
+                .iter()
+                .find(|(id, _, _)| *id == rule)
+                .and_then(|(_, l, _)| *l),
+        }
+    }
+
+    /// Names of rules in `rules:` that do not exist, for a config error.
+    pub fn unknown_rules(&self) -> Vec<&str> {
+        self.rules
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !RULES.iter().any(|(id, _, _)| id == k))
+            .collect()
+    }
+}
+
+/// Sets `d`'s level from the rule's setting; `None` when the rule is off.
+pub fn apply(cfg: &ChecksConfig, rule: &'static str, d: Diagnostic) -> Option<Diagnostic> {
+    let level = cfg.level(rule)?;
+    let d = d.rule(rule);
+    // Language findings carry their own level (errors for terms the law has replaced) unless
+    // site.yaml sets one for the rule.
+    if rule == "language" && !cfg.rules.contains_key(rule) {
+        return Some(d);
+    }
+    Some(match level {
+        Level::Error => d,
+        Level::Warning => d.warning(),
+    })
+}
+
+/// Link texts that say nothing about where a link goes (WCAG 2.4.4).
+const VAGUE: &[&str] = &[
+    "click here",
+    "here",
+    "read more",
+    "more",
+    "this link",
+    "link",
+    "this page",
+    "find out more",
+    "more information",
+    "click",
+];
+
+/// What is wrong with a link's text, if anything.
+pub fn link_text_problem(text: &str) -> Option<String> {
+    let t = text.trim().trim_end_matches(['.', ':']).to_lowercase();
+    if t.is_empty() {
+        return Some("this link has no text, so screen readers announce only its address".into());
+    }
+    if VAGUE.contains(&t.as_str()) {
+        return Some(format!(
+            "the link text \"{}\" does not say where the link goes",
+            text.trim()
+        ));
+    }
+    if t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.") {
+        return Some("the link text is a bare web address, which is hard to listen to".into());
+    }
+    None
+}
+
+/// File types worth warning readers about before they download.
+const DOCUMENT_TYPES: &[(&str, &[&str])] = &[
+    ("pdf", &["pdf"]),
+    ("doc", &["word", "doc"]),
+    ("docx", &["word", "doc"]),
+    ("xls", &["excel", "spreadsheet", "xls"]),
+    ("xlsx", &["excel", "spreadsheet", "xls"]),
+    ("ppt", &["powerpoint", "presentation", "ppt"]),
+    ("pptx", &["powerpoint", "presentation", "ppt"]),
+    ("odt", &["opendocument", "odt"]),
+    ("csv", &["csv"]),
+    ("zip", &["zip"]),
+];
+
+/// A warning when a link to a document does not say its type ("(PDF, 1 MB)").
+pub fn file_type_problem(text: &str, url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    let (_, words) = DOCUMENT_TYPES.iter().find(|(e, _)| *e == ext)?;
+    let lower = text.to_lowercase();
+    if words.iter().any(|w| lower.contains(w)) {
+        return None;
+    }
+    Some(format!(
+        "this link opens a {} file, but its text does not say so",
+        ext.to_ascii_uppercase()
+    ))
+}
+
+/// What is wrong with an image's alt text. `None` for fine; `Some((rule, message))`.
+pub fn alt_problem(alt: &str, src: &str, decorative: bool) -> Option<(&'static str, String)> {
+    let a = alt.trim();
+    if a.is_empty() {
+        if decorative {
+            return None;
+        }
+        return Some(("image-alt", format!("the image `{src}` has no alt text")));
+    }
+    let lower = a.to_lowercase();
+    let file_like = !a.contains(' ')
+        && a.rsplit_once('.').is_some_and(|(_, e)| {
+            ["png", "jpg", "jpeg", "gif", "svg", "webp"].contains(&e.to_ascii_lowercase().as_str())
+        });
+    if file_like || a == src.rsplit('/').next().unwrap_or(src) {
+        return Some((
+            "image-alt-quality",
+            format!("the alt text \"{a}\" is a file name"),
+        ));
+    }
+    for p in ["image of", "picture of", "photo of", "graphic of"] {
+        if lower.starts_with(p) {
+            return Some((
+                "image-alt-quality",
+                format!("the alt text starts \"{p}\", which screen readers already announce"),
+            ));
+        }
+    }
+    None
+}
+
+/// All-capitals words of 2 to 6 letters in `text`, with their byte offsets.
+pub fn capitalised_words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        let Some(s) = start.take() else { continue };
+        let w = &text[s..i];
+        let n = w.chars().count();
+        if (2..=6).contains(&n) && w.chars().all(|c| c.is_ascii_uppercase()) {
+            out.push((s, w));
+        }
+    }
+    out
+}
+
+/// One entry of the language list.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// The phrase to avoid, matched case-insensitively as whole words.
+    pub avoid: String,
+    /// What to write instead.
+    #[serde(rename = "use")]
+    pub instead: String,
+    /// `error` for terms the law has replaced; `warning` otherwise.
+    #[serde(default = "warning")]
+    pub level: Setting,
+    /// Why, and where the advice comes from.
+    #[serde(default)]
+    pub why: String,
+}
+
+fn warning() -> Setting {
+    Setting::Warning
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageFile {
+    terms: Vec<Term>,
+}
+
+/// The file name of the language list, in a theme's folder and in `data/`.
+pub const LANGUAGE_FILE: &str = "language.yaml";
+
+/// Reads the theme's language list and the site's additions (`data/language.yaml`).
+pub fn load_language(root: &Path, theme: Option<&str>) -> Result<Vec<Term>, Diagnostic> {
+    let mut out = Vec::new();
+    let mut files = Vec::new();
+    if let Some(t) = theme {
+        files.push(Path::new("themes").join(t).join(LANGUAGE_FILE));
+    }
+    files.push(Path::new("data").join(LANGUAGE_FILE));
+    for rel in files {
+        let Ok(bytes) = std::fs::read(root.join(&rel)) else {
+            continue;
+        };
+        let text = crate::content::decode_text(&bytes).map_err(|m| Diagnostic::in_file(&rel, m))?;
+        let f: LanguageFile = crate::yaml::parse(&text, &rel, &text, 1)?;
+        out.extend(f.terms);
+    }
+    Ok(out)
+}
+
+/// Whole-word, case-insensitive matches of `phrase` in `text` (byte offsets into `text`).
+pub fn find_phrase(text: &str, phrase: &str) -> Vec<usize> {
+    let hay = text.to_lowercase();
+    let needle = phrase.to_lowercase();
+    if needle.is_empty() || hay.len() != text.len() {
+        // Lower-casing changed byte lengths (rare scripts); fall back to no match rather than
+        // report a wrong position.
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(&needle) {
+        let at = from + i;
+        let before = hay[..at].chars().next_back();
+        let after = hay[at + needle.len()..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if boundary(before) && boundary(after) {
+            out.push(at);
+        }
+        from = at + needle.len().max(1);
+    }
+    out
+}
+
+/// Words a set of capitalised words may include without a glossary entry.
+pub fn allowed_caps(cfg: &ChecksConfig) -> HashSet<String> {
+    cfg.acronyms_allow.iter().cloned().collect()
+}
+
+/// Checks that need the whole site: front matter, review dates, duplicate titles, and links to
+/// site paths (`/x/` or relative) that no output file answers.
+pub fn site_findings(
+    site: &crate::content::Site,
+    pages: &[crate::markdown::Rendered],
+    outputs: &crate::render::Outputs,
+    now: jiff::Timestamp,
+) -> Vec<Diagnostic> {
+    let cfg = &site.config.checks;
+    let today = crate::clock::site_date(now);
+    let mut out = Vec::new();
+    let mut push = |rule: &'static str, d: Diagnostic| {
+        if let Some(d) = apply(cfg, rule, d) {
+            out.push(d);
+        }
+    };
+    let key_at = |source: &str, key: &str| {
+        source
+            .lines()
+            .position(|l| l.starts_with(&format!("{key}:")))
+            .map_or(1, |i| i + 1)
+    };
+    let mut titles: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let m = &p.meta.common;
+        let at = |key: &str, msg: String| {
+            Diagnostic::in_file(&p.file, msg).at_in(&p.source, key_at(&p.source, key), 1)
+        };
+        // Sessions of one course share a title by design; their dates tell them apart.
+        if m.event.is_none() {
+            titles.entry(m.title.to_lowercase()).or_default().push(i);
+        }
+        match &m.description {
+            None => push(
+                "description",
+                at("title", "this page has no description".into())
+                    .hint("add `description:` with one sentence that says what the page is for; it shows in search results and listings"),
+            ),
+            Some(d) if d.chars().count() > 160 => push(
+                "description",
+                at("description", format!("the description is {} characters long", d.chars().count()))
+                    .hint("keep it to 160 characters or fewer, so search engines show all of it"),
+            ),
+            _ => {}
+        }
+        if m.event.is_none()
+            && let Some(d) = &m.date
+            && d.date > today
+        {
+            push(
+                "future-date",
+                at("date", format!("the date {} is in the future", d.date))
+                    .hint("check the year; a page dated in the future may be a typo"),
+            );
+        }
+        if let Some(due) = &m.review_due
+            && due.date < today
+        {
+            push(
+                "review-due",
+                at("review_due", format!("this page was due for review on {}", due.date))
+                    .hint("check the page is still right, then set last_reviewed to today and review_due to the next date"),
+            );
+        }
+        let dir = p.path.rsplit_once('/').map_or("", |(d, _)| d);
+        let guidance = cfg
+            .guidance_sections
+            .iter()
+            .any(|g| dir == g.as_str() || dir.starts_with(&format!("{g}/")));
+        if guidance && (m.owner.is_none() || m.last_reviewed.is_none()) {
+            let missing = if m.owner.is_none() {
+                "owner"
+            } else {
+                "last_reviewed"
+            };
+            push(
+                "review-missing",
+                at("title", format!("this guidance page has no `{missing}`"))
+                    .hint("guidance needs `owner:` (who keeps it right) and `last_reviewed:` (when it was last checked)"),
+            );
+        }
+        for l in &pages[i].local_links {
+            if !link_resolves(&l.target, &p.url, site.config.base_path(), outputs) {
+                push(
+                    "link-target",
+                    Diagnostic::in_file(&p.file, format!("link to `{}`, which is not a page or file on this site", l.target))
+                        .at_in(&p.source, l.line, l.column)
+                        .hint("link to content as @/section/page.md, so the link follows the page if its address changes"),
+                );
+            }
+        }
+    }
+    for pages_with in titles.values().filter(|v| v.len() > 1) {
+        for &i in pages_with {
+            let p = &site.pages[i];
+            let others: Vec<String> = pages_with
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| site.pages[j].file.display().to_string())
+                .collect();
+            push(
+                "duplicate-title",
+                Diagnostic::in_file(
+                    &p.file,
+                    format!("another page has the same title: {}", others.join(", ")),
+                )
+                .at_in(&p.source, key_at(&p.source, "title"), 1)
+                .hint("give each page a title that tells it apart in search results and tabs"),
+            );
+        }
+    }
+    out
+}
+
+/// Whether a site-relative or relative link is answered by an output file.
+fn link_resolves(
+    target: &str,
+    page_url: &str,
+    base_path: &str,
+    outputs: &crate::render::Outputs,
+) -> bool {
+    let path = target.split(['#', '?']).next().unwrap_or("");
+    if path.is_empty() {
+        return true;
+    }
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{page_url}{path}")
+    };
+    // Output paths are relative to the site's folder; a site-absolute link must be below it.
+    let Some(joined) = joined.strip_prefix(base_path.trim_end_matches('/')) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for c in joined.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    let rel = parts.join("/");
+    let files = &outputs.files;
+    files.contains_key(&rel)
+        || files.contains_key(&format!("{rel}/index.html"))
+        || (rel.is_empty() && files.contains_key("index.html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vague_link_text_and_bare_urls() {
+        assert!(link_text_problem("Click here").is_some());
+        assert!(link_text_problem("read more.").is_some());
+        assert!(link_text_problem("https://www.gov.uk/x").is_some());
+        assert!(link_text_problem("Working Together to Safeguard Children").is_none());
+    }
+
+    #[test]
+    fn document_links_must_say_their_type() {
+        assert!(file_type_problem("Annual report", "/docs/report.pdf").is_some());
+        assert!(file_type_problem("Annual report (PDF, 1 MB)", "/docs/report.pdf").is_none());
+        assert!(file_type_problem("Plan", "/docs/plan.docx?x=1").is_some());
+        assert!(file_type_problem("Guidance", "/guidance/neglect/").is_none());
+    }
+
+    #[test]
+    fn alt_text_rules() {
+        assert_eq!(alt_problem("", "a.png", false).unwrap().0, "image-alt");
+        assert!(
+            alt_problem("", "a.png", true).is_none(),
+            "decorative, said so"
+        );
+        assert_eq!(
+            alt_problem("IMG_0042.JPG", "x.jpg", false).unwrap().0,
+            "image-alt-quality"
+        );
+        assert_eq!(
+            alt_problem("Image of a family", "x.jpg", false).unwrap().0,
+            "image-alt-quality"
+        );
+        assert!(alt_problem("A parent reading with a child", "x.jpg", false).is_none());
+    }
+
+    #[test]
+    fn capitalised_words_and_phrases() {
+        let w: Vec<&str> = capitalised_words("The MASH and CSE, not A or NSPCCXX; UK.")
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(w, ["MASH", "CSE", "UK"]);
+        assert_eq!(
+            find_phrase("No child prostitution here.", "child prostitution"),
+            [3]
+        );
+        assert!(find_phrase("grandchild prostitution", "child prostitution").is_empty());
+    }
+
+    #[test]
+    fn levels_follow_config() {
+        let mut cfg = ChecksConfig::default();
+        assert_eq!(cfg.level("image-alt"), Some(Level::Error));
+        assert_eq!(cfg.level("readability"), None);
+        cfg.rules.insert("link-text".into(), Setting::Off);
+        cfg.rules.insert("readability".into(), Setting::Warning);
+        cfg.rules.insert("link-txt".into(), Setting::Error);
+        assert_eq!(cfg.level("link-text"), None);
+        assert_eq!(cfg.level("readability"), Some(Level::Warning));
+        assert_eq!(cfg.unknown_rules(), ["link-txt"]);
+    }
+}
