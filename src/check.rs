@@ -260,24 +260,11 @@ pub fn alt_problem(alt: &str, src: &str, decorative: bool) -> Option<(&'static s
 
 /// All-capitals words of 2 to 6 letters in `text`, with their byte offsets.
 pub fn capitalised_words(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-            continue;
-        }
-        let Some(s) = start.take() else { continue };
-        let w = &text[s..i];
-        let n = w.chars().count();
-        if (2..=6).contains(&n) && w.chars().all(|c| c.is_ascii_uppercase()) {
-            out.push((s, w));
-        }
-    }
-    out
+    crate::glossary::words(text)
+        .filter(|(_, w)| {
+            (2..=6).contains(&w.chars().count()) && w.chars().all(|c| c.is_ascii_uppercase())
+        })
+        .collect()
 }
 
 /// One entry of the language list.

@@ -113,18 +113,8 @@ impl Glossary {
     pub fn mark_first_uses(&self, text: &str, seen: &mut HashSet<String>) -> Option<String> {
         let mut out: Option<String> = None;
         let mut copied = 0;
-        let mut start = None;
-        // A trailing sentinel closes the last word.
-        for (i, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            if c.is_alphanumeric() {
-                start.get_or_insert(i);
-                continue;
-            }
-            let Some(s) = start.take() else { continue };
-            let word = &text[s..i];
+        for (s, word) in words(text) {
+            let i = s + word.len();
             if self.by_term.contains_key(word) && !seen.contains(word) {
                 seen.insert(word.to_string());
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 8));
@@ -168,6 +158,21 @@ impl Glossary {
         out.push_str(rest);
         out
     }
+}
+
+/// The words of `text` (runs of letters and digits) with their byte offsets.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = None;
+    // A trailing sentinel closes the last word.
+    text.char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+        .filter_map(move |(i, c)| {
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+                return None;
+            }
+            start.take().map(|s| (s, &text[s..i]))
+        })
 }
 
 #[cfg(test)]
