@@ -28,6 +28,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// What counts as now for alerts and upcoming events; the clock when `None`.
     pub now: Option<jiff::Timestamp>,
+    /// Estimate every page's reading age even when the readability rule is off (for the
+    /// content report).
+    pub reading_ages: bool,
 }
 
 impl BuildOptions {
@@ -79,6 +82,8 @@ pub struct RenderedSite {
     pub outputs: Outputs,
     /// What the content checks found that did not stop the build (warnings).
     pub findings: Diagnostics,
+    /// Per page, the reading-age counts, where they were gathered.
+    pub readability: Vec<Option<crate::check::Readability>>,
 }
 
 /// Loads the configuration, applying command-line overrides.
@@ -96,19 +101,24 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
     Ok(config)
 }
 
-fn render_markdown(site: &Site) -> Result<(Vec<Rendered>, Vec<Rendered>), Diagnostics> {
+fn render_markdown(
+    site: &Site,
+    reading_ages: bool,
+) -> Result<(Vec<Rendered>, Vec<Rendered>), Diagnostics> {
     let urls = views::url_map(site);
     let glossary = Glossary::from_data(&site.data_sources)?;
     let checks = Checks {
         config: site.config.checks.clone(),
         language: crate::check::load_language(&site.root, site.config.theme.as_deref())?,
         allowed_caps: crate::check::allowed_caps(&site.config.checks),
+        force_readability: reading_ages,
     };
     let cx = LinkContext {
         urls: &urls,
         allow_raw_html: site.config.allow_raw_html,
         glossary: &glossary,
         checks: &checks,
+        drafts: &site.draft_paths,
     };
     let pages: Vec<Result<Rendered, Diagnostics>> = site
         .pages
@@ -228,7 +238,8 @@ fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
             return Err(d.sorted());
         }
     };
-    let (page_html, section_html) = render_markdown(&site).map_err(Diagnostics::sorted)?;
+    let (page_html, section_html) =
+        render_markdown(&site, opts.reading_ages).map_err(Diagnostics::sorted)?;
     let mut findings = Diagnostics::new();
     for r in page_html.iter().chain(&section_html) {
         findings.0.extend(r.findings.iter().cloned());
@@ -254,6 +265,7 @@ fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
         site,
         outputs,
         findings: findings.sorted(),
+        readability: page_html.into_iter().map(|r| r.readability).collect(),
     })
 }
 
@@ -281,6 +293,12 @@ pub fn check(opts: &BuildOptions) -> Diagnostics {
         Ok(r) => r.findings,
         Err(d) => d,
     }
+}
+
+/// Like [`check`], but keeps the built site (for the content report). Errors that stop a
+/// build before the content checks (bad YAML, a missing template) come back as `Err`.
+pub fn check_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
+    render_all(opts)
 }
 
 /// Builds the site and writes it to the output folder, atomically.

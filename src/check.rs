@@ -151,6 +151,14 @@ impl ChecksConfig {
     }
 }
 
+/// Whether the reading-age check runs: turned on in `rules`, or by setting a threshold.
+pub fn readability_on(cfg: &ChecksConfig) -> bool {
+    cfg.level("readability").is_some() || cfg.max_reading_age.is_some()
+}
+
+/// The audiences whose pages get a reading-age estimate.
+const PLAIN_AUDIENCES: &[&str] = &["parents and carers", "young people"];
+
 /// Sets `d`'s level from the rule's setting; `None` when the rule is off.
 pub fn apply(cfg: &ChecksConfig, rule: &'static str, d: Diagnostic) -> Option<Diagnostic> {
     let level = cfg.level(rule)?;
@@ -368,6 +376,8 @@ pub fn site_findings(
             .map_or(1, |i| i + 1)
     };
     let mut titles: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Readability findings take their level from the rule or the threshold, not `apply`.
+    let mut plain = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
         let m = &p.meta.common;
         let at = |key: &str, msg: String| {
@@ -426,6 +436,44 @@ pub fn site_findings(
                     .hint("guidance needs `owner:` (who keeps it right) and `last_reviewed:` (when it was last checked)"),
             );
         }
+        let for_plain = m.taxonomies.get("audiences").is_some_and(|a| {
+            a.iter()
+                .any(|t| PLAIN_AUDIENCES.contains(&t.to_lowercase().as_str()))
+        });
+        if let Some(r) = pages[i]
+            .readability
+            .as_ref()
+            .filter(|_| for_plain && readability_on(cfg))
+        {
+            let max = cfg.max_reading_age.unwrap_or(12.0);
+            let rule = |d: Diagnostic| {
+                let d = d.rule("readability");
+                match cfg.level("readability") {
+                    Some(Level::Error) => d,
+                    _ => d.warning(),
+                }
+            };
+            if let Some(age) = r.reading_age()
+                && age > max
+            {
+                plain.push(rule(
+                    at("title", format!("this page has a reading age of about {age:.0}; aim for {max:.0} or under"))
+                        .hint("use shorter sentences and everyday words; this page is for parents or young people"),
+                ));
+            }
+            for (line, words, opening) in &r.long {
+                plain.push(rule(
+                    Diagnostic::in_file(
+                        &p.file,
+                        format!("a sentence of {words} words: \"{opening}\""),
+                    )
+                    .at_in(&p.source, *line, 1)
+                    .hint(format!(
+                        "split it; sentences over {LONG_SENTENCE} words are hard to follow"
+                    )),
+                ));
+            }
+        }
         for l in &pages[i].local_links {
             if !link_resolves(&l.target, &p.url, site.config.base_path(), outputs) {
                 push(
@@ -456,6 +504,7 @@ pub fn site_findings(
             );
         }
     }
+    out.extend(plain);
     out
 }
 
@@ -559,5 +608,124 @@ mod tests {
         assert_eq!(cfg.level("link-text"), None);
         assert_eq!(cfg.level("readability"), Some(Level::Warning));
         assert_eq!(cfg.unknown_rules(), ["link-txt"]);
+    }
+}
+
+/// Counts for a reading-age estimate, gathered while rendering (only when the rule is on).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Readability {
+    /// Words in paragraphs.
+    pub words: usize,
+    /// Sentences in paragraphs (each paragraph ends at least one).
+    pub sentences: usize,
+    /// Estimated syllables.
+    pub syllables: usize,
+    /// Sentences over 25 words: the file line of their paragraph, the word count, and their
+    /// opening words.
+    pub long: Vec<(usize, usize, String)>,
+}
+
+/// Sentences this long are hard to follow, especially for a worried parent or a child.
+pub const LONG_SENTENCE: usize = 25;
+
+impl Readability {
+    /// Adds one paragraph of text, which starts on file line `line`.
+    pub fn add_paragraph(&mut self, text: &str, line: usize) {
+        for sentence in text
+            .split_inclusive(['.', '!', '?'])
+            .map(str::trim)
+            .filter(|s| s.chars().any(char::is_alphabetic))
+        {
+            let words: Vec<&str> = sentence
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            self.sentences += 1;
+            self.words += words.len();
+            self.syllables += words.iter().map(|w| syllables(w)).sum::<usize>();
+            if words.len() > LONG_SENTENCE {
+                let opening: Vec<&str> = words.iter().take(6).copied().collect();
+                self.long
+                    .push((line, words.len(), format!("{}…", opening.join(" "))));
+            }
+        }
+    }
+
+    /// Reading age in years: the Flesch–Kincaid grade level plus five (the age at which a UK
+    /// child is in that US grade). `None` for pages with too little text to judge.
+    pub fn reading_age(&self) -> Option<f64> {
+        if self.words < 30 || self.sentences == 0 {
+            return None;
+        }
+        let (w, s, y) = (
+            self.words as f64,
+            self.sentences as f64,
+            self.syllables as f64,
+        );
+        Some(0.39 * (w / s) + 11.8 * (y / w) - 15.59 + 5.0)
+    }
+}
+
+/// A syllable estimate for an English word: groups of vowels, less a silent final "e".
+pub fn syllables(word: &str) -> usize {
+    let w: Vec<char> = word
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if w.is_empty() {
+        return 0;
+    }
+    let vowel = |c: char| "aeiouy".contains(c);
+    let mut count = 0;
+    let mut previous = false;
+    for &c in &w {
+        let v = vowel(c);
+        if v && !previous {
+            count += 1;
+        }
+        previous = v;
+    }
+    if w.len() > 2 && w[w.len() - 1] == 'e' && !vowel(w[w.len() - 2]) && w[w.len() - 2] != 'l' {
+        count -= 1;
+    }
+    count.max(1)
+}
+
+#[cfg(test)]
+mod readability_tests {
+    use super::*;
+
+    #[test]
+    fn syllables_are_estimated() {
+        assert_eq!(syllables("child"), 1);
+        assert_eq!(syllables("guarding"), 2);
+        assert_eq!(syllables("the"), 1);
+        assert_eq!(syllables("little"), 2);
+        assert_eq!(syllables("exploitation"), 4);
+    }
+
+    #[test]
+    fn reading_age_and_long_sentences() {
+        let mut easy = Readability::default();
+        for _ in 0..10 {
+            easy.add_paragraph(
+                "You can talk to us. We will help you. It is not your fault.",
+                5,
+            );
+        }
+        let age = easy.reading_age().unwrap();
+        assert!(age < 8.0, "{age}");
+        let mut hard = Readability::default();
+        let long = "The partnership's multi-agency arrangements necessitate comprehensive information sharing between statutory organisations, independent providers, voluntary organisations and community representatives, consistently prioritising the welfare considerations of vulnerable children and safeguarding responsibilities.";
+        hard.add_paragraph(long, 9);
+        hard.add_paragraph(long, 12);
+        assert!(hard.reading_age().unwrap() > 18.0);
+        assert_eq!(hard.long.len(), 2);
+        assert_eq!(hard.long[0].0, 9);
+        assert!(hard.long[0].1 > LONG_SENTENCE);
     }
 }

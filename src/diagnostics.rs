@@ -88,6 +88,14 @@ impl Diagnostic {
         d
     }
 
+    /// Sets the position and the excerpt when the caller already has the line's text (cheaper
+    /// than [`Diagnostic::at_in`] on a long file).
+    pub fn at_line(self, line: usize, column: usize, text: &str) -> Self {
+        let mut d = self.at(line, column);
+        d.excerpt = Some(text.trim_end_matches('\r').to_string());
+        d
+    }
+
     /// Adds a hint saying how to fix the problem.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

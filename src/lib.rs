@@ -24,6 +24,7 @@ pub mod ical;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod templates;
 pub mod training;
 pub mod views;

@@ -41,6 +41,10 @@ enum Command {
         /// Check as if it were this date (for review dates and "upcoming").
         #[arg(long, value_name = "WHEN", value_parser = haven::clock::parse_now)]
         now: Option<jiff::Timestamp>,
+        /// Also write an HTML report for editors into DIR: problems by page, pages due for
+        /// review in the next 60 days, pages by owner, and reading ages.
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
     },
     /// Build the site into the output folder (public/ by default). The previous output is
     /// replaced only when the whole build succeeds.
@@ -72,13 +76,39 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
             now,
+            report,
         } => {
             let opts = haven::BuildOptions {
                 root,
                 now,
+                reading_ages: report.is_some(),
                 ..Default::default()
             };
-            let found = haven::build::check(&opts);
+            let found = match haven::build::check_site(&opts) {
+                Ok(site) => {
+                    if let Some(dir) = &report {
+                        let when = now.unwrap_or_else(jiff::Timestamp::now);
+                        let html = haven::report::html(
+                            &site.site,
+                            &site.readability,
+                            &site.findings,
+                            when,
+                        );
+                        match haven::report::write(dir, &html) {
+                            Ok(path) => eprintln!("Report written to {}", path.display()),
+                            Err(e) => {
+                                eprintln!(
+                                    "error: cannot write the report to {}: {e}",
+                                    dir.display()
+                                );
+                                return ExitCode::FAILURE;
+                            }
+                        }
+                    }
+                    site.findings
+                }
+                Err(d) => d,
+            };
             let errors = found
                 .iter()
                 .filter(|d| d.level == haven::Level::Error)
@@ -107,6 +137,7 @@ fn main() -> ExitCode {
                 drafts,
                 base_url,
                 now,
+                reading_ages: false,
             };
             match haven::build(&opts) {
                 Ok(summary) => {

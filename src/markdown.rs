@@ -60,6 +60,8 @@ pub struct Rendered {
     pub findings: Vec<Diagnostic>,
     /// Site-relative and relative link targets (not `@/`), checked once every file is known.
     pub local_links: Vec<InternalLink>,
+    /// Counts for the reading-age estimate, when the readability check is on.
+    pub readability: Option<crate::check::Readability>,
 }
 
 /// What rendering needs from the rest of the site.
@@ -72,6 +74,8 @@ pub struct LinkContext<'a> {
     pub glossary: &'a Glossary,
     /// Which content checks run, and the lists they use.
     pub checks: &'a Checks,
+    /// Content paths of drafts left out of the build.
+    pub drafts: &'a HashSet<String>,
 }
 
 /// What the content checks need while walking a page.
@@ -83,6 +87,8 @@ pub struct Checks {
     pub language: Vec<crate::check::Term>,
     /// Capitalised words that need no glossary entry.
     pub allowed_caps: HashSet<String>,
+    /// Gather reading-age counts even when the rule is off (for the report).
+    pub force_readability: bool,
 }
 
 /// Where a body sits in its file, for error positions.
@@ -166,7 +172,12 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
     let mut findings = Vec::new();
     let mut local_links = Vec::new();
     let mut previous_level = 1u8;
+    // Split once per page, and only if a block is checked: positions of findings come from it.
+    let body_lines: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
+
     let ck = cx.checks;
+    let mut readability = (ck.force_readability || crate::check::readability_on(&ck.config))
+        .then(crate::check::Readability::default);
     let mut found = |rule: &'static str, d: Diagnostic| {
         if let Some(d) = crate::check::apply(&ck.config, rule, d) {
             findings.push(d);
@@ -181,7 +192,13 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
             NodeValue::Paragraph | NodeValue::TableCell | NodeValue::Heading(_)
         ) {
             let block = plain_text(node);
-            check_block(&block, body, sp, src, ck, cx.glossary, &mut found);
+            let lines = body_lines.get_or_init(|| body.lines().collect());
+            check_block(&block, lines, sp, src, ck, cx.glossary, &mut found);
+            if let Some(r) = readability.as_mut()
+                && matches!(node.data().value, NodeValue::Paragraph)
+            {
+                r.add_paragraph(&block, src.body_line + sp.start.line.saturating_sub(1));
+            }
         }
         let inner = match node.data().value {
             NodeValue::Link(_) | NodeValue::Image(_) => Some(node.collect_text()),
@@ -230,7 +247,8 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
             }
             NodeValue::Image(img) => {
                 let alt = inner.unwrap_or_default();
-                let decorative = alt.is_empty() && declared_decorative(body, sp);
+                let decorative = alt.is_empty()
+                    && declared_decorative(body_lines.get_or_init(|| body.lines().collect()), sp);
                 if let Some((rule, msg)) = crate::check::alt_problem(&alt, &img.url, decorative) {
                     let hint = if rule == "image-alt" {
                         "describe what the image shows in the [square brackets]; if it is only decoration, write ![](image.png \"\")"
@@ -287,9 +305,13 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
                             });
                             link.url = resolved;
                         }
+                        None if cx.drafts.contains(path) => diags.push(
+                            src.err(sp, format!("link to `@/{path}`, which is a draft and will not be published"))
+                                .hint("publish that page first (remove `draft: true`), or remove the link until it is ready"),
+                        ),
                         None => diags.push(
                             src.err(sp, format!("link to `@/{path}`, which does not exist"))
-                                .hint("`@/` links name a file below content/, e.g. @/guidance/neglect.md; check the spelling, or whether that page is a draft"),
+                                .hint("`@/` links name a file below content/, e.g. @/guidance/neglect.md; check the spelling"),
                         ),
                     }
                 }
@@ -357,6 +379,7 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
         word_count: words,
         findings,
         local_links,
+        readability,
     })
 }
 
@@ -364,13 +387,16 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
 /// also becomes ids and the contents list), links (an `<abbr>` inside link text is read out
 /// twice by some screen readers) and code. Returns whether anything was marked.
 fn mark_acronyms<'a>(
-    node: &'a comrak::nodes::AstNode<'a>,
+    root: &'a comrak::nodes::AstNode<'a>,
     glossary: &Glossary,
     seen: &mut HashSet<String>,
 ) -> bool {
     let mut changed = false;
-    for child in node.children() {
-        let mut data = child.data_mut();
+    // An explicit stack, in document order: hostile content can nest lists thousands deep,
+    // and recursion would overflow the thread's stack.
+    let mut stack: Vec<&'a comrak::nodes::AstNode<'a>> = root.reverse_children().collect();
+    while let Some(node) = stack.pop() {
+        let mut data = node.data_mut();
         match &mut data.value {
             NodeValue::Heading(_)
             | NodeValue::Link(_)
@@ -387,7 +413,7 @@ fn mark_acronyms<'a>(
             }
             _ => {
                 drop(data);
-                changed |= mark_acronyms(child, glossary, seen);
+                stack.extend(node.reverse_children());
             }
         }
     }
@@ -410,12 +436,13 @@ fn plain_text<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
 
 /// Where `needle` first appears (case-insensitively) in the body lines of `sp`: the file line
 /// and column.
-fn locate(body: &str, sp: Sourcepos, needle: &str, src: &Source<'_>) -> (usize, usize) {
-    let lines: Vec<(usize, &str)> = body
-        .lines()
+fn locate(body: &[&str], sp: Sourcepos, needle: &str, src: &Source<'_>) -> (usize, usize) {
+    let from = sp.start.line.saturating_sub(1).min(body.len());
+    let to = sp.end.line.clamp(from, body.len());
+    let lines: Vec<(usize, &str)> = body[from..to]
+        .iter()
         .enumerate()
-        .skip(sp.start.line.saturating_sub(1))
-        .take(sp.end.line.saturating_sub(sp.start.line) + 1)
+        .map(|(i, l)| (from + i, *l))
         .filter(|(_, l)| l.to_lowercase().len() == l.len())
         .collect();
     let whole = needle.to_lowercase();
@@ -444,10 +471,18 @@ fn locate(body: &str, sp: Sourcepos, needle: &str, src: &Source<'_>) -> (usize, 
     )
 }
 
+/// The text of file line `line`, from the body's lines.
+fn excerpt<'b>(body: &[&'b str], src: &Source<'_>, line: usize) -> &'b str {
+    line.checked_sub(src.body_line)
+        .and_then(|i| body.get(i))
+        .copied()
+        .unwrap_or("")
+}
+
 /// Acronyms not in the glossary, and terms to avoid, in one block of text.
 fn check_block(
     block: &str,
-    body: &str,
+    body: &[&str],
     sp: Sourcepos,
     src: &Source<'_>,
     ck: &Checks,
@@ -460,7 +495,7 @@ fn check_block(
             found(
                 "acronyms",
                 Diagnostic::in_file(src.file, format!("`{w}` is not in the glossary"))
-                    .at_in(src.text, line, col)
+                    .at_line(line, col, excerpt(body, src, line))
                     .hint(format!("add {w} to data/glossary.yaml with what it stands for, or spell it out; if it is not an acronym, add it to checks.acronyms_allow in site.yaml")),
             );
         }
@@ -472,7 +507,7 @@ fn check_block(
                 src.file,
                 format!("\"{}\": write \"{}\" instead", t.avoid, t.instead),
             )
-            .at_in(src.text, line, col);
+            .at_line(line, col, excerpt(body, src, line));
             if !t.why.is_empty() {
                 d = d.hint(t.why.clone());
             }
@@ -486,8 +521,8 @@ fn check_block(
 
 /// Whether an image with empty alt text was written `![](x.png "")`, the documented way of
 /// saying it is decorative.
-fn declared_decorative(body: &str, sp: Sourcepos) -> bool {
-    let Some(line) = body.lines().nth(sp.start.line.saturating_sub(1)) else {
+fn declared_decorative(body: &[&str], sp: Sourcepos) -> bool {
+    let Some(line) = body.get(sp.start.line.saturating_sub(1)) else {
         return false;
     };
     let from = sp.start.column.saturating_sub(1).min(line.len());
@@ -535,6 +570,7 @@ mod tests {
                 allow_raw_html: false,
                 glossary: &Glossary::default(),
                 checks: &Checks::default(),
+                drafts: &HashSet::new(),
             },
         )
     }
@@ -558,6 +594,7 @@ mod tests {
             allow_raw_html: false,
             glossary: &g,
             checks: &Checks::default(),
+            drafts: &HashSet::new(),
         };
         render(md, &src, &cx).unwrap().html
     }
@@ -638,6 +675,7 @@ mod tests {
                 allow_raw_html: true,
                 glossary: &Glossary::default(),
                 checks: &Checks::default(),
+                drafts: &HashSet::new(),
             },
         )
         .unwrap();

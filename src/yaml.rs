@@ -46,6 +46,20 @@ fn to_diagnostic(
 /// serde-saphyr prefixes some messages with its own position; we print ours instead.
 fn tidy_message(raw: &str) -> String {
     let first = raw.lines().next().unwrap_or(raw).trim();
+    // serde's names for number types mean nothing to an editor.
+    for ty in ["i64", "u64", "i32", "u32", "u16", "u8", "f64", "usize"] {
+        if first.starts_with(&format!("invalid {ty}")) || first.contains(&format!("expected {ty}"))
+        {
+            return if ty == "f64" {
+                "expected a number here".to_string()
+            } else {
+                "expected a whole number here".to_string()
+            };
+        }
+    }
+    if first.starts_with("invalid bool") || first.contains("expected a boolean") {
+        return "expected true or false here".to_string();
+    }
     let without_pos = match first.rfind(" at line ") {
         Some(i) => &first[..i],
         None => first,

@@ -297,7 +297,7 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (
         "broken-link",
         "content/about.md:6:5: error: link to `@/guidance/missing.md`, which does not exist",
-        "@/",
+        "check the spelling",
     ),
     (
         "broken-anchor",
@@ -411,6 +411,21 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "site.yaml:11:1: error: there is no check called `link-txt`",
         "did you mean `link-text`?",
     ),
+    (
+        "link-to-draft",
+        "content/about.md:6:5: error: link to `@/news/secret.md`, which is a draft and will not be published",
+        "draft: true",
+    ),
+    (
+        "wrong-type",
+        "content/heavy.md:3:9: error: expected a whole number here",
+        "",
+    ),
+    (
+        "template-recursion",
+        "templates/loop.html:1:4: error:",
+        "recursion limit exceeded",
+    ),
 ];
 
 #[test]
@@ -517,4 +532,160 @@ fn check_reports_everything_and_writes_nothing() {
         "--deny-warnings",
     ]);
     assert_eq!(strict.status.code(), Some(1));
+}
+
+/// Runs `haven build` on `root` with a deadline; returns the exit code and stderr.
+fn build_within(root: &Path, seconds: u64) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["build", "--root", root.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            return (status.code(), err);
+        }
+        if start.elapsed().as_secs() >= seconds {
+            child.kill().unwrap();
+            panic!("haven build took over {seconds} s on {}", root.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Writes one hostile input into a copy of the good site.
+type Maker = dyn Fn(&Path);
+
+/// Hostile inputs generated here rather than committed (they are large, or symlinks): each
+/// must finish in under 10 seconds with a clean exit or a clear error, never a panic or crash.
+#[test]
+fn hostile_inputs_never_panic_or_hang() {
+    let cases: Vec<(&str, Box<Maker>)> = vec![
+        (
+            "lists nested 3,000 deep, with a glossary",
+            Box::new(|root: &Path| {
+                let mut md = String::from("---\ntitle: Deep\n---\n");
+                for i in 0..3000 {
+                    md.push_str(&"  ".repeat(i));
+                    md.push_str("- CSE item\n");
+                }
+                fs::write(root.join("content/deep.md"), md).unwrap();
+                fs::write(
+                    root.join("data/glossary.yaml"),
+                    "terms:\n  - term: CSE\n    expansion: child sexual exploitation\n",
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "block quotes nested 20,000 deep",
+            Box::new(|root: &Path| {
+                let md = format!("---\ntitle: Quotes\n---\n{}x\n", "> ".repeat(20_000));
+                fs::write(root.join("content/quotes.md"), md).unwrap();
+            }),
+        ),
+        (
+            "a 10 MB page",
+            Box::new(|root: &Path| {
+                let para =
+                    "Safeguarding is everyone's business, and every MASH referral counts.\n\n";
+                let md = format!(
+                    "---\ntitle: Big\n---\n{}",
+                    para.repeat(10_000_000 / para.len())
+                );
+                fs::write(root.join("content/big.md"), md).unwrap();
+            }),
+        ),
+        (
+            "unbalanced brackets and emphasis",
+            Box::new(|root: &Path| {
+                let md = format!(
+                    "---\ntitle: Brackets\n---\n{}x{}\n\n{}\n",
+                    "[".repeat(50_000),
+                    "](".repeat(20_000),
+                    "*_".repeat(50_000)
+                );
+                fs::write(root.join("content/brackets.md"), md).unwrap();
+            }),
+        ),
+        (
+            "a symbolic link loop",
+            Box::new(|root: &Path| {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink("..", root.join("content/guidance/loop")).unwrap();
+            }),
+        ),
+        (
+            "a YAML bomb of aliases",
+            Box::new(|root: &Path| {
+                let mut y = String::from(
+                    "---\ntitle: Bomb\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n",
+                );
+                for (k, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+                    .iter()
+                    .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+                {
+                    y.push_str(&format!("  {k}: &{k} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+                }
+                y.push_str("---\nx\n");
+                fs::write(root.join("content/bomb.md"), y).unwrap();
+            }),
+        ),
+    ];
+    for (name, make) in cases {
+        let site = good_site();
+        let root = site.path();
+        assert!(build(root, &[]).status.success());
+        let before = snapshot(&root.join("public"));
+        make(root);
+        let (code, err) = build_within(root, 10);
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "{name}: exit {code:?}\n{err}"
+        );
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        if code == Some(1) {
+            assert!(err.contains("error"), "{name}: no message\n{err}");
+            assert_eq!(
+                snapshot(&root.join("public")),
+                before,
+                "{name}: output changed"
+            );
+        }
+    }
+}
+
+/// Legitimate but unusual file names build, at URL-safe addresses.
+#[test]
+fn file_names_with_spaces_and_non_latin_letters_build() {
+    let site = good_site();
+    let root = site.path();
+    fs::write(
+        root.join("content/Neglect Guidance (2026).md"),
+        "---\ntitle: Neglect guidance\n---\nx\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/защита детей.md"),
+        "---\ntitle: Защита детей\n---\nx\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/traversal.md"),
+        "---\ntitle: Traversal\nslug: ../../../etc/passwd\n---\nx\n",
+    )
+    .unwrap();
+    let out = build(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        root.join("public/neglect-guidance-2026/index.html")
+            .is_file()
+    );
+    assert!(root.join("public/защита-детей/index.html").is_file());
+    assert!(root.join("public/etc-passwd/index.html").is_file());
+    assert!(!root.join("etc").exists());
 }

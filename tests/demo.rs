@@ -429,3 +429,35 @@ fn home_and_guidance_show_the_next_sessions() {
     assert!(neglect.contains("Training on this topic"));
     assert!(neglect.contains("Recognising and responding to neglect"));
 }
+
+#[test]
+fn check_report_lists_findings_reviews_owners_and_reading_ages() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["check", "--root"])
+        .arg(repo())
+        .args(["--now", "2026-11-23", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let html = fs::read_to_string(report.join("index.html")).unwrap();
+    for must in [
+        "<h2 id=\"findings\">Problems by page</h2>",
+        "content/guidance/private-fostering.md",
+        "(review-due)",
+        "<h2 id=\"reviews\">Due for review in the next 60 days</h2>",
+        "(overdue)",
+        "<h3>Vulnerable Children Sub-Group (",
+        "<h2 id=\"reading\">Reading age</h2>",
+    ] {
+        assert!(html.contains(must), "report lacks {must}");
+    }
+    assert!(!dir.path().join("public").exists());
+}

@@ -5,7 +5,7 @@ pub mod event;
 pub mod frontmatter;
 mod walk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -144,6 +144,8 @@ pub struct Site {
     pub data_sources: BTreeMap<String, String>,
     /// Files copied from `content/` next to their page or section.
     pub assets: Vec<Asset>,
+    /// Content paths of drafts left out of this build, so a link to one can say so.
+    pub draft_paths: HashSet<String>,
     /// Content path (`guidance/neglect.md`) to page index.
     pub page_by_path: HashMap<String, usize>,
     /// Content path (`guidance/_index.md`) to section index.
@@ -419,9 +421,12 @@ fn assemble(
         .map(|f| f.dir().to_vec())
         .collect();
     let under_draft = |dir: &[String]| draft_dirs.iter().any(|d| dir.starts_with(d));
-    let (mut section_files, mut page_files): (Vec<Parsed>, Vec<Parsed>) = files
+    let (kept, left_out): (Vec<Parsed>, Vec<Parsed>) = files
         .into_iter()
-        .filter(|f| drafts || !(f.draft() || under_draft(f.dir())))
+        .partition(|f| drafts || !(f.draft() || under_draft(f.dir())));
+    let draft_paths: HashSet<String> = left_out.iter().map(|f| f.rel.join("/")).collect();
+    let (mut section_files, mut page_files): (Vec<Parsed>, Vec<Parsed>) = kept
+        .into_iter()
         .partition(|f| matches!(f.kind, Kind::Section(_)));
     section_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     page_files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -645,6 +650,7 @@ fn assemble(
         taxonomies,
         data,
         data_sources: BTreeMap::new(),
+        draft_paths,
         assets,
         page_by_path,
         section_by_path,
