@@ -9,7 +9,7 @@
 //!   acronyms_allow: [OK, TV]
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -375,6 +375,12 @@ pub fn site_findings(
             .position(|l| l.starts_with(&format!("{key}:")))
             .map_or(1, |i| i + 1)
     };
+    let anchors: HashMap<String, &[String]> = site
+        .pages
+        .iter()
+        .zip(pages)
+        .map(|(p, r)| (p.url.clone(), r.anchors.as_slice()))
+        .collect();
     let mut titles: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     // Readability findings take their level from the rule or the threshold, not `apply`.
     let mut plain = Vec::new();
@@ -475,12 +481,23 @@ pub fn site_findings(
             }
         }
         for l in &pages[i].local_links {
-            if !link_resolves(&l.target, &p.url, site.config.base_path(), outputs) {
+            if let Some(msg) = link_problem(
+                &l.target,
+                &p.url,
+                site.config.base_path(),
+                outputs,
+                &anchors,
+            ) {
+                let hint = if msg.contains("no heading") {
+                    "a heading's anchor is its text in lower case, with hyphens for spaces: `## Signs to look for` is #signs-to-look-for"
+                } else {
+                    "link to content as @/section/page.md, so the link follows the page if its address changes"
+                };
                 push(
                     "link-target",
-                    Diagnostic::in_file(&p.file, format!("link to `{}`, which is not a page or file on this site", l.target))
+                    Diagnostic::in_file(&p.file, msg)
                         .at_in(&p.source, l.line, l.column)
-                        .hint("link to content as @/section/page.md, so the link follows the page if its address changes"),
+                        .hint(hint),
                 );
             }
         }
@@ -508,25 +525,32 @@ pub fn site_findings(
     out
 }
 
-/// Whether a site-relative or relative link is answered by an output file.
-fn link_resolves(
+/// Why a site-relative or relative link is not answered, if it is not: no output file at that
+/// path, or (for a page of this site) no heading with the link's `#anchor`.
+fn link_problem(
     target: &str,
     page_url: &str,
     base_path: &str,
     outputs: &crate::render::Outputs,
-) -> bool {
-    let path = target.split(['#', '?']).next().unwrap_or("");
-    if path.is_empty() {
-        return true;
-    }
-    let joined = if path.starts_with('/') {
+    anchors: &HashMap<String, &[String]>,
+) -> Option<String> {
+    let (no_query, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (target, None),
+    };
+    let path = no_query.split('?').next().unwrap_or("");
+    let joined = if path.is_empty() {
+        page_url.to_string()
+    } else if path.starts_with('/') {
         path.to_string()
     } else {
         format!("{page_url}{path}")
     };
     // Output paths are relative to the site's folder; a site-absolute link must be below it.
     let Some(joined) = joined.strip_prefix(base_path.trim_end_matches('/')) else {
-        return false;
+        return Some(format!(
+            "link to `{target}`, which is outside this site's address {base_path}"
+        ));
     };
     let mut parts: Vec<&str> = Vec::new();
     for c in joined.split('/') {
@@ -540,9 +564,27 @@ fn link_resolves(
     }
     let rel = parts.join("/");
     let files = &outputs.files;
-    files.contains_key(&rel)
-        || files.contains_key(&format!("{rel}/index.html"))
-        || (rel.is_empty() && files.contains_key("index.html"))
+    let page = if rel.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{rel}/index.html")
+    };
+    if !(files.contains_key(&rel) || files.contains_key(&page)) {
+        return Some(format!(
+            "link to `{target}`, which is not a page or file on this site"
+        ));
+    }
+    let url = if rel.is_empty() {
+        base_path.to_string()
+    } else {
+        format!("{}{rel}/", base_path)
+    };
+    match (anchor, anchors.get(&url)) {
+        (Some(a), Some(known)) if !a.is_empty() && !known.iter().any(|k| k == a) => Some(format!(
+            "link to `{target}`, but that page has no heading `#{a}`"
+        )),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

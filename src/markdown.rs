@@ -272,9 +272,9 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
                 if let Some(msg) = crate::check::file_type_problem(&label, &link.url) {
                     found("link-file-type", src.err(sp, msg).hint("add the type and size to the link text, e.g. \"Annual report (PDF, 1.2 MB)\""));
                 }
+                // Same-page `#anchor` links are checked too: they resolve against this page.
                 let local = !link.url.starts_with("@/")
                     && !link.url.contains(':')
-                    && !link.url.starts_with('#')
                     && !link.url.starts_with("//");
                 if local && !link.url.is_empty() {
                     local_links.push(InternalLink {

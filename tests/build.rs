@@ -426,6 +426,11 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "templates/loop.html:1:4: error:",
         "recursion limit exceeded",
     ),
+    (
+        "check-local-anchor",
+        "content/anchors.md:7:9: error[link-target]: link to `#summary`, but that page has no heading `#summary`",
+        "#signs-to-look-for",
+    ),
 ];
 
 #[test]
@@ -642,7 +647,10 @@ fn hostile_inputs_never_panic_or_hang() {
         assert!(build(root, &[]).status.success());
         let before = snapshot(&root.join("public"));
         make(root);
-        let (code, err) = build_within(root, 10);
+        // The limit is 10 s for an optimised build; an unoptimised test binary sharing two
+        // cores with the other tests gets four times that, so the test cannot flake.
+        let limit = if cfg!(debug_assertions) { 40 } else { 10 };
+        let (code, err) = build_within(root, limit);
         assert!(
             matches!(code, Some(0) | Some(1)),
             "{name}: exit {code:?}\n{err}"
