@@ -57,6 +57,40 @@ pub struct BuildSummary {
     pub output: PathBuf,
     /// Problems that did not stop the build.
     pub warnings: Diagnostics,
+    /// How long each stage took, in pipeline order (`haven build --timings`).
+    pub timings: Timings,
+}
+
+/// Wall time per pipeline stage, for profiling a build without a profiler.
+#[derive(Clone, Debug, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    /// Records that `stage` ended now, `since` it started; returns now for the next stage.
+    fn lap(&mut self, stage: &'static str, since: Instant) -> Instant {
+        let now = Instant::now();
+        self.0.push((stage, now - since));
+        now
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
+        for (stage, d) in &self.0 {
+            let share = if total.is_zero() {
+                0.0
+            } else {
+                100.0 * d.as_secs_f64() / total.as_secs_f64()
+            };
+            writeln!(
+                f,
+                "  {stage:<34} {:>8.1} ms {share:>5.1}%",
+                d.as_secs_f64() * 1e3
+            )?;
+        }
+        write!(f, "  {:<34} {:>8.1} ms", "total", total.as_secs_f64() * 1e3)
+    }
 }
 
 impl std::fmt::Display for BuildSummary {
@@ -84,6 +118,8 @@ pub struct RenderedSite {
     pub findings: Diagnostics,
     /// Per page, the reading-age counts, where they were gathered.
     pub readability: Vec<Option<crate::check::Readability>>,
+    /// How long each stage took.
+    pub timings: Timings,
 }
 
 /// Loads the configuration, applying command-line overrides.
@@ -101,48 +137,99 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
     Ok(config)
 }
 
+/// Everything the Markdown stage reads besides the page itself. Two builds with equal
+/// contexts render an unchanged body to the same HTML, which is what lets `serve` reuse it.
+pub(crate) struct MarkdownContext {
+    urls: std::collections::HashMap<String, String>,
+    glossary: Glossary,
+    glossary_source: Option<String>,
+    checks: Checks,
+    allow_raw_html: bool,
+    drafts: std::collections::HashSet<String>,
+}
+
+impl MarkdownContext {
+    pub(crate) fn new(site: &Site, reading_ages: bool) -> Result<MarkdownContext, Diagnostics> {
+        Ok(MarkdownContext {
+            urls: views::url_map(site),
+            glossary: Glossary::from_data(&site.data_sources)?,
+            glossary_source: site
+                .data_sources
+                .get(crate::glossary::GLOSSARY_FILE)
+                .cloned(),
+            checks: Checks {
+                config: site.config.checks.clone(),
+                language: crate::check::load_language(&site.root, site.config.theme.as_deref())?,
+                allowed_caps: crate::check::allowed_caps(&site.config.checks),
+                force_readability: reading_ages,
+            },
+            allow_raw_html: site.config.allow_raw_html,
+            drafts: site.draft_paths.clone(),
+        })
+    }
+
+    pub(crate) fn links(&self) -> LinkContext<'_> {
+        LinkContext {
+            urls: &self.urls,
+            allow_raw_html: self.allow_raw_html,
+            glossary: &self.glossary,
+            checks: &self.checks,
+            drafts: &self.drafts,
+        }
+    }
+
+    /// Whether a body rendered under `other` renders the same under `self`.
+    fn same_as(&self, other: &MarkdownContext) -> bool {
+        self.urls == other.urls
+            && self.glossary_source == other.glossary_source
+            && format!("{:?}", self.checks) == format!("{:?}", other.checks)
+            && self.allow_raw_html == other.allow_raw_html
+            && self.drafts == other.drafts
+    }
+}
+
+/// Renders one page or section body.
+pub(crate) fn render_body(
+    file: &Path,
+    text: &str,
+    body_line: usize,
+    body: &str,
+    cx: &MarkdownContext,
+) -> Result<Rendered, Diagnostics> {
+    let src = Source {
+        file,
+        text,
+        body_line,
+    };
+    markdown::render(body, &src, &cx.links())
+}
+
 fn render_markdown(
     site: &Site,
-    reading_ages: bool,
+    cx: &MarkdownContext,
+    previous: Option<&Stages>,
 ) -> Result<(Vec<Rendered>, Vec<Rendered>), Diagnostics> {
-    let urls = views::url_map(site);
-    let glossary = Glossary::from_data(&site.data_sources)?;
-    let checks = Checks {
-        config: site.config.checks.clone(),
-        language: crate::check::load_language(&site.root, site.config.theme.as_deref())?,
-        allowed_caps: crate::check::allowed_caps(&site.config.checks),
-        force_readability: reading_ages,
-    };
-    let cx = LinkContext {
-        urls: &urls,
-        allow_raw_html: site.config.allow_raw_html,
-        glossary: &glossary,
-        checks: &checks,
-        drafts: &site.draft_paths,
-    };
+    // A body that has not changed since the previous build (under the same context) keeps
+    // its HTML: `serve` re-renders only what was edited.
+    let reuse = previous.filter(|p| p.markdown.same_as(cx));
     let pages: Vec<Result<Rendered, Diagnostics>> = site
         .pages
         .par_iter()
         .map(|p| {
-            let src = Source {
-                file: &p.file,
-                text: &p.source,
-                body_line: p.body_line,
-            };
-            markdown::render(p.body(), &src, &cx)
+            if let Some(prev) = reuse
+                && let Some(&j) = prev.site.page_by_path.get(&p.path)
+                && prev.site.pages[j].body() == p.body()
+                && prev.site.pages[j].body_line == p.body_line
+            {
+                return Ok(prev.pages[j].clone());
+            }
+            render_body(&p.file, &p.source, p.body_line, p.body(), cx)
         })
         .collect();
     let sections: Vec<Result<Rendered, Diagnostics>> = site
         .sections
         .par_iter()
-        .map(|s| {
-            let src = Source {
-                file: &s.file,
-                text: &s.source,
-                body_line: s.body_line,
-            };
-            markdown::render(s.body(), &src, &cx)
-        })
+        .map(|s| render_body(&s.file, &s.source, s.body_line, s.body(), cx))
         .collect();
     let mut diags = Diagnostics::new();
     let mut keep = |v: Vec<Result<Rendered, Diagnostics>>| -> Vec<Rendered> {
@@ -164,7 +251,7 @@ fn render_markdown(
 }
 
 /// Every `@/page.md#anchor` link must name a heading that exists on that page.
-fn check_anchors(
+pub(crate) fn check_anchors(
     site: &Site,
     pages: &[Rendered],
     sections: &[Rendered],
@@ -218,7 +305,42 @@ fn check_anchors(
     diags.into_result(())
 }
 
-fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
+/// Every stage's result, kept by `serve` so that the next change re-does only what it
+/// affects.
+pub(crate) struct Stages {
+    pub(crate) site: Site,
+    pub(crate) templates: TemplateSet,
+    pub(crate) markdown: MarkdownContext,
+    pub(crate) pages: Vec<Rendered>,
+    pub(crate) sections: Vec<Rendered>,
+    pub(crate) alerts: Vec<crate::alerts::Alert>,
+    pub(crate) views: Arc<Views>,
+    pub(crate) outputs: render::Outputs,
+    pub(crate) findings: Diagnostics,
+    pub(crate) now: jiff::Timestamp,
+    pub(crate) timings: Timings,
+}
+
+/// The page and section titles by content path, for alert messages.
+fn titles(site: &Site) -> std::collections::HashMap<String, String> {
+    site.pages
+        .iter()
+        .map(|p| (p.path.clone(), p.meta.common.title.clone()))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (s.path.clone(), s.meta.common.title.clone())),
+        )
+        .collect()
+}
+
+pub(crate) fn run_stages(
+    opts: &BuildOptions,
+    previous: Option<&Stages>,
+    sink: Option<render::Sink<'_>>,
+) -> Result<Stages, Diagnostics> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
     let config = load_config(opts)?;
     let theme = config.theme.clone();
     let (site, templates) = rayon::join(
@@ -238,52 +360,75 @@ fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
             return Err(d.sorted());
         }
     };
-    let (page_html, section_html) =
-        render_markdown(&site, opts.reading_ages).map_err(Diagnostics::sorted)?;
+    let t = timings.lap("read content, front matter, templates", t);
+    let markdown = MarkdownContext::new(&site, opts.reading_ages).map_err(Diagnostics::sorted)?;
+    let (pages, sections) =
+        render_markdown(&site, &markdown, previous).map_err(Diagnostics::sorted)?;
+    let t = timings.lap("render Markdown", t);
     let mut findings = Diagnostics::new();
-    for r in page_html.iter().chain(&section_html) {
+    for r in pages.iter().chain(&sections) {
         findings.0.extend(r.findings.iter().cloned());
     }
     let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
-    let titles = site
-        .pages
-        .iter()
-        .map(|p| (p.path.clone(), p.meta.common.title.clone()))
-        .chain(
-            site.sections
-                .iter()
-                .map(|s| (s.path.clone(), s.meta.common.title.clone())),
-        )
-        .collect();
-    let alerts = crate::alerts::load(&site.data_sources, &views::url_map(&site), &titles)?;
-    let views = Arc::new(Views::build(&site, &page_html, &section_html, now, &alerts));
-    let outputs = render::render_site(&site, views, &templates)?;
-    findings.0.extend(crate::check::site_findings(
-        &site, &page_html, &outputs, now,
-    ));
-    Ok(RenderedSite {
+    let alerts = crate::alerts::load(&site.data_sources, &markdown.urls, &titles(&site))?;
+    let views = Arc::new(Views::build(&site, &pages, &sections, now, &alerts, None));
+    let t = timings.lap("model views", t);
+    let outputs = render::render_site(&site, views.clone(), &templates, sink)?;
+    let t = timings.lap(
+        if sink.is_some() {
+            "render templates and write"
+        } else {
+            "render templates"
+        },
+        t,
+    );
+    findings
+        .0
+        .extend(crate::check::site_findings(&site, &pages, &outputs, now));
+    timings.lap("site checks", t);
+    Ok(Stages {
         site,
+        templates,
+        markdown,
+        pages,
+        sections,
+        alerts,
+        views,
         outputs,
         findings: findings.sorted(),
-        readability: page_html.into_iter().map(|r| r.readability).collect(),
+        now,
+        timings,
     })
+}
+
+fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
+    let s = run_stages(opts, None, None)?;
+    Ok(RenderedSite {
+        site: s.site,
+        outputs: s.outputs,
+        findings: s.findings,
+        readability: s.pages.into_iter().map(|r| r.readability).collect(),
+        timings: s.timings,
+    })
+}
+
+/// The content checks set to `error`, if any failed.
+pub(crate) fn error_findings(findings: &Diagnostics) -> Option<Diagnostics> {
+    let mut errors = Diagnostics::new();
+    errors
+        .0
+        .extend(findings.iter().filter(|d| d.level == Level::Error).cloned());
+    (!errors.is_empty()).then_some(errors)
 }
 
 /// Runs every stage except writing: the whole site as an in-memory list of files. Content
 /// checks set to `error` fail it; warnings come back in [`RenderedSite::findings`].
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let r = render_all(opts)?;
-    if r.findings.has_errors() {
-        let mut errors = Diagnostics::new();
-        errors.0.extend(
-            r.findings
-                .iter()
-                .filter(|d| d.level == Level::Error)
-                .cloned(),
-        );
-        return Err(errors);
+    match error_findings(&r.findings) {
+        Some(errors) => Err(errors),
+        None => Ok(r),
     }
-    Ok(r)
 }
 
 /// `haven check`: builds in memory, writes nothing, and returns every problem found, errors
@@ -306,16 +451,30 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let start = Instant::now();
     let out = opts.output();
     crate::output::check_output_dir(&opts.root, &out)?;
-    let r = render_site(opts)?;
-    let files = crate::output::write(&r.outputs, &out)?;
-    Ok(BuildSummary {
-        pages: r.site.pages.len(),
-        sections: r.site.sections.len(),
+    let staging = crate::output::Staging::new(&out)?;
+    let sink = |path: &str, body: &render::Body| staging.put(path, body);
+    // On any error the staging folder is dropped, and with it everything written so far.
+    let stages = run_stages(opts, None, Some(&sink))?;
+    if let Some(errors) = error_findings(&stages.findings) {
+        return Err(errors);
+    }
+    let mut timings = stages.timings.clone();
+    let t = Instant::now();
+    let files = staging.finish(&stages.outputs)?;
+    timings.lap("write the rest, swap into place", t);
+    let summary = BuildSummary {
+        pages: stages.site.pages.len(),
+        sections: stages.site.sections.len(),
         files,
         elapsed: start.elapsed(),
         output: out,
-        warnings: r.findings,
-    })
+        warnings: stages.findings.clone(),
+        timings,
+    };
+    // Freeing a large site takes a noticeable share of a build; let it happen off the
+    // critical path (a command-line build exits without waiting for it).
+    std::thread::spawn(move || drop(stages));
+    Ok(summary)
 }
 
 /// Shows `path` relative to `root` when it is inside it.

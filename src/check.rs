@@ -268,11 +268,43 @@ pub fn alt_problem(alt: &str, src: &str, decorative: bool) -> Option<(&'static s
 
 /// All-capitals words of 2 to 6 letters in `text`, with their byte offsets.
 pub fn capitalised_words(text: &str) -> Vec<(usize, &str)> {
-    crate::glossary::words(text)
-        .filter(|(_, w)| {
-            (2..=6).contains(&w.chars().count()) && w.chars().all(|c| c.is_ascii_uppercase())
-        })
-        .collect()
+    // This runs over every block of every page, so it looks only at runs of capitals rather
+    // than splitting all the text into words: most bytes cost one comparison.
+    let b = text.as_bytes();
+    let is_word = |at: usize| -> bool {
+        if b[at].is_ascii() {
+            return b[at].is_ascii_alphanumeric();
+        }
+        text[at..].chars().next().is_some_and(char::is_alphanumeric)
+    };
+    let ends_word = |before: usize| -> bool {
+        // The character that ends at byte `before` (exclusive).
+        text[..before]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_uppercase() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let whole = (start == 0 || !ends_word(start)) && (i == b.len() || !is_word(i));
+        if whole && (2..=6).contains(&(i - start)) {
+            out.push((start, &text[start..i]));
+        }
+        // Skip the rest of a mixed word such as "NSPCCs" or "MASHed".
+        while i < b.len() && is_word(i) {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
 }
 
 /// One entry of the language list.
@@ -327,15 +359,23 @@ pub fn load_language(root: &Path, theme: Option<&str>) -> Result<Vec<Term>, Diag
 /// Whole-word, case-insensitive matches of `phrase` in `text` (byte offsets into `text`).
 pub fn find_phrase(text: &str, phrase: &str) -> Vec<usize> {
     let hay = text.to_lowercase();
-    let needle = phrase.to_lowercase();
-    if needle.is_empty() || hay.len() != text.len() {
+    if hay.len() != text.len() {
         // Lower-casing changed byte lengths (rare scripts); fall back to no match rather than
         // report a wrong position.
         return Vec::new();
     }
+    find_lowercase(&hay, &phrase.to_lowercase())
+}
+
+/// [`find_phrase`] on text and phrase already lower-cased, so that a block checked against
+/// every term of the language list is lower-cased once, not once per term.
+pub fn find_lowercase(hay: &str, needle: &str) -> Vec<usize> {
     let mut out = Vec::new();
+    if needle.is_empty() {
+        return out;
+    }
     let mut from = 0;
-    while let Some(i) = hay[from..].find(&needle) {
+    while let Some(i) = hay[from..].find(needle) {
         let at = from + i;
         let before = hay[..at].chars().next_back();
         let after = hay[at + needle.len()..].chars().next();
@@ -343,7 +383,7 @@ pub fn find_phrase(text: &str, phrase: &str) -> Vec<usize> {
         if boundary(before) && boundary(after) {
             out.push(at);
         }
-        from = at + needle.len().max(1);
+        from = at + needle.len();
     }
     out
 }
@@ -375,12 +415,6 @@ pub fn site_findings(
             .position(|l| l.starts_with(&format!("{key}:")))
             .map_or(1, |i| i + 1)
     };
-    let anchors: HashMap<String, &[String]> = site
-        .pages
-        .iter()
-        .zip(pages)
-        .map(|(p, r)| (p.url.clone(), r.anchors.as_slice()))
-        .collect();
     let mut titles: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     // Readability findings take their level from the rule or the threshold, not `apply`.
     let mut plain = Vec::new();
@@ -480,27 +514,6 @@ pub fn site_findings(
                 ));
             }
         }
-        for l in &pages[i].local_links {
-            if let Some(msg) = link_problem(
-                &l.target,
-                &p.url,
-                site.config.base_path(),
-                outputs,
-                &anchors,
-            ) {
-                let hint = if msg.contains("no heading") {
-                    "a heading's anchor is its text in lower case, with hyphens for spaces: `## Signs to look for` is #signs-to-look-for"
-                } else {
-                    "link to content as @/section/page.md, so the link follows the page if its address changes"
-                };
-                push(
-                    "link-target",
-                    Diagnostic::in_file(&p.file, msg)
-                        .at_in(&p.source, l.line, l.column)
-                        .hint(hint),
-                );
-            }
-        }
     }
     for pages_with in titles.values().filter(|v| v.len() > 1) {
         for &i in pages_with {
@@ -522,6 +535,51 @@ pub fn site_findings(
         }
     }
     out.extend(plain);
+    let has = |path: &str| outputs.files.contains_key(path);
+    out.extend(link_findings(site, pages, &has, 0..site.pages.len()));
+    out
+}
+
+/// Links to site paths (`/x/` or relative) from the pages `which` that no output file
+/// answers, or whose `#anchor` names no heading on the page it points at. `has` says whether
+/// the built site has a file at a path.
+pub fn link_findings(
+    site: &crate::content::Site,
+    pages: &[crate::markdown::Rendered],
+    has: &dyn Fn(&str) -> bool,
+    which: impl Iterator<Item = usize>,
+) -> Vec<Diagnostic> {
+    let cfg = &site.config.checks;
+    let anchors: HashMap<String, &[String]> = site
+        .pages
+        .iter()
+        .zip(pages)
+        .map(|(p, r)| (p.url.clone(), r.anchors.as_slice()))
+        .collect();
+    let mut out = Vec::new();
+    for i in which {
+        let p = &site.pages[i];
+        for l in &pages[i].local_links {
+            if let Some(msg) =
+                link_problem(&l.target, &p.url, site.config.base_path(), has, &anchors)
+            {
+                let hint = if msg.contains("no heading") {
+                    "a heading's anchor is its text in lower case, with hyphens for spaces: `## Signs to look for` is #signs-to-look-for"
+                } else {
+                    "link to content as @/section/page.md, so the link follows the page if its address changes"
+                };
+                if let Some(d) = apply(
+                    cfg,
+                    "link-target",
+                    Diagnostic::in_file(&p.file, msg)
+                        .at_in(&p.source, l.line, l.column)
+                        .hint(hint),
+                ) {
+                    out.push(d);
+                }
+            }
+        }
+    }
     out
 }
 
@@ -531,7 +589,7 @@ fn link_problem(
     target: &str,
     page_url: &str,
     base_path: &str,
-    outputs: &crate::render::Outputs,
+    has: &dyn Fn(&str) -> bool,
     anchors: &HashMap<String, &[String]>,
 ) -> Option<String> {
     let (no_query, anchor) = match target.split_once('#') {
@@ -563,13 +621,12 @@ fn link_problem(
         }
     }
     let rel = parts.join("/");
-    let files = &outputs.files;
     let page = if rel.is_empty() {
         "index.html".to_string()
     } else {
         format!("{rel}/index.html")
     };
-    if !(files.contains_key(&rel) || files.contains_key(&page)) {
+    if !(has(&rel) || has(&page)) {
         return Some(format!(
             "link to `{target}`, which is not a page or file on this site"
         ));
@@ -627,11 +684,22 @@ mod tests {
 
     #[test]
     fn capitalised_words_and_phrases() {
-        let w: Vec<&str> = capitalised_words("The MASH and CSE, not A or NSPCCXX; UK.")
-            .into_iter()
-            .map(|(_, w)| w)
-            .collect();
-        assert_eq!(w, ["MASH", "CSE", "UK"]);
+        let w: Vec<&str> =
+            capitalised_words("The MASH and CSE, not A or NSPCCXX; UK. MASHed éCSE CSEé (LADO)")
+                .into_iter()
+                .map(|(_, w)| w)
+                .collect();
+        assert_eq!(w, ["MASH", "CSE", "UK", "LADO"]);
+        let via_words: Vec<(usize, &str)> =
+            crate::glossary::words("Ask the MASH, or call 999 (LADO); CAFs")
+                .filter(|(_, w)| {
+                    (2..=6).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_uppercase())
+                })
+                .collect();
+        assert_eq!(
+            capitalised_words("Ask the MASH, or call 999 (LADO); CAFs"),
+            via_words
+        );
         assert_eq!(
             find_phrase("No child prostitution here.", "child prostitution"),
             [3]

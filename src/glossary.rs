@@ -161,18 +161,57 @@ impl Glossary {
 }
 
 /// The words of `text` (runs of letters and digits) with their byte offsets.
-pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = None;
-    // A trailing sentinel closes the last word.
-    text.char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-        .filter_map(move |(i, c)| {
-            if c.is_alphanumeric() {
-                start.get_or_insert(i);
-                return None;
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// Iterator over the words of a text; see [`words`].
+pub struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    /// Whether the character at byte `i` is a letter or digit, and its length in bytes. Every
+    /// acronym check and glossary pass runs this over the whole site, so ASCII, nearly all of
+    /// the text, skips UTF-8 decoding.
+    fn class(&self, i: usize) -> (bool, usize) {
+        let b = self.text.as_bytes()[i];
+        if b.is_ascii() {
+            return (b.is_ascii_alphanumeric(), 1);
+        }
+        match self.text[i..].chars().next() {
+            Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+            None => (false, 1),
+        }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let len = self.text.len();
+        while self.at < len {
+            let (word, n) = self.class(self.at);
+            if word {
+                break;
             }
-            start.take().map(|s| (s, &text[s..i]))
-        })
+            self.at += n;
+        }
+        if self.at >= len {
+            return None;
+        }
+        let start = self.at;
+        while self.at < len {
+            let (word, n) = self.class(self.at);
+            if !word {
+                break;
+            }
+            self.at += n;
+        }
+        Some((start, &self.text[start..self.at]))
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +231,25 @@ mod tests {
                 definition: String::new(),
             },
         ])
+    }
+
+    #[test]
+    fn words_split_on_anything_but_letters_and_digits() {
+        let w: Vec<(usize, &str)> = words("CSE, MASH-led; café 2026 日本 x").collect();
+        assert_eq!(
+            w,
+            [
+                (0, "CSE"),
+                (5, "MASH"),
+                (10, "led"),
+                (15, "café"),
+                (21, "2026"),
+                (26, "日本"),
+                (33, "x")
+            ]
+        );
+        assert_eq!(words("").count(), 0);
+        assert_eq!(words(" ,;").count(), 0);
     }
 
     #[test]

@@ -65,12 +65,65 @@ enum Command {
         /// are current and which events are upcoming [default: the current time].
         #[arg(long, value_name = "WHEN", value_parser = haven::clock::parse_now)]
         now: Option<jiff::Timestamp>,
+        /// Print how long each stage of the build took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Build the site into memory and serve it for previewing, rebuilding and reloading open
+    /// pages whenever a file in content/, templates/, themes/, static/, data/ or site.yaml
+    /// changes. Nothing is written to public/.
+    Serve {
+        /// The site folder, holding site.yaml.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. The default is this computer only.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+        interface: std::net::IpAddr,
+        /// Open the site in the default web browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages and sections marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Serve as if it were this date, for alerts and upcoming events.
+        #[arg(long, value_name = "WHEN", value_parser = haven::clock::parse_now)]
+        now: Option<jiff::Timestamp>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve {
+            root,
+            port,
+            interface,
+            open,
+            drafts,
+            now,
+        } => {
+            let opts = haven::serve::ServeOptions {
+                build: haven::BuildOptions {
+                    root,
+                    drafts,
+                    now,
+                    ..Default::default()
+                },
+                interface,
+                port,
+                open,
+            };
+            match haven::serve::serve(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check {
             root,
             format,
@@ -130,6 +183,7 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             now,
+            timings,
         } => {
             let opts = haven::BuildOptions {
                 root,
@@ -142,6 +196,9 @@ fn main() -> ExitCode {
             match haven::build(&opts) {
                 Ok(summary) => {
                     println!("{summary}");
+                    if timings {
+                        eprintln!("{}", summary.timings);
+                    }
                     let n = summary.warnings.len();
                     if n > 0 {
                         eprintln!(

@@ -46,8 +46,9 @@ pub struct InternalLink {
 /// The HTML of a page body and what later stages need to know about it.
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
-    /// The body as HTML.
-    pub html: String,
+    /// The body as HTML, held as a template value marked safe: the page's view, its section's
+    /// listing and every feed share this one string rather than copying it.
+    pub content: minijinja::Value,
     /// Nested table of contents.
     pub toc: Vec<TocEntry>,
     /// Every heading id in the page.
@@ -62,6 +63,13 @@ pub struct Rendered {
     pub local_links: Vec<InternalLink>,
     /// Counts for the reading-age estimate, when the readability check is on.
     pub readability: Option<crate::check::Readability>,
+}
+
+impl Rendered {
+    /// The body as HTML.
+    pub fn html(&self) -> &str {
+        self.content.as_str().unwrap_or("")
+    }
 }
 
 /// What rendering needs from the rest of the site.
@@ -372,7 +380,7 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
         html = cx.glossary.expand_marks(&html);
     }
     Ok(Rendered {
-        html,
+        content: minijinja::Value::from_safe_string(html),
         toc: nest(flat_toc),
         anchors,
         links,
@@ -500,8 +508,16 @@ fn check_block(
             );
         }
     }
+    if ck.language.is_empty() {
+        return;
+    }
+    let hay = block.to_lowercase();
+    if hay.len() != block.len() {
+        // Lower-casing changed byte lengths (rare scripts): skip rather than misplace a finding.
+        return;
+    }
     for t in &ck.language {
-        for _ in crate::check::find_phrase(block, &t.avoid) {
+        for _ in crate::check::find_lowercase(&hay, &t.avoid.to_lowercase()) {
             let (line, col) = locate(body, sp, &t.avoid, src);
             let mut d = Diagnostic::in_file(
                 src.file,
@@ -596,7 +612,7 @@ mod tests {
             checks: &Checks::default(),
             drafts: &HashSet::new(),
         };
-        render(md, &src, &cx).unwrap().html
+        render(md, &src, &cx).unwrap().html().to_string()
     }
 
     #[test]
@@ -625,12 +641,12 @@ mod tests {
     fn headings_get_ids_and_nested_toc() {
         let r = go("## Signs to look for\n\n### At school\n\n## Signs to look for\n").unwrap();
         assert!(
-            r.html
+            r.html()
                 .contains("<h2 id=\"signs-to-look-for\">Signs to look for</h2>"),
             "{}",
-            r.html
+            r.html()
         );
-        assert!(r.html.contains("id=\"signs-to-look-for-1\""));
+        assert!(r.html().contains("id=\"signs-to-look-for-1\""));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children[0].id, "at-school");
     }
@@ -639,9 +655,9 @@ mod tests {
     fn internal_links_resolve_and_unknown_ones_fail_with_position() {
         let r = go("See [neglect](@/guidance/neglect.md#signs).\n").unwrap();
         assert!(
-            r.html.contains("href=\"/guidance/neglect/#signs\""),
+            r.html().contains("href=\"/guidance/neglect/#signs\""),
             "{}",
-            r.html
+            r.html()
         );
         assert_eq!(r.links[0].anchor.as_deref(), Some("signs"));
         let e = go("text\n\nSee [x](@/nope.md).\n").unwrap_err();
@@ -655,7 +671,7 @@ mod tests {
         let e = go("Hello <b>there</b>\n").unwrap_err();
         assert!(e.0[0].message.contains("raw HTML"));
         let r = go("<!-- note to editors -->\n\nText\n").unwrap();
-        assert!(!r.html.contains("note to editors"), "{}", r.html);
+        assert!(!r.html().contains("note to editors"), "{}", r.html());
     }
 
     #[test]
@@ -679,7 +695,11 @@ mod tests {
             },
         )
         .unwrap();
-        assert!(r.html.contains("<div class=\"box\">Hi</div>"), "{}", r.html);
+        assert!(
+            r.html().contains("<div class=\"box\">Hi</div>"),
+            "{}",
+            r.html()
+        );
     }
 
     #[test]
@@ -692,7 +712,11 @@ mod tests {
             "href=\"http://www.example.org\"",
             "footnote",
         ] {
-            assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
+            assert!(
+                r.html().contains(needle),
+                "{needle} missing in {}",
+                r.html()
+            );
         }
     }
 
@@ -700,10 +724,10 @@ mod tests {
     fn code_blocks_are_highlighted_with_classes() {
         let r = go("```rust\nfn main() {}\n```\n").unwrap();
         assert!(
-            r.html.contains("<pre class=\"code\" tabindex=\"0\">"),
+            r.html().contains("<pre class=\"code\" tabindex=\"0\">"),
             "{}",
-            r.html
+            r.html()
         );
-        assert!(r.html.contains("hl-"), "{}", r.html);
+        assert!(r.html().contains("hl-"), "{}", r.html());
     }
 }

@@ -2,7 +2,6 @@
 //! folder, which is swapped into place only once every file is written: a failed build leaves
 //! the previous site exactly as it was.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -42,7 +41,7 @@ fn is_safe_relative(path: &str) -> bool {
 
 /// Writes `outputs` into `out` atomically; returns the number of files written.
 pub fn write(outputs: &Outputs, out: &Path) -> Result<usize, Diagnostic> {
-    write_inner(outputs, out).map_err(|e| Diagnostic::from_anyhow(Some(out), &e))
+    Staging::new(out)?.finish(outputs)
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
@@ -50,77 +49,119 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.haven-{tag}"))
 }
 
-fn write_inner(outputs: &Outputs, out: &Path) -> anyhow::Result<usize> {
-    if out.exists() && !out.is_dir() {
-        anyhow::bail!("the output path exists and is not a folder");
-    }
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    let staging = sibling(out, "staging");
-    if staging.exists() {
-        fs::remove_dir_all(&staging)
-            .with_context(|| format!("cannot clear {}", staging.display()))?;
-    }
-    fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
+/// A folder beside the output that a build writes into, while it renders, and that replaces
+/// the output only when [`Staging::finish`] is called. Dropped unfinished (a failed build),
+/// it is removed and the output is untouched.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    finished: bool,
+}
 
-    let result = (|| -> anyhow::Result<()> {
-        let mut dirs = BTreeSet::new();
-        for path in outputs.files.keys() {
-            if !is_safe_relative(path) {
-                anyhow::bail!(
-                    "internal error: refusing to write outside the output folder: {path}"
-                );
-            }
-            if let Some((dir, _)) = path.rsplit_once('/') {
-                dirs.insert(dir);
-            }
+impl Staging {
+    /// Creates an empty staging folder beside `out`.
+    pub fn new(out: &Path) -> Result<Staging, Diagnostic> {
+        Staging::create(out).map_err(|e| Diagnostic::from_anyhow(Some(out), &e))
+    }
+
+    fn create(out: &Path) -> anyhow::Result<Staging> {
+        if out.exists() && !out.is_dir() {
+            anyhow::bail!("the output path exists and is not a folder");
         }
-        for d in &dirs {
-            fs::create_dir_all(staging.join(d)).with_context(|| format!("cannot create {d}"))?;
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
+        let dir = sibling(out, "staging");
+        if dir.exists() {
+            fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+        }
+        fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            finished: false,
+        })
+    }
+
+    /// Writes one file (`path` relative to the site), creating its folder when needed. Safe
+    /// to call from several threads at once.
+    pub fn put(&self, path: &str, body: &Body) -> anyhow::Result<()> {
+        if !is_safe_relative(path) {
+            anyhow::bail!("internal error: refusing to write outside the output folder: {path}");
+        }
+        let dest = self.dir.join(path);
+        let attempt = |dest: &Path| -> std::io::Result<()> {
+            match body {
+                Body::Bytes(b) => fs::write(dest, b),
+                Body::Copy(src) => fs::copy(src, dest).map(|_| ()),
+                Body::Written => Ok(()),
+            }
+        };
+        // Most folders exist by the time their second file is written: try first, create on
+        // failure, rather than a create_dir_all per file.
+        match attempt(&dest) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = dest.parent() {
+                    fs::create_dir_all(parent)
+                        .with_context(|| format!("cannot create the folder of {path}"))?;
+                }
+                attempt(&dest)
+            }
+            other => other,
+        }
+        .with_context(|| match body {
+            Body::Copy(src) => format!("cannot copy {} to {path}", src.display()),
+            _ => format!("cannot write {path}"),
+        })
+    }
+
+    /// Writes every file of `outputs` not written yet, then swaps the staging folder into
+    /// place. Returns the number of files in the site.
+    pub fn finish(mut self, outputs: &Outputs) -> Result<usize, Diagnostic> {
+        let out = self.out.clone();
+        self.finish_inner(outputs)
+            .map_err(|e| Diagnostic::from_anyhow(Some(&out), &e))
+    }
+
+    fn finish_inner(&mut self, outputs: &Outputs) -> anyhow::Result<usize> {
         outputs
             .files
             .par_iter()
-            .try_for_each(|(path, f)| -> anyhow::Result<()> {
-                let dest = staging.join(path);
-                match &f.body {
-                    Body::Bytes(b) => {
-                        fs::write(&dest, b).with_context(|| format!("cannot write {path}"))?
-                    }
-                    Body::Copy(src) => {
-                        fs::copy(src, &dest)
-                            .with_context(|| format!("cannot copy {} to {path}", src.display()))?;
-                    }
-                }
-                Ok(())
-            })
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+            .filter(|(_, f)| !matches!(f.body, Body::Written))
+            .try_for_each(|(path, f)| self.put(path, &f.body))?;
+        let (out, staging) = (&self.out, &self.dir);
+        if out.exists() {
+            let old = sibling(out, "old");
+            if old.exists() {
+                fs::remove_dir_all(&old)
+                    .with_context(|| format!("cannot clear {}", old.display()))?;
+            }
+            fs::rename(out, &old)
+                .with_context(|| format!("cannot move the previous {} aside", out.display()))?;
+            if let Err(e) = fs::rename(staging, out) {
+                // Put the previous site back so that the failure changes nothing.
+                let _ = fs::rename(&old, out);
+                return Err(e)
+                    .with_context(|| format!("cannot move the new site into {}", out.display()));
+            }
+            self.finished = true;
+            fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+        } else {
+            fs::rename(staging, out)
+                .with_context(|| format!("cannot move the new site into {}", out.display()))?;
+            self.finished = true;
+        }
+        Ok(outputs.len())
     }
+}
 
-    if out.exists() {
-        let old = sibling(out, "old");
-        if old.exists() {
-            fs::remove_dir_all(&old).with_context(|| format!("cannot clear {}", old.display()))?;
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
         }
-        fs::rename(out, &old)
-            .with_context(|| format!("cannot move the previous {} aside", out.display()))?;
-        if let Err(e) = fs::rename(&staging, out) {
-            // Put the previous site back so that the failure changes nothing.
-            let _ = fs::rename(&old, out);
-            return Err(e)
-                .with_context(|| format!("cannot move the new site into {}", out.display()));
-        }
-        fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
-    } else {
-        fs::rename(&staging, out)
-            .with_context(|| format!("cannot move the new site into {}", out.display()))?;
     }
-    Ok(outputs.len())
 }
 
 #[cfg(test)]

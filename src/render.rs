@@ -24,7 +24,13 @@ pub enum Body {
     Bytes(Vec<u8>),
     /// Copied from this file.
     Copy(PathBuf),
+    /// Already written to the build's staging folder while rendering.
+    Written,
 }
+
+/// Where each rendered file goes as soon as it is rendered: a build's staging folder, so that
+/// writing overlaps rendering and the site's HTML is never all in memory at once.
+pub type Sink<'a> = &'a (dyn Fn(&str, &Body) -> anyhow::Result<()> + Sync);
 
 /// One file of the built site.
 #[derive(Debug)]
@@ -73,14 +79,36 @@ impl Outputs {
     }
 }
 
+/// What a template render produces a page for; `serve` uses it to re-render only the outputs
+/// a change can affect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A page, by index.
+    Page(usize),
+    /// A section listing (any of its pagination pages), by index.
+    Section(usize),
+    /// The list of a taxonomy's terms.
+    Taxonomy(usize),
+    /// One term's page: taxonomy index, term index.
+    Term(usize, usize),
+    /// A training filter page, by index into the listings.
+    Listing(usize),
+    /// The 404 page.
+    NotFound,
+}
+
 /// One template render to do.
-struct Job {
-    template: String,
+pub struct Job {
+    /// The template's name.
+    pub template: String,
     ctx: Value,
-    path: String,
+    /// The output path.
+    pub path: String,
     origin: PathBuf,
     /// The file and line where the template was chosen, for a missing-template error.
     chosen_at: Option<(PathBuf, Located)>,
+    /// What it renders.
+    pub target: Target,
 }
 
 /// The output path (`guidance/neglect/index.html`) of a site-relative URL.
@@ -100,7 +128,8 @@ fn ctx(pairs: &[(&str, Value)]) -> Value {
     )
 }
 
-fn jobs(site: &Site, views: &Views) -> Vec<Job> {
+/// Every template render of the site.
+pub fn jobs(site: &Site, views: &Views) -> Vec<Job> {
     let base = site.config.base_path();
     let mut jobs = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
@@ -134,6 +163,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: url_to_path(&p.url, base),
             origin: p.file.clone(),
             chosen_at,
+            target: Target::Page(i),
         });
     }
     for (i, s) in site.sections.iter().enumerate() {
@@ -202,10 +232,11 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
                 path: url_to_path(&url, base),
                 origin: s.file.clone(),
                 chosen_at: chosen_at.clone(),
+                target: Target::Section(i),
             });
         }
     }
-    for t in &site.taxonomies {
+    for (ti, t) in site.taxonomies.iter().enumerate() {
         let origin = PathBuf::from(format!("the `{}` taxonomy", t.name));
         let tv = views.taxonomies[&t.name].clone();
         jobs.push(Job {
@@ -218,8 +249,9 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: url_to_path(&t.url, base),
             origin: origin.clone(),
             chosen_at: None,
+            target: Target::Taxonomy(ti),
         });
-        for (term, tv_term) in t.terms.iter().zip(&views.terms[&t.name]) {
+        for (k, (term, tv_term)) in t.terms.iter().zip(&views.terms[&t.name]).enumerate() {
             jobs.push(Job {
                 template: "taxonomy_term.html".into(),
                 ctx: ctx(&[
@@ -231,10 +263,11 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
                 path: url_to_path(&term.url, base),
                 origin: origin.clone(),
                 chosen_at: None,
+                target: Target::Term(ti, k),
             });
         }
     }
-    for (l, items) in &views.listings {
+    for (li, (l, items)) in views.listings.iter().enumerate() {
         jobs.push(Job {
             template: "training_list.html".into(),
             ctx: ctx(&[
@@ -255,6 +288,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: url_to_path(&l.url, base),
             origin: site.sections[l.section].file.clone(),
             chosen_at: None,
+            target: Target::Listing(li),
         });
     }
     jobs.push(Job {
@@ -266,6 +300,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
         path: "404.html".into(),
         origin: PathBuf::from("the 404 page"),
         chosen_at: None,
+        target: Target::NotFound,
     });
     jobs
 }
@@ -275,10 +310,44 @@ pub fn render_site(
     site: &Site,
     views: Arc<Views>,
     set: &TemplateSet,
+    sink: Option<Sink<'_>>,
 ) -> Result<Outputs, Diagnostics> {
     let env: Environment<'static> = crate::templates::environment(set, views.clone());
     let jobs = jobs(site, &views);
+    let mut out = Outputs::default();
+    let mut diags = Diagnostics::new();
+    match render_jobs(&env, set, site, jobs, sink) {
+        Ok(files) => {
+            for f in files {
+                if let Err(d) = out.add(f) {
+                    diags.push(d);
+                }
+            }
+        }
+        Err(d) => diags.extend(d),
+    }
+    for f in extras(site, &views) {
+        match f {
+            Ok(f) => {
+                if let Err(d) = out.add(f) {
+                    diags.push(d);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    diags.sorted().into_result(out)
+}
 
+/// Renders `jobs` in parallel. A missing template is reported once per place it is named, and
+/// a broken template once with the number of pages it failed.
+pub fn render_jobs(
+    env: &Environment<'static>,
+    set: &TemplateSet,
+    site: &Site,
+    jobs: Vec<Job>,
+    sink: Option<Sink<'_>>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut reported = std::collections::BTreeSet::new();
     for j in &jobs {
@@ -319,23 +388,29 @@ pub fn render_site(
             };
             let tmpl = env.get_template(&j.template).map_err(fail)?;
             let html = tmpl.render(&j.ctx).map_err(fail)?;
+            let mut body = Body::Bytes(html.into_bytes());
+            if let Some(sink) = sink {
+                sink(&j.path, &body).map_err(|e| {
+                    (
+                        Diagnostic::from_anyhow(None, &e),
+                        j.origin.display().to_string(),
+                    )
+                })?;
+                body = Body::Written;
+            }
             Ok(OutputFile {
                 path: j.path,
-                body: Body::Bytes(html.into_bytes()),
+                body,
                 origin: j.origin.display().to_string(),
             })
         })
         .collect();
 
-    let mut out = Outputs::default();
+    let mut out = Vec::with_capacity(rendered.len());
     let mut template_errors: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     for r in rendered {
         match r {
-            Ok(f) => {
-                if let Err(d) = out.add(f) {
-                    diags.push(d);
-                }
-            }
+            Ok(f) => out.push(f),
             // One broken template fails every page using it: report it once, with a count.
             Err((d, origin)) => match template_errors.iter_mut().find(|(e, _)| *e == d) {
                 Some((_, origins)) => origins.push(origin),
@@ -356,21 +431,11 @@ pub fn render_site(
         d.message.push(')');
         diags.push(d);
     }
-    for f in extras(site, &views) {
-        match f {
-            Ok(f) => {
-                if let Err(d) = out.add(f) {
-                    diags.push(d);
-                }
-            }
-            Err(d) => diags.push(d),
-        }
-    }
     diags.sorted().into_result(out)
 }
 
 /// Aliases, feeds, sitemap, robots.txt, page assets and static files.
-fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>> {
+pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>> {
     let cfg = &site.config;
     let base = cfg.base_path();
     let mut out: Vec<Result<OutputFile, Diagnostic>> = Vec::new();

@@ -2,7 +2,7 @@
 //! `themes/<theme>/templates/`; functions (`get_page`, `get_section`, `get_taxonomy`, `url_for`,
 //! `load_data`) and filters (`date`, `abs_url`) read the [`Views`] built once per build.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -102,6 +102,28 @@ impl TemplateSet {
         diags.into_result(set)
     }
 
+    /// The templates that use any of `changed` through `extends`, `include`, `import` or
+    /// `from`, directly or in turn, with `changed` themselves. `None` when some template
+    /// names another through a variable, because then any template may use any other.
+    pub fn dependents(&self, changed: &HashSet<String>) -> Option<HashSet<String>> {
+        let mut used_by: HashMap<String, Vec<&str>> = HashMap::new();
+        for (name, file) in &self.files {
+            for r in references(&file.source)? {
+                used_by.entry(r).or_default().push(name);
+            }
+        }
+        let mut out: HashSet<String> = changed.clone();
+        let mut todo: Vec<String> = changed.iter().cloned().collect();
+        while let Some(t) = todo.pop() {
+            for &user in used_by.get(&t).into_iter().flatten() {
+                if out.insert(user.to_string()) {
+                    todo.push(user.to_string());
+                }
+            }
+        }
+        Some(out)
+    }
+
     /// An error for a template that is needed (by `wanted_by`, or at `at`: file, line, column
     /// and that file's text) but exists nowhere.
     pub fn missing(
@@ -127,6 +149,46 @@ impl TemplateSet {
             searched.join(" and ")
         ))
     }
+}
+
+/// The template names a template's `extends`, `include`, `import` and `from` tags name;
+/// `None` if one of them names its template through an expression instead of a string.
+fn references(source: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(open) = rest.find("{%") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("%}") else { break };
+        let tag = after[..close].trim_start_matches(['-', '+']).trim();
+        rest = &after[close + 2..];
+        let keyword = tag.split_whitespace().next().unwrap_or("");
+        if !matches!(keyword, "extends" | "include" | "import" | "from") {
+            continue;
+        }
+        let args = &tag[keyword.len()..];
+        // The template names are the string literals up to `import`/`as`/`with`.
+        let names_part = args
+            .split(" import ")
+            .next()
+            .unwrap_or(args)
+            .split(" as ")
+            .next()
+            .unwrap_or(args);
+        let mut found = false;
+        let mut s = names_part;
+        while let Some(q) = s.find(['"', '\'']) {
+            let quote = s.as_bytes()[q] as char;
+            let tail = &s[q + 1..];
+            let end = tail.find(quote)?;
+            out.push(tail[..end].to_string());
+            found = true;
+            s = &tail[end + 1..];
+        }
+        if !found {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 /// Builds the environment over `set`, with functions reading `views`.
@@ -356,5 +418,46 @@ mod tests {
             "09:30"
         );
         assert!(date_filter(&Value::from("not a date"), k()).is_err());
+    }
+
+    #[test]
+    fn dependents_follow_extends_include_and_import() {
+        let mut set = TemplateSet::default();
+        for (name, src) in [
+            (
+                "base.html",
+                "{% include \"partials/nav.html\" %}{% block main %}{% endblock %}",
+            ),
+            (
+                "page.html",
+                "{% extends 'base.html' %}{% from \"macros.html\" import card %}",
+            ),
+            ("list.html", "{%- extends \"base.html\" -%}"),
+            ("partials/nav.html", "<nav></nav>"),
+            ("macros.html", "{% macro card() %}{% endmacro %}"),
+            ("feed.xml", "<feed/>"),
+        ] {
+            set.files.insert(
+                name.into(),
+                TemplateFile {
+                    file: PathBuf::from(name),
+                    source: src.into(),
+                },
+            );
+        }
+        let of = |names: &[&str]| -> Vec<String> {
+            let changed = names.iter().map(|n| n.to_string()).collect();
+            let mut v: Vec<String> = set.dependents(&changed).unwrap().into_iter().collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            of(&["partials/nav.html"]),
+            ["base.html", "list.html", "page.html", "partials/nav.html"]
+        );
+        assert_eq!(of(&["macros.html"]), ["macros.html", "page.html"]);
+        assert_eq!(of(&["feed.xml"]), ["feed.xml"]);
+        set.files.get_mut("feed.xml").unwrap().source = "{% include name %}".into();
+        assert!(set.dependents(&HashSet::new()).is_none(), "dynamic include");
     }
 }

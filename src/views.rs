@@ -2,7 +2,9 @@
 //! build. Values are reference-counted, so a page listed in its section, in three taxonomy terms
 //! and in `site.sections` is one shared value, not four copies of its HTML.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
 
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
@@ -216,12 +218,15 @@ pub struct Views {
 
 impl Views {
     /// Builds every view from the site and the rendered Markdown of its pages and sections.
+    /// With `reuse`, a page not in its set of changed pages keeps its view from the previous
+    /// build (same pages, same order), which is most of the work on a large site.
     pub fn build(
         site: &Site,
         page_html: &[Rendered],
         section_html: &[Rendered],
         now: jiff::Timestamp,
         alerts: &[crate::alerts::Alert],
+        reuse: Option<(&Views, &HashSet<usize>)>,
     ) -> Views {
         let today = crate::clock::site_date(now);
         let cfg = &site.config;
@@ -272,12 +277,19 @@ impl Views {
                 .collect()
         };
 
+        // The largest part of this stage on a big site, and each page's view is its own.
         let pages: Vec<Value> = site
             .pages
-            .iter()
+            .par_iter()
             .enumerate()
             .zip(page_html)
             .map(|((index, p), r)| {
+                if let Some((prev, changed)) = reuse
+                    && !changed.contains(&index)
+                    && let Some(v) = prev.pages.get(index)
+                {
+                    return v.clone();
+                }
                 let m = &p.meta.common;
                 let siblings = &site.sections[p.section].pages;
                 let neighbour = |i: Option<usize>| {
@@ -318,7 +330,7 @@ impl Views {
                     path: &p.path,
                     weight: m.weight,
                     draft: m.draft,
-                    content: Value::from_safe_string(r.html.clone()),
+                    content: r.content.clone(),
                     toc: &r.toc,
                     word_count: r.word_count,
                     reading_time: r.word_count.div_ceil(200).max(1),
@@ -357,7 +369,7 @@ impl Views {
                 permalink: cfg.permalink(&s.url),
                 path: &s.path,
                 weight: m.weight,
-                content: Value::from_safe_string(r.html.clone()),
+                content: r.content.clone(),
                 toc: &r.toc,
                 word_count: r.word_count,
                 pages: s.pages.iter().map(|&p| pages[p].clone()).collect(),

@@ -1,0 +1,407 @@
+//! Rebuilding after a change, for `haven serve`: re-does only what the change can affect.
+//!
+//! - The body of a page edited, its front matter untouched: that page's Markdown, then the
+//!   page, the listings of its section and the sections above it, its taxonomy term pages
+//!   and the training listings it is on. Nothing else can show its body.
+//! - Templates edited: the outputs rendered with a template that uses them, through
+//!   `extends`, `include`, `import` or `from`.
+//! - Anything else (front matter, a file added or removed, `site.yaml`, `data/`, static
+//!   files): every stage again, but a page whose body and Markdown context are unchanged keeps
+//!   its HTML from the last build.
+//!
+//! A change that fails leaves the last good site in place, and the error is kept for the
+//! browser overlay.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildOptions, Stages};
+use crate::diagnostics::Diagnostics;
+use crate::render::{Body, Target};
+use crate::templates::TemplateSet;
+use crate::views::Views;
+
+/// One file of the served site.
+#[derive(Clone, Debug)]
+pub enum Served {
+    /// Rendered in memory.
+    Bytes(Arc<[u8]>),
+    /// Read from this file when asked for (static files and page assets).
+    File(PathBuf),
+}
+
+/// What the last rebuild did, for the terminal.
+#[derive(Clone, Debug)]
+pub struct Rebuilt {
+    /// "1 page edited", "templates edited", "full rebuild"…
+    pub kind: &'static str,
+    /// Output files produced again.
+    pub files: usize,
+    /// Wall time of the rebuild.
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for Rebuilt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} file{} rebuilt in {} ms",
+            self.kind,
+            self.files,
+            if self.files == 1 { "" } else { "s" },
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// A site kept in memory between changes.
+pub struct Incremental {
+    opts: BuildOptions,
+    state: Option<Stages>,
+    files: BTreeMap<String, Served>,
+}
+
+/// How a set of changed paths will be handled.
+#[derive(Debug, PartialEq, Eq)]
+enum Plan {
+    /// Page bodies edited: (page index, new source text).
+    Bodies(Vec<(usize, String)>),
+    /// Templates edited (names).
+    Templates,
+    /// Everything again.
+    Full,
+}
+
+impl Incremental {
+    /// A site not built yet; call [`Incremental::rebuild`] with no paths for the first build.
+    pub fn new(opts: BuildOptions) -> Incremental {
+        Incremental {
+            opts,
+            state: None,
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// The served files of the last good build.
+    pub fn files(&self) -> &BTreeMap<String, Served> {
+        &self.files
+    }
+
+    /// The options the site is built with.
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
+    }
+
+    /// Warnings from the content checks of the last good build.
+    pub fn warnings(&self) -> usize {
+        self.state.as_ref().map_or(0, |s| s.findings.len())
+    }
+
+    /// Rebuilds after `changed` (absolute or root-relative paths; empty means everything).
+    /// On failure the last good site stays as it was.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Diagnostics> {
+        let start = Instant::now();
+        let plan = self.plan(changed);
+        let (kind, files) = match plan {
+            Plan::Bodies(edits) => {
+                let n = edits.len();
+                let files = self.bodies(edits)?;
+                (
+                    if n == 1 {
+                        "1 page edited"
+                    } else {
+                        "pages edited"
+                    },
+                    files,
+                )
+            }
+            Plan::Templates => match self.templates()? {
+                Some(files) => ("templates edited", files),
+                None => ("templates edited, full rebuild", self.full()?),
+            },
+            Plan::Full => ("full rebuild", self.full()?),
+        };
+        Ok(Rebuilt {
+            kind,
+            files,
+            elapsed: start.elapsed(),
+        })
+    }
+
+    fn relative(&self, p: &Path) -> PathBuf {
+        let root = std::fs::canonicalize(&self.opts.root)
+            .or_else(|_| std::path::absolute(&self.opts.root))
+            .unwrap_or_else(|_| self.opts.root.clone());
+        p.strip_prefix(&root)
+            .or_else(|_| p.strip_prefix(&self.opts.root))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+
+    fn plan(&self, changed: &[PathBuf]) -> Plan {
+        let Some(state) = &self.state else {
+            return Plan::Full;
+        };
+        if changed.is_empty() {
+            return Plan::Full;
+        }
+        let rel: Vec<PathBuf> = changed.iter().map(|p| self.relative(p)).collect();
+        let theme_templates = state
+            .site
+            .config
+            .theme
+            .as_ref()
+            .map(|t| Path::new("themes").join(t).join("templates"));
+        let is_template = |p: &Path| {
+            p.starts_with("templates") || theme_templates.as_ref().is_some_and(|t| p.starts_with(t))
+        };
+        if rel.iter().all(|p| is_template(p)) {
+            return Plan::Templates;
+        }
+        let mut edits = Vec::new();
+        for p in &rel {
+            let Some(content_path) = p
+                .strip_prefix("content")
+                .ok()
+                .and_then(|c| c.to_str())
+                .map(|c| c.replace('\\', "/"))
+            else {
+                return Plan::Full;
+            };
+            let Some(&i) = state.site.page_by_path.get(&content_path) else {
+                return Plan::Full;
+            };
+            let page = &state.site.pages[i];
+            let Ok(bytes) = std::fs::read(self.opts.root.join(p)) else {
+                return Plan::Full;
+            };
+            let Ok(text) = crate::content::decode_text(&bytes) else {
+                return Plan::Full;
+            };
+            // Same front matter, byte for byte, means the same metadata and the same body
+            // start; then only the body can have changed.
+            let head = &page.source[..page.body_start];
+            if !text.starts_with(head) {
+                return Plan::Full;
+            }
+            if text != page.source && !edits.iter().any(|(j, _)| *j == i) {
+                edits.push((i, text));
+            }
+        }
+        if edits.is_empty() {
+            // Saved without a change (or only touched): nothing to do but reload.
+            return Plan::Bodies(Vec::new());
+        }
+        Plan::Bodies(edits)
+    }
+
+    fn full(&mut self) -> Result<usize, Diagnostics> {
+        let stages = crate::build::run_stages(&self.opts, self.state.as_ref(), None)?;
+        if let Some(errors) = crate::build::error_findings(&stages.findings) {
+            return Err(errors);
+        }
+        let files = stages
+            .outputs
+            .files
+            .iter()
+            .map(|(path, f)| (path.clone(), served(&f.body)))
+            .collect::<BTreeMap<_, _>>();
+        let n = files.len();
+        self.files = files;
+        self.state = Some(stages);
+        Ok(n)
+    }
+
+    /// Re-renders edited page bodies and what shows them.
+    fn bodies(&mut self, edits: Vec<(usize, String)>) -> Result<usize, Diagnostics> {
+        let state = self.state.as_mut().ok_or_else(Diagnostics::new)?;
+        if edits.is_empty() {
+            return Ok(0);
+        }
+        let mut fresh = Vec::new();
+        for (i, text) in &edits {
+            let p = &state.site.pages[*i];
+            let r = crate::build::render_body(
+                &p.file,
+                text,
+                p.body_line,
+                &text[p.body_start..],
+                &state.markdown,
+            )?;
+            fresh.push((*i, text.clone(), r));
+        }
+        // Swap the new bodies in, check, and swap back if the checks fail.
+        let mut old = Vec::new();
+        for (i, text, r) in fresh {
+            let page = &mut state.site.pages[i];
+            let prev_source = std::mem::replace(&mut page.source, text);
+            let prev_rendered = std::mem::replace(&mut state.pages[i], r);
+            old.push((i, prev_source, prev_rendered));
+        }
+        let changed: HashSet<usize> = old.iter().map(|(i, _, _)| *i).collect();
+        let headings_changed = old
+            .iter()
+            .any(|(i, _, r)| r.anchors != state.pages[*i].anchors);
+        let checked = self.check_edits(&changed, headings_changed);
+        let state = self.state.as_mut().ok_or_else(Diagnostics::new)?;
+        if let Err(e) = checked {
+            for (i, source, rendered) in old {
+                state.site.pages[i].source = source;
+                state.pages[i] = rendered;
+            }
+            return Err(e);
+        }
+        let views = Arc::new(Views::build(
+            &state.site,
+            &state.pages,
+            &state.sections,
+            state.now,
+            &state.alerts,
+            Some((&state.views, &changed)),
+        ));
+        let affected = affected_targets(&state.site, &views, &changed);
+        let jobs: Vec<crate::render::Job> = crate::render::jobs(&state.site, &views)
+            .into_iter()
+            .filter(|j| affected.contains(&j.target))
+            .collect();
+        let env = crate::templates::environment(&state.templates, views.clone());
+        let rendered = crate::render::render_jobs(&env, &state.templates, &state.site, jobs, None);
+        let rendered = match rendered {
+            Ok(r) => r,
+            Err(e) => {
+                for (i, source, r) in old {
+                    state.site.pages[i].source = source;
+                    state.pages[i] = r;
+                }
+                return Err(e);
+            }
+        };
+        state.views = views;
+        let n = rendered.len();
+        for f in rendered {
+            self.files.insert(f.path, served(&f.body));
+        }
+        Ok(n)
+    }
+
+    /// The error-level checks an edited body can fail: `@/` anchors across the site, and the
+    /// site-path links of the edited pages (or of every page, if an edit changed the
+    /// headings others may link to).
+    fn check_edits(
+        &self,
+        changed: &HashSet<usize>,
+        headings_changed: bool,
+    ) -> Result<(), Diagnostics> {
+        let state = self.state.as_ref().ok_or_else(Diagnostics::new)?;
+        crate::build::check_anchors(&state.site, &state.pages, &state.sections)?;
+        let has = |path: &str| self.files.contains_key(path);
+        let which: Vec<usize> = if headings_changed {
+            (0..state.site.pages.len()).collect()
+        } else {
+            changed.iter().copied().collect()
+        };
+        let findings =
+            crate::check::link_findings(&state.site, &state.pages, &has, which.into_iter());
+        let mut d = Diagnostics::new();
+        d.0.extend(
+            state
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| changed.contains(i))
+                .flat_map(|(_, r)| r.findings.iter().cloned()),
+        );
+        d.0.extend(findings);
+        match crate::build::error_findings(&d) {
+            Some(errors) => Err(errors.sorted()),
+            None => Ok(()),
+        }
+    }
+
+    /// Re-renders the outputs whose templates use an edited template. `None` when that cannot
+    /// be worked out (a template named through a variable).
+    fn templates(&mut self) -> Result<Option<usize>, Diagnostics> {
+        let state = self.state.as_mut().ok_or_else(Diagnostics::new)?;
+        let set = TemplateSet::load(&self.opts.root, state.site.config.theme.as_deref())?;
+        let changed: HashSet<String> = set
+            .files
+            .iter()
+            .filter(|(name, f)| {
+                state
+                    .templates
+                    .files
+                    .get(*name)
+                    .is_none_or(|old| old.source != f.source)
+            })
+            .map(|(name, _)| name.clone())
+            .chain(
+                state
+                    .templates
+                    .files
+                    .keys()
+                    .filter(|n| !set.files.contains_key(*n))
+                    .cloned(),
+            )
+            .collect();
+        let (Some(old_users), Some(new_users)) = (
+            state.templates.dependents(&changed),
+            set.dependents(&changed),
+        ) else {
+            return Ok(None);
+        };
+        let users: HashSet<String> = old_users.union(&new_users).cloned().collect();
+        let jobs: Vec<crate::render::Job> = crate::render::jobs(&state.site, &state.views)
+            .into_iter()
+            .filter(|j| users.contains(&j.template))
+            .collect();
+        let env = crate::templates::environment(&set, state.views.clone());
+        let rendered = crate::render::render_jobs(&env, &set, &state.site, jobs, None)?;
+        state.templates = set;
+        let n = rendered.len();
+        for f in rendered {
+            self.files.insert(f.path, served(&f.body));
+        }
+        Ok(Some(n))
+    }
+}
+
+fn served(body: &Body) -> Served {
+    match body {
+        Body::Bytes(b) => Served::Bytes(Arc::from(b.as_slice())),
+        Body::Copy(p) => Served::File(p.clone()),
+        // `serve` renders into memory and never into a staging folder.
+        Body::Written => Served::Bytes(Arc::from(&b""[..])),
+    }
+}
+
+/// The template renders that can show the bodies of `changed` pages.
+fn affected_targets(
+    site: &crate::content::Site,
+    views: &Views,
+    changed: &HashSet<usize>,
+) -> HashSet<Target> {
+    let mut out = HashSet::new();
+    for &i in changed {
+        out.insert(Target::Page(i));
+        let mut s = Some(site.pages[i].section);
+        while let Some(k) = s {
+            out.insert(Target::Section(k));
+            s = site.sections[k].parent;
+        }
+        for (t, tax) in site.taxonomies.iter().enumerate() {
+            for (k, term) in tax.terms.iter().enumerate() {
+                if term.pages.contains(&i) {
+                    out.insert(Target::Term(t, k));
+                }
+            }
+        }
+        for (k, (l, _)) in views.listings.iter().enumerate() {
+            if l.pages.contains(&i) {
+                out.insert(Target::Listing(k));
+            }
+        }
+    }
+    out
+}
