@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Level};
@@ -546,7 +547,7 @@ pub fn site_findings(
 pub fn link_findings(
     site: &crate::content::Site,
     pages: &[crate::markdown::Rendered],
-    has: &dyn Fn(&str) -> bool,
+    has: &(dyn Fn(&str) -> bool + Sync),
     which: impl Iterator<Item = usize>,
 ) -> Vec<Diagnostic> {
     let cfg = &site.config.checks;
@@ -556,31 +557,29 @@ pub fn link_findings(
         .zip(pages)
         .map(|(p, r)| (p.url.clone(), r.anchors.as_slice()))
         .collect();
-    let mut out = Vec::new();
-    for i in which {
-        let p = &site.pages[i];
-        for l in &pages[i].local_links {
-            if let Some(msg) =
-                link_problem(&l.target, &p.url, site.config.base_path(), has, &anchors)
-            {
+    let which: Vec<usize> = which.collect();
+    which
+        .par_iter()
+        .flat_map_iter(|&i| {
+            let p = &site.pages[i];
+            let anchors = &anchors;
+            pages[i].local_links.iter().filter_map(move |l| {
+                let msg = link_problem(&l.target, &p.url, site.config.base_path(), has, anchors)?;
                 let hint = if msg.contains("no heading") {
                     "a heading's anchor is its text in lower case, with hyphens for spaces: `## Signs to look for` is #signs-to-look-for"
                 } else {
                     "link to content as @/section/page.md, so the link follows the page if its address changes"
                 };
-                if let Some(d) = apply(
+                apply(
                     cfg,
                     "link-target",
                     Diagnostic::in_file(&p.file, msg)
                         .at_in(&p.source, l.line, l.column)
                         .hint(hint),
-                ) {
-                    out.push(d);
-                }
-            }
-        }
-    }
-    out
+                )
+            })
+        })
+        .collect()
 }
 
 /// Why a site-relative or relative link is not answered, if it is not: no output file at that
@@ -589,7 +588,7 @@ fn link_problem(
     target: &str,
     page_url: &str,
     base_path: &str,
-    has: &dyn Fn(&str) -> bool,
+    has: &(dyn Fn(&str) -> bool + Sync),
     anchors: &HashMap<String, &[String]>,
 ) -> Option<String> {
     let (no_query, anchor) = match target.split_once('#') {

@@ -262,10 +262,7 @@ impl Incremental {
             Some((&state.views, &changed)),
         ));
         let affected = affected_targets(&state.site, &views, &changed);
-        let jobs: Vec<crate::render::Job> = crate::render::jobs(&state.site, &views)
-            .into_iter()
-            .filter(|j| affected.contains(&j.target))
-            .collect();
+        let jobs = crate::render::jobs(&state.site, &views, &|t| affected.contains(&t));
         let env = crate::templates::environment(&state.templates, views.clone());
         let rendered = crate::render::render_jobs(&env, &state.templates, &state.site, jobs, None);
         let rendered = match rendered {
@@ -352,10 +349,11 @@ impl Incremental {
             return Ok(None);
         };
         let users: HashSet<String> = old_users.union(&new_users).cloned().collect();
-        let jobs: Vec<crate::render::Job> = crate::render::jobs(&state.site, &state.views)
-            .into_iter()
-            .filter(|j| users.contains(&j.template))
-            .collect();
+        let jobs: Vec<crate::render::Job> =
+            crate::render::jobs(&state.site, &state.views, &|_| true)
+                .into_iter()
+                .filter(|j| users.contains(&j.template))
+                .collect();
         let env = crate::templates::environment(&set, state.views.clone());
         let rendered = crate::render::render_jobs(&env, &set, &state.site, jobs, None)?;
         state.templates = set;

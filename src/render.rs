@@ -128,11 +128,14 @@ fn ctx(pairs: &[(&str, Value)]) -> Value {
     )
 }
 
-/// Every template render of the site.
-pub fn jobs(site: &Site, views: &Views) -> Vec<Job> {
+/// The template renders of the site that `want` picks (`serve` re-renders only some).
+pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
     let base = site.config.base_path();
     let mut jobs = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
+        if !want(Target::Page(i)) {
+            continue;
+        }
         let m = &p.meta.common;
         let (template, chosen_at) = match &m.template {
             Some(t) => (t.value.clone(), Some((p.file.clone(), t.clone()))),
@@ -167,6 +170,9 @@ pub fn jobs(site: &Site, views: &Views) -> Vec<Job> {
         });
     }
     for (i, s) in site.sections.iter().enumerate() {
+        if !want(Target::Section(i)) {
+            continue;
+        }
         let m = &s.meta.common;
         let (template, chosen_at) = match &m.template {
             Some(t) => (t.value.clone(), Some((s.file.clone(), t.clone()))),
@@ -239,19 +245,24 @@ pub fn jobs(site: &Site, views: &Views) -> Vec<Job> {
     for (ti, t) in site.taxonomies.iter().enumerate() {
         let origin = PathBuf::from(format!("the `{}` taxonomy", t.name));
         let tv = views.taxonomies[&t.name].clone();
-        jobs.push(Job {
-            template: "taxonomy_list.html".into(),
-            ctx: ctx(&[
-                ("site", views.site.clone()),
-                ("taxonomy", tv.clone()),
-                ("current_url", Value::from(t.url.as_str())),
-            ]),
-            path: url_to_path(&t.url, base),
-            origin: origin.clone(),
-            chosen_at: None,
-            target: Target::Taxonomy(ti),
-        });
+        if want(Target::Taxonomy(ti)) {
+            jobs.push(Job {
+                template: "taxonomy_list.html".into(),
+                ctx: ctx(&[
+                    ("site", views.site.clone()),
+                    ("taxonomy", tv.clone()),
+                    ("current_url", Value::from(t.url.as_str())),
+                ]),
+                path: url_to_path(&t.url, base),
+                origin: origin.clone(),
+                chosen_at: None,
+                target: Target::Taxonomy(ti),
+            });
+        }
         for (k, (term, tv_term)) in t.terms.iter().zip(&views.terms[&t.name]).enumerate() {
+            if !want(Target::Term(ti, k)) {
+                continue;
+            }
             jobs.push(Job {
                 template: "taxonomy_term.html".into(),
                 ctx: ctx(&[
@@ -268,6 +279,9 @@ pub fn jobs(site: &Site, views: &Views) -> Vec<Job> {
         }
     }
     for (li, (l, items)) in views.listings.iter().enumerate() {
+        if !want(Target::Listing(li)) {
+            continue;
+        }
         jobs.push(Job {
             template: "training_list.html".into(),
             ctx: ctx(&[
@@ -291,6 +305,9 @@ pub fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             target: Target::Listing(li),
         });
     }
+    if !want(Target::NotFound) {
+        return jobs;
+    }
     jobs.push(Job {
         template: "404.html".into(),
         ctx: ctx(&[
@@ -313,7 +330,7 @@ pub fn render_site(
     sink: Option<Sink<'_>>,
 ) -> Result<Outputs, Diagnostics> {
     let env: Environment<'static> = crate::templates::environment(set, views.clone());
-    let jobs = jobs(site, &views);
+    let jobs = jobs(site, &views, &|_| true);
     let mut out = Outputs::default();
     let mut diags = Diagnostics::new();
     match render_jobs(&env, set, site, jobs, sink) {

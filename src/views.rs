@@ -350,12 +350,31 @@ impl Views {
             })
             .collect();
 
+        // With `reuse`, only the views that hold a changed page are built again: the sections
+        // above it and the terms it has.
+        let mut touched_sections = HashSet::new();
+        if let Some((_, changed)) = reuse {
+            for &p in changed {
+                let mut s = site.pages.get(p).map(|p| p.section);
+                while let Some(k) = s {
+                    touched_sections.insert(k);
+                    s = site.sections[k].parent;
+                }
+            }
+        }
         let events = crate::training::event_pages(site);
         let listings = crate::training::listings(site, now);
         // Children sort after their parents by path, so building from the end sees every
         // subsection's value before its parent needs it.
         let mut sections: Vec<Option<Value>> = vec![None; site.sections.len()];
         for i in (0..site.sections.len()).rev() {
+            if let Some((prev, _)) = reuse
+                && !touched_sections.contains(&i)
+                && let Some(v) = prev.sections.get(i)
+            {
+                sections[i] = Some(v.clone());
+                continue;
+            }
             let s = &site.sections[i];
             let m = &s.meta.common;
             let r = &section_html[i];
@@ -419,10 +438,22 @@ impl Views {
         let mut taxonomies = BTreeMap::new();
         let mut terms_by = BTreeMap::new();
         for t in &site.taxonomies {
+            let previous = reuse.and_then(|(prev, changed)| {
+                prev.terms
+                    .get(&t.name)
+                    .filter(|v| v.len() == t.terms.len())
+                    .map(|v| (v, changed))
+            });
             let terms: Vec<Value> = t
                 .terms
                 .iter()
-                .map(|term| {
+                .enumerate()
+                .map(|(k, term)| {
+                    if let Some((prev, changed)) = previous
+                        && !term.pages.iter().any(|p| changed.contains(p))
+                    {
+                        return prev[k].clone();
+                    }
                     Value::from(Serde(TermView {
                         name: &term.name,
                         slug: &term.slug,
@@ -492,23 +523,29 @@ impl Views {
                 .iter()
                 .map(|(k, v)| (k.clone(), Value::from(Serde(v))))
                 .collect(),
-            page_by_path: site.page_by_path.clone(),
+            page_by_path: reuse.map_or_else(
+                || site.page_by_path.clone(),
+                |(prev, _)| prev.page_by_path.clone(),
+            ),
             section_by_path: site.section_by_path.clone(),
-            urls: url_map(site),
-            topic_slugs: site
-                .pages
-                .iter()
-                .map(|p| {
-                    p.meta
-                        .common
-                        .taxonomies
-                        .get("topics")
-                        .into_iter()
-                        .flatten()
-                        .map(|t| slugify(t))
-                        .collect()
-                })
-                .collect(),
+            urls: reuse.map_or_else(|| url_map(site), |(prev, _)| prev.urls.clone()),
+            topic_slugs: match reuse {
+                Some((prev, _)) => prev.topic_slugs.clone(),
+                None => site
+                    .pages
+                    .iter()
+                    .map(|p| {
+                        p.meta
+                            .common
+                            .taxonomies
+                            .get("topics")
+                            .into_iter()
+                            .flatten()
+                            .map(|t| slugify(t))
+                            .collect()
+                    })
+                    .collect(),
+            },
             upcoming_events,
             listings,
             base_url: cfg.base_url.clone(),

@@ -365,6 +365,35 @@ fn an_edit_rebuilds_only_what_it_affects_and_reloads_open_pages() {
             .contains("Quick save 4.")
     );
 
+    // What the partial rebuilds serve is exactly what a full build of the same files writes.
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["build", "--now", "2026-11-23", "--root"])
+        .arg(site.path())
+        .arg("--output-dir")
+        .arg(out.path().join("public"))
+        .arg("--base-url")
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{built:?}");
+    let mut compared = 0;
+    for e in walkdir::WalkDir::new(out.path().join("public")) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(out.path().join("public")).unwrap();
+        let Some(rel) = rel.to_str().filter(|r| r.ends_with(".html")) else {
+            continue;
+        };
+        let url = format!("/{}", rel.trim_end_matches("index.html"));
+        let served = get(port, &url)
+            .body
+            .replace("<script src=\"/__haven/live.js\"></script>", "");
+        let written = std::fs::read_to_string(e.path()).unwrap();
+        assert!(served == written, "{url} differs from a full build");
+        compared += 1;
+    }
+    assert!(compared > 100, "compared {compared} pages");
+
     // Front matter changed: everything again, and the new title shows everywhere.
     edit(&page, |t| {
         t.replacen("title: Neglect", "title: Neglect of children", 1)
