@@ -124,8 +124,8 @@ struct SectionView<'a> {
     content: Value,
     toc: &'a [TocEntry],
     word_count: usize,
-    pages: Vec<Value>,
-    subsections: Vec<Value>,
+    pages: Value,
+    subsections: Value,
     extra: &'a serde_json::Value,
     sensitive: bool,
     owner: Option<&'a str>,
@@ -136,7 +136,7 @@ struct SectionView<'a> {
     feed_url: Option<String>,
     paginate_by: Option<u32>,
     /// Training sessions in this section still to come, soonest first.
-    upcoming: Vec<Value>,
+    upcoming: Value,
     /// Static filter pages of the section's training sessions.
     listings: Vec<ListingLink>,
 }
@@ -157,7 +157,7 @@ struct TermView<'a> {
     slug: &'a str,
     url: &'a str,
     permalink: String,
-    pages: Vec<Value>,
+    pages: Value,
 }
 
 #[derive(Serialize)]
@@ -165,7 +165,7 @@ struct TaxonomyView<'a> {
     name: &'a str,
     url: &'a str,
     permalink: String,
-    terms: Vec<Value>,
+    terms: Value,
 }
 
 #[derive(Serialize)]
@@ -181,7 +181,7 @@ struct SiteView<'a> {
     /// Alerts from `data/alerts.yaml` that are current on `today`.
     alerts: Vec<&'a crate::alerts::Alert>,
     home: Value,
-    sections: Vec<Value>,
+    sections: Value,
     taxonomies: BTreeMap<&'a str, Value>,
 }
 
@@ -467,7 +467,7 @@ impl Views {
                 name: &t.name,
                 url: &t.url,
                 permalink: cfg.permalink(&t.url),
-                terms: terms.clone(),
+                terms: Value::from(terms.clone()),
             }));
             taxonomies.insert(t.name.clone(), tv);
             terms_by.insert(t.name.clone(), terms);
@@ -483,7 +483,7 @@ impl Views {
             today: today.to_string(),
             alerts: alerts.iter().filter(|a| a.is_current(today)).collect(),
             home: sections.first().cloned().unwrap_or_default(),
-            sections: sections.clone(),
+            sections: Value::from(sections.clone()),
             taxonomies: taxonomies
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.clone()))
