@@ -182,7 +182,7 @@ impl MarkdownContext {
     fn same_as(&self, other: &MarkdownContext) -> bool {
         self.urls == other.urls
             && self.glossary_source == other.glossary_source
-            && format!("{:?}", self.checks) == format!("{:?}", other.checks)
+            && self.checks == other.checks
             && self.allow_raw_html == other.allow_raw_html
             && self.drafts == other.drafts
     }
@@ -454,11 +454,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let staging = crate::output::Staging::new(&out)?;
     let sink = |path: &str, body: &render::Body| staging.put(path, body);
     // On any error the staging folder is dropped, and with it everything written so far.
-    let stages = run_stages(opts, None, Some(&sink))?;
+    let mut stages = run_stages(opts, None, Some(&sink))?;
     if let Some(errors) = error_findings(&stages.findings) {
         return Err(errors);
     }
-    let mut timings = stages.timings.clone();
+    let mut timings = std::mem::take(&mut stages.timings);
     let t = Instant::now();
     let files = staging.finish(&stages.outputs)?;
     timings.lap("write the rest, swap into place", t);
@@ -468,7 +468,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         files,
         elapsed: start.elapsed(),
         output: out,
-        warnings: stages.findings.clone(),
+        warnings: std::mem::take(&mut stages.findings),
         timings,
     };
     // Freeing a large site takes a noticeable share of a build; let it happen off the

@@ -110,7 +110,7 @@ pub enum Setting {
 }
 
 /// `checks:` in `site.yaml`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ChecksConfig {
     /// Rule id to level.
@@ -272,12 +272,7 @@ pub fn capitalised_words(text: &str) -> Vec<(usize, &str)> {
     // This runs over every block of every page, so it looks only at runs of capitals rather
     // than splitting all the text into words: most bytes cost one comparison.
     let b = text.as_bytes();
-    let is_word = |at: usize| -> bool {
-        if b[at].is_ascii() {
-            return b[at].is_ascii_alphanumeric();
-        }
-        text[at..].chars().next().is_some_and(char::is_alphanumeric)
-    };
+    let word_char = |at: usize| crate::glossary::word_char_at(text, at);
     let ends_word = |before: usize| -> bool {
         // The character that ends at byte `before` (exclusive).
         text[..before]
@@ -296,13 +291,17 @@ pub fn capitalised_words(text: &str) -> Vec<(usize, &str)> {
         while i < b.len() && b[i].is_ascii_uppercase() {
             i += 1;
         }
-        let whole = (start == 0 || !ends_word(start)) && (i == b.len() || !is_word(i));
+        let whole = (start == 0 || !ends_word(start)) && (i == b.len() || !word_char(i).0);
         if whole && (2..=6).contains(&(i - start)) {
             out.push((start, &text[start..i]));
         }
         // Skip the rest of a mixed word such as "NSPCCs" or "MASHed".
-        while i < b.len() && is_word(i) {
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        while i < b.len() {
+            let (word, len) = word_char(i);
+            if !word {
+                break;
+            }
+            i += len;
         }
     }
     out
@@ -359,13 +358,15 @@ pub fn load_language(root: &Path, theme: Option<&str>) -> Result<Vec<Term>, Diag
 
 /// Whole-word, case-insensitive matches of `phrase` in `text` (byte offsets into `text`).
 pub fn find_phrase(text: &str, phrase: &str) -> Vec<usize> {
-    let hay = text.to_lowercase();
-    if hay.len() != text.len() {
-        // Lower-casing changed byte lengths (rare scripts); fall back to no match rather than
-        // report a wrong position.
-        return Vec::new();
-    }
-    find_lowercase(&hay, &phrase.to_lowercase())
+    lowercase_in_place(text)
+        .map_or_else(Vec::new, |hay| find_lowercase(&hay, &phrase.to_lowercase()))
+}
+
+/// `text` lower-cased, if that keeps every byte offset: when lower-casing changes byte
+/// lengths (rare scripts), a match could not be placed, so there is nothing to match in.
+pub fn lowercase_in_place(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    (lower.len() == text.len()).then_some(lower)
 }
 
 /// [`find_phrase`] on text and phrase already lower-cased, so that a block checked against

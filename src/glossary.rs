@@ -176,14 +176,20 @@ impl<'a> Words<'a> {
     /// acronym check and glossary pass runs this over the whole site, so ASCII, nearly all of
     /// the text, skips UTF-8 decoding.
     fn class(&self, i: usize) -> (bool, usize) {
-        let b = self.text.as_bytes()[i];
-        if b.is_ascii() {
-            return (b.is_ascii_alphanumeric(), 1);
-        }
-        match self.text[i..].chars().next() {
-            Some(c) => (c.is_alphanumeric(), c.len_utf8()),
-            None => (false, 1),
-        }
+        word_char_at(self.text, i)
+    }
+}
+
+/// Whether the character starting at byte `i` of `text` is a letter or digit, and its length
+/// in bytes. ASCII, nearly all of the text, skips UTF-8 decoding.
+pub fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes()[i];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric(), 1);
+    }
+    match text[i..].chars().next() {
+        Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+        None => (false, 1),
     }
 }
 

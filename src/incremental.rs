@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, Stages};
 use crate::diagnostics::Diagnostics;
+use crate::markdown::Rendered;
 use crate::render::{Body, Target};
 use crate::templates::TemplateSet;
 use crate::views::Views;
@@ -59,6 +60,8 @@ impl std::fmt::Display for Rebuilt {
 /// A site kept in memory between changes.
 pub struct Incremental {
     opts: BuildOptions,
+    /// The root as the watcher reports paths below it.
+    root: PathBuf,
     state: Option<Stages>,
     files: BTreeMap<String, Served>,
 }
@@ -77,8 +80,12 @@ enum Plan {
 impl Incremental {
     /// A site not built yet; call [`Incremental::rebuild`] with no paths for the first build.
     pub fn new(opts: BuildOptions) -> Incremental {
+        let root = std::fs::canonicalize(&opts.root)
+            .or_else(|_| std::path::absolute(&opts.root))
+            .unwrap_or_else(|_| opts.root.clone());
         Incremental {
             opts,
+            root,
             state: None,
             files: BTreeMap::new(),
         }
@@ -131,10 +138,7 @@ impl Incremental {
     }
 
     fn relative(&self, p: &Path) -> PathBuf {
-        let root = std::fs::canonicalize(&self.opts.root)
-            .or_else(|_| std::path::absolute(&self.opts.root))
-            .unwrap_or_else(|_| self.opts.root.clone());
-        p.strip_prefix(&root)
+        p.strip_prefix(&self.root)
             .or_else(|_| p.strip_prefix(&self.opts.root))
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| p.to_path_buf())
@@ -198,15 +202,14 @@ impl Incremental {
     }
 
     fn full(&mut self) -> Result<usize, Diagnostics> {
-        let stages = crate::build::run_stages(&self.opts, self.state.as_ref(), None)?;
+        let mut stages = crate::build::run_stages(&self.opts, self.state.as_ref(), None)?;
         if let Some(errors) = crate::build::error_findings(&stages.findings) {
             return Err(errors);
         }
-        let files = stages
-            .outputs
-            .files
-            .iter()
-            .map(|(path, f)| (path.clone(), served(&f.body)))
+        // The served files take the rendered bytes over; the state keeps no second copy.
+        let files = std::mem::take(&mut stages.outputs.files)
+            .into_iter()
+            .map(|(path, f)| (path, served(f.body)))
             .collect::<BTreeMap<_, _>>();
         let n = files.len();
         self.files = files;
@@ -221,25 +224,30 @@ impl Incremental {
             return Ok(0);
         }
         let mut fresh = Vec::new();
-        for (i, text) in &edits {
-            let p = &state.site.pages[*i];
+        for (i, text) in edits {
+            let p = &state.site.pages[i];
             let r = crate::build::render_body(
                 &p.file,
-                text,
+                &text,
                 p.body_line,
                 &text[p.body_start..],
                 &state.markdown,
             )?;
-            fresh.push((*i, text.clone(), r));
+            fresh.push((i, text, r));
         }
-        // Swap the new bodies in, check, and swap back if the checks fail.
+        // Swap the new bodies in, check, and swap back if anything after fails.
         let mut old = Vec::new();
         for (i, text, r) in fresh {
-            let page = &mut state.site.pages[i];
-            let prev_source = std::mem::replace(&mut page.source, text);
+            let prev_source = std::mem::replace(&mut state.site.pages[i].source, text);
             let prev_rendered = std::mem::replace(&mut state.pages[i], r);
             old.push((i, prev_source, prev_rendered));
         }
+        let restore = |state: &mut Stages, old: Vec<(usize, String, Rendered)>| {
+            for (i, source, rendered) in old {
+                state.site.pages[i].source = source;
+                state.pages[i] = rendered;
+            }
+        };
         let changed: HashSet<usize> = old.iter().map(|(i, _, _)| *i).collect();
         let headings_changed = old
             .iter()
@@ -247,10 +255,7 @@ impl Incremental {
         let checked = self.check_edits(&changed, headings_changed);
         let state = self.state.as_mut().ok_or_else(Diagnostics::new)?;
         if let Err(e) = checked {
-            for (i, source, rendered) in old {
-                state.site.pages[i].source = source;
-                state.pages[i] = rendered;
-            }
+            restore(state, old);
             return Err(e);
         }
         let views = Arc::new(Views::build(
@@ -268,19 +273,12 @@ impl Incremental {
         let rendered = match rendered {
             Ok(r) => r,
             Err(e) => {
-                for (i, source, r) in old {
-                    state.site.pages[i].source = source;
-                    state.pages[i] = r;
-                }
+                restore(state, old);
                 return Err(e);
             }
         };
         state.views = views;
-        let n = rendered.len();
-        for f in rendered {
-            self.files.insert(f.path, served(&f.body));
-        }
-        Ok(n)
+        Ok(self.publish(rendered))
     }
 
     /// The error-level checks an edited body can fail: `@/` anchors across the site, and the
@@ -357,18 +355,23 @@ impl Incremental {
         let env = crate::templates::environment(&set, state.views.clone());
         let rendered = crate::render::render_jobs(&env, &set, &state.site, jobs, None)?;
         state.templates = set;
+        Ok(Some(self.publish(rendered)))
+    }
+
+    /// Puts re-rendered files in place of their previous versions; returns how many.
+    fn publish(&mut self, rendered: Vec<crate::render::OutputFile>) -> usize {
         let n = rendered.len();
         for f in rendered {
-            self.files.insert(f.path, served(&f.body));
+            self.files.insert(f.path, served(f.body));
         }
-        Ok(Some(n))
+        n
     }
 }
 
-fn served(body: &Body) -> Served {
+fn served(body: Body) -> Served {
     match body {
-        Body::Bytes(b) => Served::Bytes(Arc::from(b.as_slice())),
-        Body::Copy(p) => Served::File(p.clone()),
+        Body::Bytes(b) => Served::Bytes(Arc::from(b)),
+        Body::Copy(p) => Served::File(p),
         // `serve` renders into memory and never into a staging folder.
         Body::Written => Served::Bytes(Arc::from(&b""[..])),
     }
@@ -383,11 +386,10 @@ fn affected_targets(
     let mut out = HashSet::new();
     for &i in changed {
         out.insert(Target::Page(i));
-        let mut s = Some(site.pages[i].section);
-        while let Some(k) = s {
-            out.insert(Target::Section(k));
-            s = site.sections[k].parent;
-        }
+        out.extend(
+            site.section_chain(site.pages[i].section)
+                .map(Target::Section),
+        );
         for (t, tax) in site.taxonomies.iter().enumerate() {
             for (k, term) in tax.terms.iter().enumerate() {
                 if term.pages.contains(&i) {

@@ -132,8 +132,14 @@ async fn run(opts: ServeOptions) -> Result<(), String> {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/__haven/events", get(events))
-        .route("/__haven/live.js", get(live_js))
-        .route("/__haven/overlay.css", get(overlay_css))
+        .route(
+            "/__haven/live.js",
+            get(|| async { own_file("live.js", LIVE_JS) }),
+        )
+        .route(
+            "/__haven/overlay.css",
+            get(|| async { own_file("overlay.css", OVERLAY_CSS) }),
+        )
         .fallback(file)
         .with_state(shared)
 }
@@ -338,23 +344,14 @@ font:1rem/1.5 system-ui,sans-serif;box-shadow:0 0 0 100vmax rgba(0,0,0,.5)}\
 font:0.95rem/1.4 ui-monospace,monospace}\
 .haven-overlay pre:focus{outline:3px solid #fd0;box-shadow:0 0 0 6px #0b0c0c}\n";
 
-async fn live_js() -> impl IntoResponse {
+/// One of `serve`'s own files, typed by its name like any file of the site.
+fn own_file(name: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type(name)),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        LIVE_JS,
-    )
-}
-
-async fn overlay_css() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        OVERLAY_CSS,
+        body,
     )
 }
 

@@ -234,15 +234,12 @@ impl Views {
             title: title.to_string(),
             url: url.to_string(),
         };
-        let ancestors = |mut s: Option<usize>| {
-            let mut out = Vec::new();
-            while let Some(i) = s {
-                out.push(link(
-                    &site.sections[i].meta.common.title,
-                    &site.sections[i].url,
-                ));
-                s = site.sections[i].parent;
-            }
+        let ancestors = |s: Option<usize>| {
+            let mut out: Vec<Link> = s
+                .into_iter()
+                .flat_map(|s| site.section_chain(s))
+                .map(|i| link(&site.sections[i].meta.common.title, &site.sections[i].url))
+                .collect();
             out.reverse();
             out
         };
@@ -352,16 +349,12 @@ impl Views {
 
         // With `reuse`, only the views that hold a changed page are built again: the sections
         // above it and the terms it has.
-        let mut touched_sections = HashSet::new();
-        if let Some((_, changed)) = reuse {
-            for &p in changed {
-                let mut s = site.pages.get(p).map(|p| p.section);
-                while let Some(k) = s {
-                    touched_sections.insert(k);
-                    s = site.sections[k].parent;
-                }
-            }
-        }
+        let touched_sections: HashSet<usize> = reuse
+            .into_iter()
+            .flat_map(|(_, changed)| changed)
+            .filter_map(|&p| site.pages.get(p))
+            .flat_map(|p| site.section_chain(p.section))
+            .collect();
         let events = crate::training::event_pages(site);
         let listings = crate::training::listings(site, now);
         // Children sort after their parents by path, so building from the end sees every

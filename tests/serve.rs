@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -57,24 +57,17 @@ fn start(root: &Path) -> Server {
         .spawn()
         .unwrap();
     let (tx, lines) = mpsc::channel();
-    let pipe = |out: Option<ChildStdout>, tx: mpsc::Sender<String>| {
+    fn pipe(out: impl Read + Send + 'static, tx: mpsc::Sender<String>) {
         std::thread::spawn(move || {
-            for l in BufReader::new(out.unwrap()).lines() {
+            for l in BufReader::new(out).lines() {
                 if tx.send(l.unwrap_or_default()).is_err() {
                     return;
                 }
             }
         });
-    };
-    pipe(child.stdout.take(), tx.clone());
-    let err = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for l in BufReader::new(err).lines() {
-            if tx.send(l.unwrap_or_default()).is_err() {
-                return;
-            }
-        }
-    });
+    }
+    pipe(child.stdout.take().unwrap(), tx.clone());
+    pipe(child.stderr.take().unwrap(), tx);
     // Owned from here, so that a failed start still stops the process.
     let mut server = Server {
         child,

@@ -152,6 +152,13 @@ pub struct Site {
     pub section_by_path: HashMap<String, usize>,
 }
 
+impl Site {
+    /// Section `start` and the sections above it, up to the home section.
+    pub fn section_chain(&self, start: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(start), |&i| self.sections[i].parent)
+    }
+}
+
 /// Decodes a file's bytes: UTF-8 required, byte-order mark dropped, CRLF turned into LF.
 pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
