@@ -650,7 +650,13 @@ fn hostile_inputs_never_panic_or_hang() {
         // The limit is 10 s for an optimised build; an unoptimised test binary sharing two
         // cores with the other tests gets four times that, so the test cannot flake.
         let limit = if cfg!(debug_assertions) { 40 } else { 10 };
+        let started = std::time::Instant::now();
         let (code, err) = build_within(root, limit);
+        // Shown with --nocapture, for the record of how far inside the limit each case is.
+        eprintln!(
+            "{name}: exit {code:?} in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
         assert!(
             matches!(code, Some(0) | Some(1)),
             "{name}: exit {code:?}\n{err}"
