@@ -63,31 +63,51 @@ pub struct BuildSummary {
 
 /// Wall time per pipeline stage, for profiling a build without a profiler.
 #[derive(Clone, Debug, Default)]
-pub struct Timings(pub Vec<(&'static str, Duration)>);
+pub struct Timings {
+    /// Each stage in turn.
+    pub stages: Vec<(&'static str, Duration)>,
+    /// Work done alongside a stage (not added to the total): after which stage, what, how long.
+    pub alongside: Vec<(usize, &'static str, Duration)>,
+}
 
 impl Timings {
     /// Records that `stage` ended now, `since` it started; returns now for the next stage.
     fn lap(&mut self, stage: &'static str, since: Instant) -> Instant {
         let now = Instant::now();
-        self.0.push((stage, now - since));
+        self.stages.push((stage, now - since));
         now
+    }
+
+    /// Records work that ran alongside the last stage recorded.
+    fn note(&mut self, what: &'static str, took: Duration) {
+        self.alongside.push((self.stages.len(), what, took));
     }
 }
 
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
-        for (stage, d) in &self.0 {
-            let share = if total.is_zero() {
+        let total: Duration = self.stages.iter().map(|(_, d)| *d).sum();
+        let share = |d: &Duration| {
+            if total.is_zero() {
                 0.0
             } else {
                 100.0 * d.as_secs_f64() / total.as_secs_f64()
-            };
+            }
+        };
+        for (i, (stage, d)) in self.stages.iter().enumerate() {
             writeln!(
                 f,
-                "  {stage:<34} {:>8.1} ms {share:>5.1}%",
-                d.as_secs_f64() * 1e3
+                "  {stage:<34} {:>8.1} ms {:>5.1}%",
+                d.as_secs_f64() * 1e3,
+                share(d)
             )?;
+            for (_, what, d) in self.alongside.iter().filter(|a| a.0 == i + 1) {
+                writeln!(
+                    f,
+                    "    alongside it: {what:<20} {:>8.1} ms",
+                    d.as_secs_f64() * 1e3
+                )?;
+            }
         }
         write!(f, "  {:<34} {:>8.1} ms", "total", total.as_secs_f64() * 1e3)
     }
@@ -141,7 +161,7 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
 /// contexts render an unchanged body to the same HTML, which is what lets `serve` reuse it.
 pub(crate) struct MarkdownContext {
     urls: std::collections::HashMap<String, String>,
-    glossary: Glossary,
+    pub(crate) glossary: Glossary,
     glossary_source: Option<String>,
     checks: Checks,
     allow_raw_html: bool,
@@ -371,9 +391,29 @@ pub(crate) fn run_stages(
     }
     let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
     let alerts = crate::alerts::load(&site.data_sources, &markdown.urls, &titles(&site))?;
-    let views = Arc::new(Views::build(&site, &pages, &sections, now, &alerts, None));
+    let views = Arc::new(Views::build(
+        &site,
+        &pages,
+        &sections,
+        now,
+        &alerts,
+        &markdown.glossary,
+        None,
+    ));
     let t = timings.lap("model views", t);
-    let outputs = render::render_site(&site, views.clone(), &templates, sink)?;
+    // The search index reads only the rendered Markdown, so it is built while the templates
+    // render (writing files leaves the processors idle now and then).
+    let (rendered, index) = rayon::join(
+        || render::render_site(&site, views.clone(), &templates, sink),
+        || {
+            let start = Instant::now();
+            site.config.search.enabled.then(|| {
+                let files = crate::search::index(&site, &pages, &sections, &markdown.glossary);
+                (files, start.elapsed())
+            })
+        },
+    );
+    let mut outputs = rendered?;
     let t = timings.lap(
         if sink.is_some() {
             "render templates and write"
@@ -382,6 +422,16 @@ pub(crate) fn run_stages(
         },
         t,
     );
+    if let Some((files, took)) = index {
+        timings.note("search index", took);
+        let mut clashes = Diagnostics::new();
+        for f in files {
+            if let Err(d) = outputs.add(f) {
+                clashes.push(d);
+            }
+        }
+        clashes.into_result(())?;
+    }
     findings
         .0
         .extend(crate::check::site_findings(&site, &pages, &outputs, now));

@@ -37,9 +37,32 @@ pub struct Config {
     /// Which content checks run, and how strictly (see `check::RULES`).
     #[serde(default)]
     pub checks: crate::check::ChecksConfig,
+    /// The search index, the search page and the A to Z page.
+    #[serde(default)]
+    pub search: SearchConfig,
     /// Free-form values for templates.
     #[serde(default = "empty_map")]
     pub extra: serde_json::Value,
+}
+
+/// `search:` in `site.yaml`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Writes the search index and renders `/search/` (template `search.html`) and `/a-z/`
+    /// (template `a_z.html`). On by default; a theme without those templates must turn it off.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_language() -> String {

@@ -102,6 +102,13 @@ impl Glossary {
         self.by_term.is_empty()
     }
 
+    /// Every entry, sorted by term (the map's own order would differ from build to build).
+    pub fn entries(&self) -> Vec<&Entry> {
+        let mut v: Vec<&Entry> = self.by_term.values().collect();
+        v.sort_by(|a, b| a.term.cmp(&b.term));
+        v
+    }
+
     /// The entry for a word, if it is a known term.
     pub fn get(&self, term: &str) -> Option<&Entry> {
         self.by_term.get(term)

@@ -64,6 +64,8 @@ pub struct Incremental {
     root: PathBuf,
     state: Option<Stages>,
     files: BTreeMap<String, Served>,
+    /// Page bodies changed since the search index was last built.
+    index_stale: bool,
 }
 
 /// How a set of changed paths will be handled.
@@ -88,6 +90,7 @@ impl Incremental {
             root,
             state: None,
             files: BTreeMap::new(),
+            index_stale: false,
         }
     }
 
@@ -214,6 +217,7 @@ impl Incremental {
         let n = files.len();
         self.files = files;
         self.state = Some(stages);
+        self.index_stale = false;
         Ok(n)
     }
 
@@ -264,6 +268,7 @@ impl Incremental {
             &state.sections,
             state.now,
             &state.alerts,
+            &state.markdown.glossary,
             Some((&state.views, &changed)),
         ));
         let affected = affected_targets(&state.site, &views, &changed);
@@ -278,7 +283,50 @@ impl Incremental {
             }
         };
         state.views = views;
+        // The index is rebuilt after the edited page is served (`refresh_index`): on a large
+        // site it takes longer than the page itself.
+        self.index_stale = true;
         Ok(self.publish(rendered))
+    }
+
+    /// Builds the search index again if page bodies changed since it was built; returns what
+    /// changed in it.
+    pub fn refresh_index(&mut self) -> Option<Rebuilt> {
+        if !std::mem::take(&mut self.index_stale) {
+            return None;
+        }
+        let start = Instant::now();
+        let state = self.state.as_ref()?;
+        if !state.site.config.search.enabled {
+            return None;
+        }
+        let files = crate::search::index(
+            &state.site,
+            &state.pages,
+            &state.sections,
+            &state.markdown.glossary,
+        );
+        let new: BTreeMap<String, Served> = files
+            .into_iter()
+            .map(|f| (f.path, served(f.body)))
+            .collect();
+        let same = |a: &Served, b: &Served| match (a, b) {
+            (Served::Bytes(x), Served::Bytes(y)) => x == y,
+            _ => false,
+        };
+        let changed = new
+            .iter()
+            .filter(|(p, f)| self.files.get(*p).is_none_or(|old| !same(old, f)))
+            .count();
+        // The set of shards can change, so the old index goes as a whole.
+        self.files
+            .retain(|path, _| !path.starts_with(crate::search::INDEX_DIR));
+        self.files.extend(new);
+        Some(Rebuilt {
+            kind: "search index updated",
+            files: changed,
+            elapsed: start.elapsed(),
+        })
     }
 
     /// The error-level checks an edited body can fail: `@/` anchors across the site, and the

@@ -2,7 +2,7 @@
 //!
 //! The pipeline has one module per stage, in the order the data flows:
 //! [`config`] → [`content`] (walk and [`content::frontmatter`]) → [`markdown`] → [`views`] and
-//! [`templates`] → [`render`] → [`output`]; [`build`] runs them in turn and [`diagnostics`] is
+//! [`templates`] → [`render`] and [`search`] → [`output`]; [`build`] runs them in turn and [`diagnostics`] is
 //! the one error type users see.
 
 // A Diagnostic carries file, position, message, hint and excerpt; it travels only on the
@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod templates;
 pub mod training;

@@ -95,6 +95,10 @@ pub enum Target {
     Listing(usize),
     /// The 404 page.
     NotFound,
+    /// The search page.
+    Search,
+    /// The A to Z page.
+    AToZ,
 }
 
 /// One template render to do.
@@ -305,6 +309,48 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
             target: Target::Listing(li),
         });
     }
+    if site.config.search.enabled {
+        let search = ctx(&[
+            (
+                "index",
+                Value::from(format!("{base}{}", crate::search::INDEX_DIR)),
+            ),
+            (
+                "script",
+                Value::from(format!("{base}{}", crate::search::CLIENT_PATH)),
+            ),
+            ("url", Value::from(format!("{base}search/"))),
+            ("a_z_url", Value::from(format!("{base}a-z/"))),
+        ]);
+        for (target, template, url) in [
+            (Target::Search, "search.html", "search/"),
+            (Target::AToZ, "a_z.html", "a-z/"),
+        ] {
+            if !want(target) {
+                continue;
+            }
+            jobs.push(Job {
+                template: template.into(),
+                ctx: ctx(&[
+                    ("site", views.site.clone()),
+                    ("a_z", views.a_z.clone()),
+                    ("search", search.clone()),
+                    ("current_url", Value::from(format!("{base}{url}"))),
+                ]),
+                path: format!("{url}index.html"),
+                origin: PathBuf::from(format!(
+                    "the {} page (search: enabled in site.yaml)",
+                    if target == Target::Search {
+                        "search"
+                    } else {
+                        "A to Z"
+                    }
+                )),
+                chosen_at: None,
+                target,
+            });
+        }
+    }
     if !want(Target::NotFound) {
         return jobs;
     }
@@ -383,7 +429,14 @@ pub fn render_jobs(
                     })?;
                 Some((file.as_path(), l.line, l.column, src))
             });
-            diags.push(set.missing(&j.template, &j.origin, at));
+            let mut d = set.missing(&j.template, &j.origin, at);
+            if matches!(j.target, Target::Search | Target::AToZ) {
+                d = d.hint(format!(
+                    "the theme has no {}; add it to templates/, or write `search: {{enabled: false}}` in site.yaml to build without search and the A to Z",
+                    j.template
+                ));
+            }
+            diags.push(d);
             if at.is_some() {
                 // One message per place the template is named is enough.
                 reported.insert(j.template.clone());

@@ -183,6 +183,16 @@ fn publish(shared: &Shared, site: &mut Incremental, changed: &[PathBuf], what: &
     }
     // No open page is not an error.
     let _ = shared.reload.send(());
+    if let Some(r) = site.refresh_index() {
+        println!("{r}");
+        if let Ok(mut s) = shared.snapshot.write() {
+            let error = s.error.clone();
+            *s = Arc::new(Snapshot {
+                files: site.files().clone(),
+                error,
+            });
+        }
+    }
 }
 
 /// The folders and files a site is built from, that exist.

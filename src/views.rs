@@ -183,6 +183,10 @@ struct SiteView<'a> {
     home: Value,
     sections: Value,
     taxonomies: BTreeMap<&'a str, Value>,
+    /// The search page's address, when search is on (for a link in the header).
+    search_url: Option<String>,
+    /// The A to Z page's address, when search is on.
+    a_z_url: Option<String>,
 }
 
 /// Every template-facing value of one build.
@@ -212,6 +216,8 @@ pub struct Views {
     pub upcoming_events: Vec<usize>,
     /// Training filter pages to render, each with its list of page values.
     pub listings: Vec<(crate::training::Listing, Value)>,
+    /// The A to Z of topics and guidance, by letter (for `search.html` and `a_z.html`).
+    pub a_z: Value,
     base_url: String,
     base_path: String,
 }
@@ -226,6 +232,7 @@ impl Views {
         section_html: &[Rendered],
         now: jiff::Timestamp,
         alerts: &[crate::alerts::Alert],
+        glossary: &crate::glossary::Glossary,
         reuse: Option<(&Views, &HashSet<usize>)>,
     ) -> Views {
         let today = crate::clock::site_date(now);
@@ -481,6 +488,14 @@ impl Views {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.clone()))
                 .collect(),
+            search_url: cfg
+                .search
+                .enabled
+                .then(|| format!("{}search/", cfg.base_path())),
+            a_z_url: cfg
+                .search
+                .enabled
+                .then(|| format!("{}a-z/", cfg.base_path())),
         }));
 
         let mut upcoming_events: Vec<usize> = events
@@ -541,6 +556,11 @@ impl Views {
             },
             upcoming_events,
             listings,
+            // Only page bodies change when views are reused, and the A to Z shows none.
+            a_z: match reuse {
+                Some((prev, _)) => prev.a_z.clone(),
+                None => Value::from(Serde(crate::search::a_z::build(site, glossary))),
+            },
             base_url: cfg.base_url.clone(),
             base_path: cfg.base_path().to_string(),
         }

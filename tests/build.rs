@@ -76,7 +76,7 @@ fn good_site_builds_with_every_feature() {
     assert!(out.status.success(), "{}", stderr(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
-        summary.contains("Built 9 pages and 6 sections: 33 files written"),
+        summary.contains("Built 9 pages and 6 sections: 100 files written"),
         "{summary}"
     );
 
@@ -202,7 +202,7 @@ fn builds_are_byte_identical() {
             .success()
     );
     let (sa, sb) = (snapshot(&a), snapshot(&b));
-    assert_eq!(sa.len(), 33);
+    assert_eq!(sa.len(), 100);
     assert_eq!(sa, sb);
 }
 
@@ -232,6 +232,170 @@ fn base_url_override_moves_every_link_under_its_path() {
             .contains("<loc>https://preview.example.org/lscp/about/</loc>")
     );
     assert!(read(site.path(), "about-the-board/index.html").contains("url=/lscp/about/"));
+    let search = read(site.path(), "search/index.html");
+    assert!(
+        search.contains("data-index=\"/lscp/search/index/\""),
+        "{search}"
+    );
+    assert!(search.contains("src=\"/lscp/search/search.js\""));
+    assert!(read(site.path(), "search/index/p/0.json").contains("\"u\":\"/lscp/"));
+}
+
+fn json(root: &Path, rel: &str) -> serde_json::Value {
+    serde_json::from_str(&read(root, rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The document number of the page at `url` in the search index.
+fn doc_of(root: &Path, url: &str) -> usize {
+    let meta = json(root, "search/index/meta.json");
+    (0..meta["documents"].as_u64().unwrap() as usize)
+        .find(|i| json(root, &format!("search/index/p/{i}.json"))["u"] == url)
+        .unwrap_or_else(|| panic!("{url} is not in the search index"))
+}
+
+/// Postings of `term`, decoded to (document, record, score).
+fn postings(root: &Path, shard: &str, term: &str) -> Vec<(u64, u64, u64)> {
+    let v = json(root, &format!("search/index/t/{shard}.json"));
+    let flat: Vec<u64> = v[term]
+        .as_array()
+        .unwrap_or_else(|| panic!("{term} not in shard {shard}: {v}"))
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let mut doc = 0;
+    flat.chunks(3)
+        .map(|c| {
+            doc += c[0];
+            (doc, c[1], c[2])
+        })
+        .collect()
+}
+
+#[test]
+fn search_index_and_a_to_z() {
+    let site = good_site();
+    let root = site.path();
+    fs::write(
+        root.join("data/glossary.yaml"),
+        "terms:\n  - term: CSE\n    expansion: child sexual exploitation\n",
+    )
+    .unwrap();
+    let out = build(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let meta = json(root, "search/index/meta.json");
+    assert_eq!(meta["documents"], 15, "9 pages and 6 sections");
+    assert_eq!(
+        meta["synonyms"],
+        serde_json::json!([["cse", ["child", "sexual", "exploitation"]]])
+    );
+    let shards: Vec<&str> = meta["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    for k in &shards {
+        assert!(
+            root.join(format!("public/search/index/t/{k}.json"))
+                .is_file(),
+            "{k}"
+        );
+    }
+
+    // "neglect": the page titled Neglect scores above a page that only mentions it.
+    let neglect = doc_of(root, "/guidance/neglect/");
+    let p = postings(root, "ne", "neglect");
+    let best = p.iter().max_by_key(|(_, _, s)| *s).unwrap();
+    assert_eq!(best.0 as usize, neglect, "{p:?}");
+    // Records follow headings: the fragment names each heading's anchor.
+    let f = json(root, &format!("search/index/p/{neglect}.json"));
+    assert_eq!(f["t"], "Neglect");
+    assert_eq!(f["s"], "Guidance");
+    assert_eq!(f["x"]["audiences"], serde_json::json!(["practitioners"]));
+    let anchors: Vec<&str> = f["r"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        anchors,
+        ["", "what-neglect-is", "signs-of-neglect", "at-school"]
+    );
+    // A stemmed body word points at the record it is in.
+    let school = postings(root, "sc", "school");
+    assert!(
+        school.iter().any(|x| x.0 as usize == neglect && x.1 == 3),
+        "{school:?}"
+    );
+
+    // The acronym: a page that spells out "child sexual exploitation" is found by "cse".
+    let cse = doc_of(root, "/guidance/cse/");
+    assert!(
+        postings(root, "cs", "cse")
+            .iter()
+            .any(|x| x.0 as usize == cse)
+    );
+
+    // Filters list the documents of each term.
+    let topic: Vec<usize> =
+        serde_json::from_value(json(root, "search/index/f/topics/neglect.json")).unwrap();
+    assert!(topic.contains(&neglect));
+    assert!(!topic.contains(&cse));
+
+    // The client, the search page and the A to Z.
+    assert!(read(root, "search/search.js").contains("data-haven-search"));
+    let search = read(root, "search/index.html");
+    assert!(search.contains("data-index=\"/search/index/\""));
+    let az = read(root, "a-z/index.html");
+    for needle in [
+        "<h2 id=\"letter-n\">N</h2>",
+        "<a class=\"az\" href=\"/guidance/neglect/\">Neglect (Guidance)</a>",
+        "<a class=\"az\" href=\"/topics/neglect/\">Neglect (Topic)</a>",
+        "<a class=\"az\" href=\"/guidance/\">Guidance (Section)</a>",
+    ] {
+        assert!(
+            az.contains(needle),
+            "{needle} missing from the A to Z:\n{az}"
+        );
+    }
+    // Drafts stay out of both.
+    assert!(!az.contains("/news/secret/"));
+    assert!(
+        !fs::read_dir(root.join("public/search/index/p"))
+            .unwrap()
+            .any(|e| fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .contains("/news/secret/"))
+    );
+
+    // Turned off, there is no index, no search page and no A to Z, and no templates needed.
+    let config = fs::read_to_string(root.join("site.yaml")).unwrap();
+    fs::write(
+        root.join("site.yaml"),
+        format!("{config}search:\n  enabled: false\n"),
+    )
+    .unwrap();
+    fs::remove_file(root.join("themes/mini/templates/search.html")).unwrap();
+    let out = build(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!root.join("public/search").exists() && !root.join("public/a-z").exists());
+}
+
+#[test]
+fn search_on_without_its_templates_says_how_to_turn_it_off() {
+    let site = good_site();
+    let root = site.path();
+    fs::remove_file(root.join("themes/mini/templates/a_z.html")).unwrap();
+    let out = build(root, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the template `a_z.html` does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("search: {enabled: false}"), "{err}");
 }
 
 #[test]

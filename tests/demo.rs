@@ -226,7 +226,8 @@ fn statements_are_linked_from_every_footer() {
         "/cookies/",
         "/privacy/",
         "/glossary/",
-        "/topics/",
+        "/search/",
+        "/a-z/",
     ] {
         assert!(
             home.contains(&format!("href=\"{href}\"")),
@@ -234,6 +235,80 @@ fn statements_are_linked_from_every_footer() {
         );
     }
     assert!(read(out.path(), "cookies/index.html").contains("This site sets no cookies"));
+}
+
+/// WCAG 2.4.5 (Multiple Ways): besides the menus, every page is in the A to Z, which needs no
+/// JavaScript, and in the search index; every page's header links to search.
+#[test]
+fn every_page_is_in_the_a_to_z_and_the_search_index() {
+    let out = build_at("2026-11-23");
+    let az = read(out.path(), "a-z/index.html");
+    let search = read(out.path(), "search/index.html");
+    let meta: serde_json::Value =
+        serde_json::from_str(&read(out.path(), "search/index/meta.json")).unwrap();
+    let n = meta["documents"].as_u64().unwrap() as usize;
+    let indexed: BTreeSet<String> = (0..n)
+        .map(|i| {
+            let f: serde_json::Value =
+                serde_json::from_str(&read(out.path(), &format!("search/index/p/{i}.json")))
+                    .unwrap();
+            f["u"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let mut pages = 0;
+    for file in html_files(out.path()) {
+        let rel = file
+            .strip_prefix(out.path().join("public"))
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let html = fs::read_to_string(&file).unwrap();
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // an old address that redirects
+        }
+        assert!(
+            html.contains("class=\"site-header__search\" href=\"/search/\""),
+            "{rel} has no link to search"
+        );
+        let Some(dir) = rel.strip_suffix("index.html") else {
+            continue;
+        };
+        let url = format!("/{dir}");
+        // Content pages only: listings, taxonomy pages and the search pages are not content.
+        let src = repo()
+            .join("content")
+            .join(format!("{}.md", dir.trim_end_matches('/')));
+        let bundle = repo().join("content").join(dir).join("index.md");
+        if !(src.is_file() || bundle.is_file()) {
+            continue;
+        }
+        pages += 1;
+        assert!(indexed.contains(&url), "{url} is not in the search index");
+        let is_event = fs::read_to_string(if src.is_file() { &src } else { &bundle })
+            .unwrap()
+            .contains("\nevent:");
+        if !is_event {
+            let link = format!("href=\"{url}\"");
+            assert!(az.contains(&link), "{url} is not in the A to Z");
+            assert!(
+                search.contains(&link),
+                "{url} is not in the search page's A to Z"
+            );
+        }
+    }
+    assert!(pages > 40, "only {pages} content pages found");
+    // Acronyms lead to their topics.
+    assert!(
+        az.contains(
+            "<a href=\"/topics/female-genital-mutilation/\">FGM</a> – see Female genital mutilation"
+        ),
+        "{az}"
+    );
+    let synonyms = meta["synonyms"].to_string();
+    assert!(
+        synonyms.contains("[\"cse\",[\"child\",\"sexual\",\"exploitation\"]]"),
+        "{synonyms}"
+    );
 }
 
 /// The unfolded lines of an iCalendar file, after checking every physical line.

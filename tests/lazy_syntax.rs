@@ -26,6 +26,8 @@ fn syntaxes_load_only_for_sites_with_code() {
         "taxonomy_list.html",
         "taxonomy_term.html",
         "404.html",
+        "search.html",
+        "a_z.html",
     ] {
         fs::write(
             root.join("templates").join(t),

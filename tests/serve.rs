@@ -370,11 +370,28 @@ fn an_edit_rebuilds_only_what_it_affects_and_reloads_open_pages() {
         .output()
         .unwrap();
     assert!(built.status.success(), "{built:?}");
+    // The search index follows a moment after the page: wait for it.
+    let meta = std::fs::read_to_string(out.path().join("public/search/index/meta.json")).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while get(port, "/search/index/meta.json").body != meta {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the served search index never caught up"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let mut compared = 0;
     for e in walkdir::WalkDir::new(out.path().join("public")) {
         let e = e.unwrap();
         let rel = e.path().strip_prefix(out.path().join("public")).unwrap();
         let Some(rel) = rel.to_str().filter(|r| r.ends_with(".html")) else {
+            if let Some(json) = rel.to_str().filter(|r| r.ends_with(".json")) {
+                let written = std::fs::read_to_string(e.path()).unwrap();
+                assert!(
+                    get(port, &format!("/{json}")).body == written,
+                    "/{json} differs from a full build"
+                );
+            }
             continue;
         };
         let url = format!("/{}", rel.trim_end_matches("index.html"));

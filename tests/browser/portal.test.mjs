@@ -7,8 +7,7 @@
 // 3. the skip link moves focus to the main content;
 // 4. no request leaves the local server and no cookie is set.
 // Exits non-zero with a list of every failure.
-import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { serve, launch } from './static-server.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -27,29 +26,6 @@ const fail = (msg) => {
   console.error(`FAIL ${msg}`);
 };
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.xml': 'application/xml', '.txt': 'text/plain', '.pdf': 'application/pdf',
-  '.ics': 'text/calendar', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-};
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    let file = path.join(root, decodeURIComponent(url.pathname));
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) {
-      res.writeHead(404, { 'content-type': TYPES['.html'] });
-      res.end(fs.readFileSync(path.join(root, '404.html')));
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    res.end(fs.readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 function htmlPages(dir, rel = '') {
   let out = [];
   for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -62,11 +38,7 @@ function htmlPages(dir, rel = '') {
 
 const server = await serve(ROOT);
 const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 // Anything not served by the local server is a third-party request: record it and refuse it.
 async function guard(context, allow = () => false) {

@@ -6,7 +6,7 @@
 //    WCAG 2.2 AA rules, is announced (role="alert"), and can be reached with the keyboard;
 // 3. fixing the error reloads the page without the overlay.
 // Exits non-zero with a list of every failure.
-import { chromium } from 'playwright-core';
+import { launch } from './static-server.mjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,11 +34,7 @@ const origin = await new Promise((resolve, reject) => {
   });
 });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const page = await browser.newPage();
 const file = path.join(SITE, 'content/guidance/neglect.md');
 const good = fs.readFileSync(file, 'utf8');

@@ -1,0 +1,764 @@
+//! Stage 5c: the site search index, built from the rendered pages, and the A to Z page that
+//! stands in for search where JavaScript is off.
+//!
+//! The index is split so that a query downloads only what it needs, from any static host:
+//!
+//! - `search/index/meta.json`: the list of term shards, the stop words, the glossary's
+//!   acronyms with their expansions, and a version for cache busting;
+//! - `search/index/t/KEY.json`: the terms starting with KEY (two characters, or more where two
+//!   would make a large file), each with its postings `[document step, record, score, …]`;
+//! - `search/index/p/N.json`: document N's title, address, section, description, taxonomy
+//!   terms and text, split at its headings, for the result and its snippet;
+//! - `search/index/f/TAXONOMY/TERM.json`: the documents listing a term, for the filters.
+//!
+//! Scores are BM25 over each heading's stretch of text (a "record"), with a page's title,
+//! description and terms weighted above its body, worked out here so that the client only
+//! adds them up. The client is `search.js` beside this file, written to `search/search.js`.
+
+pub mod a_z;
+pub mod text;
+pub mod tokens;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::Site;
+use crate::glossary::Glossary;
+use crate::markdown::Rendered;
+use crate::render::{Body, OutputFile};
+
+/// Where the index files go, below the output folder.
+pub const INDEX_DIR: &str = "search/index/";
+/// Where the client script goes, below the output folder.
+pub const CLIENT_PATH: &str = "search/search.js";
+/// The browser client.
+pub const CLIENT: &str = include_str!("search.js");
+
+/// A shard larger than this (in bytes) is split by one more character of its terms.
+const SHARD_LIMIT: usize = 12 * 1024;
+/// Keys never grow past this many characters, however common the prefix.
+const MAX_KEY: usize = 6;
+/// Text kept per record for snippets: a match further in shows the record's start instead.
+const RECORD_TEXT_LIMIT: usize = 4000;
+
+/// Field weights: a match in a title counts most, then description, terms and headings.
+const W_TITLE: f32 = 8.0;
+const W_DESCRIPTION: f32 = 3.0;
+const W_TERMS: f32 = 3.0;
+const W_HEADING: f32 = 3.0;
+const W_BODY: f32 = 1.0;
+/// BM25's term-frequency saturation and length normalisation.
+const K1: f32 = 1.2;
+const B: f32 = 0.6;
+
+/// One searchable document: a page or a section's own page.
+struct Doc<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: &'a str,
+    section: &'a str,
+    taxonomies: Vec<(&'a str, &'a [String])>,
+    html: &'a str,
+}
+
+/// The fragment file of one document, as the client reads it.
+#[derive(Serialize)]
+struct Fragment<'a> {
+    t: &'a str,
+    u: &'a str,
+    s: &'a str,
+    d: &'a str,
+    x: std::collections::BTreeMap<&'a str, &'a [String]>,
+    r: Vec<[&'a str; 3]>,
+}
+
+/// Glossary acronyms as stems, with their expansions' stems.
+struct Synonyms {
+    list: Vec<(String, Vec<String>)>,
+    /// First stem of an expansion → indexes into `list`.
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+impl Synonyms {
+    fn new(glossary: &Glossary) -> Synonyms {
+        let mut list = Vec::new();
+        for e in glossary.entries() {
+            let acronym = tokens::stems(&e.term);
+            let expansion = tokens::stems(&e.expansion);
+            if let [a] = acronym.as_slice()
+                && !expansion.is_empty()
+                && expansion != acronym
+            {
+                list.push((a.clone(), expansion));
+            }
+        }
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (_, exp)) in list.iter().enumerate() {
+            by_first.entry(exp[0].clone()).or_default().push(i);
+        }
+        Synonyms { list, by_first }
+    }
+}
+
+/// A fast hasher for short words; the index hashes every word of the site, and SipHash's
+/// protection against crafted keys buys nothing here.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Eight bytes at a time: most words fit in one step.
+        let mut h = self.0 ^ FNV_OFFSET;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            h = (h ^ u64::from_le_bytes(w) ^ (rest.len() as u64) << 59)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// Marks a word that is not indexed (a stop word, or one letter).
+const SKIP: u32 = u32::MAX;
+
+/// The words met by one run of documents, numbered. Each parallel run has its own, so the
+/// readers never wait for each other; the runs' numbers are merged once at the end.
+#[derive(Default)]
+struct Vocab {
+    /// A word as written (lower-cased) → its term, or [`SKIP`]. Most words repeat, so this
+    /// saves stemming them again.
+    words: FastMap<Box<str>, u32>,
+    /// A stem → its term.
+    stems: FastMap<Box<str>, u32>,
+    /// Terms' stems.
+    names: Vec<Box<str>>,
+    /// Per term, the glossary expansions that start with it (indexes into `Synonyms::list`).
+    starts: Vec<Vec<usize>>,
+}
+
+impl Vocab {
+    fn term(&mut self, stem: &str, syn: &Synonyms) -> u32 {
+        if let Some(&t) = self.stems.get(stem) {
+            return t;
+        }
+        let t = self.names.len() as u32;
+        self.names.push(stem.into());
+        self.stems.insert(stem.into(), t);
+        self.starts
+            .push(syn.by_first.get(stem).cloned().unwrap_or_default());
+        t
+    }
+
+    fn word(&mut self, w: &str, syn: &Synonyms, buf: &mut String) -> u32 {
+        if let Some(&t) = self.words.get(w) {
+            return t;
+        }
+        let t = if w.len() < 2 || tokens::is_stop_word(w) {
+            SKIP
+        } else {
+            tokens::stem_into(w, buf);
+            self.term(buf, syn)
+        };
+        self.words.insert(w.into(), t);
+        t
+    }
+}
+
+/// One document's hits: (term in its run's vocabulary, record, weighted count).
+struct DocHits {
+    hits: Vec<(u32, u16, f32)>,
+    /// Words per record.
+    lengths: Vec<u32>,
+}
+
+/// A run of consecutive documents read by one thread.
+#[derive(Default)]
+struct Run {
+    vocab: Vocab,
+    /// (document number, its hits, its fragment file)
+    docs: Vec<(usize, DocHits, Vec<u8>)>,
+    /// Weighted counts in the current record, by term; `touched` lists the non-zero ones.
+    counts: Vec<f32>,
+    touched: Vec<u32>,
+    seq: Vec<u32>,
+    buf: String,
+}
+
+impl Run {
+    fn count(&mut self, t: u32, w: f32) {
+        if self.counts.len() <= t as usize {
+            self.counts.resize(t as usize + 1, 0.0);
+        }
+        let c = &mut self.counts[t as usize];
+        if *c == 0.0 {
+            self.touched.push(t);
+        }
+        *c += w;
+    }
+
+    /// Counts the words of one field of the current record; returns how many.
+    fn add(&mut self, text: &str, weight: f32, syn: &Synonyms) -> u32 {
+        let mut seq = std::mem::take(&mut self.seq);
+        let mut buf = std::mem::take(&mut self.buf);
+        seq.clear();
+        let vocab = &mut self.vocab;
+        tokens::for_each_word(text, |w| {
+            let t = vocab.word(w, syn, &mut buf);
+            if t != SKIP {
+                seq.push(t);
+            }
+        });
+        for (i, &t) in seq.iter().enumerate() {
+            self.count(t, weight);
+            // An expansion in full also counts as its acronym, so "CSE" finds pages that
+            // only spell out "child sexual exploitation".
+            for k in 0..self.vocab.starts[t as usize].len() {
+                let (acronym, exp) = &syn.list[self.vocab.starts[t as usize][k]];
+                let names = &self.vocab.names;
+                let whole = exp.len() <= seq.len() - i
+                    && exp
+                        .iter()
+                        .zip(&seq[i..])
+                        .all(|(e, &s)| **e == *names[s as usize]);
+                if whole {
+                    let a = self.vocab.term(acronym, syn);
+                    self.count(a, weight);
+                }
+            }
+        }
+        let n = seq.len() as u32;
+        self.seq = seq;
+        self.buf = buf;
+        n
+    }
+
+    /// Ends record `rec`: its counts become hits.
+    fn end_record(&mut self, rec: u16, hits: &mut Vec<(u32, u16, f32)>) {
+        for &t in &self.touched {
+            hits.push((t, rec, std::mem::take(&mut self.counts[t as usize])));
+        }
+        self.touched.clear();
+    }
+
+    /// Reads document `n`.
+    fn read(&mut self, n: usize, doc: &Doc<'_>, syn: &Synonyms) {
+        let records = text::records(doc.html);
+        // Record numbers are u16 in the index; a page with more headings than that keeps
+        // the rest of its text in the last record.
+        let last = usize::from(u16::MAX);
+        let mut hits = Vec::new();
+        let mut lengths = vec![0u32; records.len().min(last + 1)];
+        for (idx, rec) in records.iter().enumerate() {
+            let r = idx.min(last);
+            let mut words = 0;
+            if r == 0 {
+                words += self.add(doc.title, W_TITLE, syn);
+                words += self.add(doc.description, W_DESCRIPTION, syn);
+                for (_, terms) in &doc.taxonomies {
+                    for t in *terms {
+                        words += self.add(t, W_TERMS, syn);
+                    }
+                }
+            } else {
+                words += self.add(&rec.heading, W_HEADING, syn);
+            }
+            words += self.add(&rec.text, W_BODY, syn);
+            lengths[r] += words;
+            if idx < last || idx + 1 == records.len() {
+                self.end_record(r as u16, &mut hits);
+            }
+        }
+        let fragment = Fragment {
+            t: doc.title,
+            u: doc.url,
+            s: doc.section,
+            d: doc.description,
+            x: doc.taxonomies.iter().copied().collect(),
+            r: records
+                .iter()
+                .take(last + 1)
+                .map(|r| [r.anchor.as_str(), r.heading.as_str(), clip(&r.text)])
+                .collect(),
+        };
+        let mut bytes = Vec::with_capacity(doc.html.len() / 2 + 256);
+        if serde_json::to_writer(&mut bytes, &fragment).is_err() {
+            bytes.clear();
+        }
+        self.docs.push((n, DocHits { hits, lengths }, bytes));
+    }
+}
+
+/// The shard key of `term` at `len` characters: letters and digits as they are, any other
+/// character as `_`, and `-` past the end of the term. `search.js` has the same function.
+fn key(term: &str, len: usize) -> String {
+    let mut chars = term.chars();
+    (0..len)
+        .map(|_| match chars.next() {
+            Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => c,
+            Some(_) => '_',
+            None => '-',
+        })
+        .collect()
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(bytes: &[u8], mut h: u64) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A quick digest of a file, eight bytes at a time (for the index version, not security).
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h = FNV_OFFSET ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(31);
+    }
+    fnv(chunks.remainder(), h)
+}
+
+/// The first [`RECORD_TEXT_LIMIT`] bytes of `text`, cut at a word break.
+fn clip(text: &str) -> &str {
+    if text.len() <= RECORD_TEXT_LIMIT {
+        return text;
+    }
+    let mut end = RECORD_TEXT_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind(' ') {
+        Some(space) => &text[..space],
+        None => &text[..end],
+    }
+}
+
+/// Every term's postings, gathered from the runs: terms sorted by name, and per term its
+/// postings (document, record, weighted count) in document order.
+struct Inverted<'a> {
+    names: Vec<&'a str>,
+    /// `postings[offsets[t]..offsets[t + 1]]` are term t's.
+    offsets: Vec<usize>,
+    postings: Vec<(u32, u16, f32)>,
+    /// Words per record, per document.
+    lengths: Vec<&'a [u32]>,
+}
+
+fn invert(runs: &[Run], n_docs: usize) -> Inverted<'_> {
+    // One numbering for all runs' terms, in name order so that shards are runs of terms.
+    let mut all: Vec<&str> = runs
+        .iter()
+        .flat_map(|r| r.vocab.names.iter().map(|n| &**n))
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    let global: FastMap<&str, u32> = all
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (*n, i as u32))
+        .collect();
+    let maps: Vec<Vec<u32>> = runs
+        .iter()
+        .map(|r| r.vocab.names.iter().map(|n| global[&**n]).collect())
+        .collect();
+    // A counting sort: how many postings per term, then each in its place, in document
+    // order because runs and their documents are in document order.
+    let mut offsets = vec![0usize; all.len() + 1];
+    for (run, map) in runs.iter().zip(&maps) {
+        for (_, d, _) in &run.docs {
+            for h in &d.hits {
+                offsets[map[h.0 as usize] as usize + 1] += 1;
+            }
+        }
+    }
+    for t in 0..all.len() {
+        offsets[t + 1] += offsets[t];
+    }
+    let mut next = offsets.clone();
+    let mut postings = vec![(0u32, 0u16, 0f32); offsets[all.len()]];
+    let mut lengths: Vec<&[u32]> = vec![&[]; n_docs];
+    for (run, map) in runs.iter().zip(&maps) {
+        for (n, d, _) in &run.docs {
+            lengths[*n] = &d.lengths;
+            for &(t, rec, w) in &d.hits {
+                let g = map[t as usize] as usize;
+                postings[next[g]] = (*n as u32, rec, w);
+                next[g] += 1;
+            }
+        }
+    }
+    Inverted {
+        names: all,
+        offsets,
+        postings,
+        lengths,
+    }
+}
+
+/// Groups the terms `from..to` (sorted) by key at `len` characters into shards, splitting any
+/// shard that would be over the limit; returns (key, first term, end term).
+fn plan_shards(
+    inv: &Inverted<'_>,
+    from: usize,
+    to: usize,
+    len: usize,
+    out: &mut Vec<(String, usize, usize)>,
+) {
+    let mut i = from;
+    while i < to {
+        let k = key(inv.names[i], len);
+        let mut j = i;
+        let mut size = 2;
+        while j < to && key(inv.names[j], len) == k {
+            // About nine bytes a posting: "12,3,45,".
+            size += inv.names[j].len() + 4 + 9 * (inv.offsets[j + 1] - inv.offsets[j]);
+            j += 1;
+        }
+        if size > SHARD_LIMIT && len < MAX_KEY && j - i > 1 {
+            plan_shards(inv, i, j, len + 1, out);
+        } else {
+            out.push((k, i, j));
+        }
+        i = j;
+    }
+}
+
+/// A shard's JSON: each term with its postings scored, `[document step, record, score, …]`.
+fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: usize) -> String {
+    let mut s = String::with_capacity(16 + 9 * (inv.offsets[to] - inv.offsets[from]));
+    s.push('{');
+    for t in from..to {
+        if t > from {
+            s.push(',');
+        }
+        // Terms are letters and digits only, so they need no escaping.
+        s.push('"');
+        s.push_str(inv.names[t]);
+        s.push_str("\":[");
+        let postings = &inv.postings[inv.offsets[t]..inv.offsets[t + 1]];
+        let mut df = 0usize;
+        let mut last = u32::MAX;
+        for p in postings {
+            if p.0 != last {
+                df += 1;
+                last = p.0;
+            }
+        }
+        let n = n_docs as f32;
+        let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+        let mut prev = 0u32;
+        for (k, &(doc, rec, w)) in postings.iter().enumerate() {
+            let len = inv.lengths[doc as usize]
+                .get(rec as usize)
+                .copied()
+                .unwrap_or(0) as f32;
+            let sat = w * (K1 + 1.0) / (w + K1 * (1.0 - B + B * len / avg_len.max(1.0)));
+            let score = (idf * sat * 10.0).round().clamp(1.0, 9999.0) as u32;
+            if k > 0 {
+                s.push(',');
+            }
+            push_int(&mut s, doc - prev);
+            s.push(',');
+            push_int(&mut s, u32::from(rec));
+            s.push(',');
+            push_int(&mut s, score);
+            prev = doc;
+        }
+        s.push(']');
+    }
+    s.push('}');
+    s
+}
+
+fn doc_terms<'a>(
+    site: &'a Site,
+    m: &'a crate::content::frontmatter::CommonMeta,
+) -> Vec<(&'a str, &'a [String])> {
+    site.config
+        .taxonomies
+        .iter()
+        .filter_map(|t| Some((t.as_str(), m.taxonomies.get(t)?.as_slice())))
+        .collect()
+}
+
+/// Appends `n` in decimal (`write!` is several times slower, and there are millions).
+fn push_int(s: &mut String, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(buf[i..].iter().map(|&b| b as char));
+}
+
+/// The documents of `site`: its pages, then its sections.
+fn documents<'a>(site: &'a Site, pages: &'a [Rendered], sections: &'a [Rendered]) -> Vec<Doc<'a>> {
+    let section_title = |i: usize| -> &str {
+        if i == 0 {
+            ""
+        } else {
+            &site.sections[i].meta.common.title
+        }
+    };
+    site.pages
+        .iter()
+        .zip(pages)
+        .map(|(p, r)| Doc {
+            title: &p.meta.common.title,
+            description: p.meta.common.description.as_deref().unwrap_or(""),
+            url: &p.url,
+            section: section_title(p.section),
+            taxonomies: doc_terms(site, &p.meta.common),
+            html: r.html(),
+        })
+        .chain(site.sections.iter().zip(sections).map(|(s, r)| Doc {
+            title: &s.meta.common.title,
+            description: s.meta.common.description.as_deref().unwrap_or(""),
+            url: &s.url,
+            section: s.parent.map_or("", section_title),
+            taxonomies: doc_terms(site, &s.meta.common),
+            html: r.html(),
+        }))
+        .collect()
+}
+
+/// Reads `docs` in parallel runs, then builds the shards: (key, JSON) in key order.
+fn shards(docs: &[Doc<'_>], syn: &Synonyms) -> (Vec<Run>, Vec<(String, String)>) {
+    let runs: Vec<Run> = docs
+        .par_iter()
+        .enumerate()
+        .fold(Run::default, |mut run, (n, d)| {
+            run.read(n, d, syn);
+            run
+        })
+        .collect();
+    let inv = invert(&runs, docs.len());
+    let (total, count) = inv
+        .lengths
+        .iter()
+        .flat_map(|l| l.iter())
+        .fold((0u64, 0u64), |(t, c), &l| (t + u64::from(l), c + 1));
+    let avg_len = total as f32 / count.max(1) as f32;
+    let mut plan = Vec::new();
+    plan_shards(&inv, 0, inv.names.len(), 2, &mut plan);
+    let shards = plan
+        .into_par_iter()
+        .map(|(k, from, to)| {
+            let json = shard_json(&inv, from, to, avg_len, docs.len());
+            (k, json)
+        })
+        .collect();
+    (runs, shards)
+}
+
+/// The index files for `site`, whose pages and sections rendered to `pages` and `sections`.
+pub fn index(
+    site: &Site,
+    pages: &[Rendered],
+    sections: &[Rendered],
+    glossary: &Glossary,
+) -> Vec<OutputFile> {
+    let docs = documents(site, pages, sections);
+    let syn = Synonyms::new(glossary);
+    let (runs, shards) = shards(&docs, &syn);
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(docs.len() + shards.len() + 8);
+    for run in runs {
+        for (n, _, fragment) in run.docs {
+            files.push((format!("{INDEX_DIR}p/{n}.json"), fragment));
+        }
+    }
+    let keys: Vec<String> = shards.iter().map(|(k, _)| k.clone()).collect();
+    for (k, json) in shards {
+        files.push((format!("{INDEX_DIR}t/{k}.json"), json.into_bytes()));
+    }
+    for t in &site.taxonomies {
+        for term in &t.terms {
+            let mut ids: Vec<usize> = term.pages.to_vec();
+            ids.sort_unstable();
+            files.push((
+                format!("{INDEX_DIR}f/{}/{}.json", t.name, term.slug),
+                serde_json::to_vec(&ids).unwrap_or_default(),
+            ));
+        }
+    }
+    // The version changes whenever any index file does, so a browser never mixes the meta of
+    // one build with shards of another.
+    let digests: Vec<u64> = files
+        .par_iter()
+        .map(|(p, b)| digest(p.as_bytes()) ^ digest(b).rotate_left(7))
+        .collect();
+    let version = digests
+        .iter()
+        .fold(FNV_OFFSET, |h, d| (h ^ d).wrapping_mul(0x0100_0000_01b3));
+    let meta = serde_json::json!({
+        "format": 1,
+        "version": format!("{version:016x}"),
+        "documents": docs.len(),
+        "shards": keys,
+        "stop": tokens::STOP_WORDS,
+        "synonyms": syn.list,
+        "taxonomies": site.config.taxonomies,
+    });
+    files.push((
+        format!("{INDEX_DIR}meta.json"),
+        serde_json::to_vec(&meta).unwrap_or_default(),
+    ));
+    files.push((CLIENT_PATH.to_string(), CLIENT.as_bytes().to_vec()));
+    files
+        .into_iter()
+        .map(|(path, bytes)| OutputFile {
+            path,
+            body: Body::Bytes(bytes),
+            origin: "the search index".to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'a>(title: &'a str, html: &'a str) -> Doc<'a> {
+        Doc {
+            title,
+            description: "",
+            url: "/a/",
+            section: "",
+            taxonomies: vec![],
+            html,
+        }
+    }
+
+    #[test]
+    fn keys_pad_and_replace() {
+        assert_eq!(key("county", 2), "co");
+        assert_eq!(key("co", 3), "co-");
+        assert_eq!(key("zoë", 3), "zo_");
+    }
+
+    #[test]
+    fn large_groups_split_by_one_more_character() {
+        let common = SHARD_LIMIT / 9 + 1;
+        let inv = Inverted {
+            names: vec!["coat", "county", "cow", "dog"],
+            offsets: vec![0, common, common + 1, common + 2, common + 3],
+            postings: vec![(0, 0, 1.0); common + 3],
+            lengths: vec![&[5]],
+        };
+        let mut plan = Vec::new();
+        plan_shards(&inv, 0, 4, 2, &mut plan);
+        assert_eq!(
+            plan,
+            [
+                ("coa".to_string(), 0, 1),
+                ("cou".to_string(), 1, 2),
+                ("cow".to_string(), 2, 3),
+                ("do".to_string(), 3, 4)
+            ]
+        );
+        assert!(shard_json(&inv, 1, 2, 5.0, 1).starts_with("{\"county\":[0,0,"));
+    }
+
+    #[test]
+    fn an_expansion_counts_as_its_acronym() {
+        let glossary = Glossary::from_entries([crate::glossary::Entry {
+            term: "CSE".into(),
+            expansion: "child sexual exploitation".into(),
+            definition: String::new(),
+        }]);
+        let syn = Synonyms::new(&glossary);
+        assert_eq!(
+            syn.list,
+            [(
+                "cse".to_string(),
+                vec![
+                    "child".to_string(),
+                    "sexual".to_string(),
+                    "exploitation".to_string()
+                ]
+            )]
+        );
+        let mut run = Run::default();
+        run.read(
+            0,
+            &doc("Keeping safe", "<p>Signs of child sexual exploitation.</p>"),
+            &syn,
+        );
+        let names = &run.vocab.names;
+        let has = |t: &str| {
+            let id = names.iter().position(|n| &**n == t);
+            id.is_some_and(|id| run.docs[0].1.hits.iter().any(|h| h.0 as usize == id))
+        };
+        assert!(has("cse") && has("exploitation") && has("sign") && !has("of"));
+        let f: serde_json::Value = serde_json::from_slice(&run.docs[0].2).unwrap();
+        assert_eq!(f["r"][0][2], "Signs of child sexual exploitation.");
+    }
+
+    #[test]
+    fn scores_favour_titles_and_rare_terms() {
+        let syn = Synonyms::new(&Glossary::default());
+        let docs = [
+            doc("Neglect", "<p>Help for families.</p>"),
+            doc(
+                "Help",
+                "<p>Neglect is one thing families get help with.</p>",
+            ),
+        ];
+        let (_, shards) = shards(&docs, &syn);
+        let json = &shards.iter().find(|(k, _)| k == "ne").unwrap().1;
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let p = v["neglect"].as_array().unwrap();
+        // [doc 0, record 0, score, step 1, record 0, score]: the title match scores higher.
+        assert_eq!((p[0].as_u64(), p[3].as_u64()), (Some(0), Some(1)));
+        assert!(p[2].as_u64() > p[5].as_u64(), "{p:?}");
+    }
+
+    #[test]
+    fn more_records_than_the_index_numbers_share_the_last() {
+        let html = "<h2 id=\"h\">H</h2><p>word</p>".repeat(usize::from(u16::MAX) + 3);
+        let mut run = Run::default();
+        run.read(0, &doc("T", &html), &Synonyms::new(&Glossary::default()));
+        let (_, hits, fragment) = &run.docs[0];
+        assert_eq!(hits.lengths.len(), usize::from(u16::MAX) + 1);
+        assert_eq!(
+            hits.lengths[usize::from(u16::MAX)],
+            4,
+            "four records of one word"
+        );
+        let word = run.vocab.names.iter().position(|n| &**n == "word").unwrap();
+        let last = hits
+            .hits
+            .iter()
+            .filter(|h| h.0 as usize == word && h.1 == u16::MAX);
+        assert_eq!(last.count(), 1, "one posting for the shared record");
+        assert!(!fragment.is_empty());
+    }
+}

@@ -1,0 +1,227 @@
+// Site search in a real browser, over the built demo site on a plain static server, run by
+// .ci/run after `haven build`:
+//   node search.test.mjs [PUBLIC_DIR]
+// 1. typing a query returns the expected page first (acronyms and their expansions alike),
+//    with the match highlighted, the section and the audience shown, and the count announced
+//    in a status region;
+// 2. the first query downloads under 150 KB in all (page, style sheet, script and index), and
+//    nothing is requested from anywhere but the site;
+// 3. filters by topic and audience narrow the results; the address keeps the query;
+// 4. everything works from the keyboard, and the page with results passes axe-core's WCAG 2.2
+//    AA rules at 1280 px and 320 px;
+// 5. without JavaScript the form is hidden and the A to Z takes its place;
+// 6. the client's stemmer agrees with Haven's on tests/fixtures/stems.txt.
+// Exits non-zero with a list of every failure.
+import { serve, launch } from './static-server.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const ROOT = path.resolve(process.argv[2] || path.join(import.meta.dirname, '../../public'));
+const STEMS = path.join(import.meta.dirname, '../fixtures/stems.txt');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const FIRST_QUERY_BUDGET = 150 * 1024;
+const failures = [];
+const fail = (msg) => {
+  failures.push(msg);
+  console.error(`FAIL ${msg}`);
+};
+
+// Query → the address (path and heading) its first result must link to.
+const EXPECTED = [
+  ['FGM', '/guidance/female-genital-mutilation/'],
+  ['female genital mutilation', '/guidance/female-genital-mutilation/'],
+  ['CSE', '/guidance/child-sexual-exploitation/'],
+  ['child sexual exploitation', '/guidance/child-sexual-exploitation/'],
+  ['county lines', '/guidance/county-lines-and-gangs/'],
+  ['what happens after I report', '/worried-about-a-child/'],
+  ['LADO', '/guidance/allegations-against-staff/'],
+  ['private fostering', '/guidance/private-fostering/'],
+];
+
+const server = await serve(ROOT);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await launch();
+
+async function newPage(options = {}) {
+  const context = await browser.newContext(options);
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin)) return route.continue();
+    fail(`request left the local server: ${url}`);
+    return route.abort();
+  });
+  return { context, page: await context.newPage() };
+}
+
+const box = (page) => page.getByLabel('Search this site');
+const status = (page) => page.locator('[data-haven-search-status]');
+
+// Types a query the way a person does and waits for the announced result count.
+async function query(page, text) {
+  await box(page).fill('');
+  await box(page).pressSequentially(text, { delay: 20 });
+  await page.waitForFunction(
+    (q) => {
+      const s = document.querySelector('[data-haven-search-status]').textContent;
+      return s.includes(`\u201c${q}\u201d`);
+    },
+    text,
+    { timeout: 10000 },
+  );
+}
+
+const firstLink = (page) => page.locator('[data-haven-search-results] li a').first().getAttribute('href');
+
+try {
+  // 2 first, on a fresh page: the bytes of loading the page and running one query.
+  {
+    const { context, page } = await newPage();
+    server.sent.length = 0;
+    await page.goto(`${origin}/search/`);
+    await query(page, 'county lines');
+    await page.waitForTimeout(300);
+    const total = server.sent.reduce((n, [, b]) => n + b, 0);
+    const index = server.sent.filter(([p]) => p.startsWith('/search/index/'));
+    const indexBytes = index.reduce((n, [, b]) => n + b, 0);
+    console.log(`first query "county lines": ${server.sent.length} requests, ${total} bytes in all, ` +
+      `${index.length} index files of ${indexBytes} bytes`);
+    for (const [p, b] of server.sent) console.log(`  ${b}\t${p}`);
+    if (total >= FIRST_QUERY_BUDGET) fail(`the first query downloaded ${total} bytes, over ${FIRST_QUERY_BUDGET}`);
+    const cookies = await context.cookies();
+    if (cookies.length) fail(`the search page set cookies: ${cookies.map((c) => c.name)}`);
+    await context.close();
+  }
+
+  // 1. Expected first results.
+  const { context, page } = await newPage();
+  await page.goto(`${origin}/search/`);
+  for (const [q, want] of EXPECTED) {
+    await query(page, q);
+    const href = await firstLink(page);
+    const titles = await page.locator('[data-haven-search-results] li .search-result__title').allTextContents();
+    console.log(`"${q}" → ${await status(page).textContent()} first: ${href} | ${titles.slice(0, 3).join(' | ')}`);
+    if (!href || !href.startsWith(want)) fail(`"${q}": first result ${href}, expected ${want}`);
+  }
+
+  // Highlight, section, audience, status region.
+  await query(page, 'FGM');
+  const first = page.locator('[data-haven-search-results] li').first();
+  const marks = await first.locator('mark').allTextContents();
+  if (!marks.some((m) => /fgm|female|genital|mutilation/i.test(m))) fail(`no highlighted match in the first FGM result: ${marks}`);
+  const metaLine = await first.locator('.search-result__meta').textContent();
+  if (!/Guidance/i.test(metaLine) || !/For practitioners/.test(metaLine)) fail(`FGM result's section and audience: "${metaLine}"`);
+  if ((await status(page).getAttribute('role')) !== 'status') fail('the results count is not in a status region');
+  if (!/^\d+ results? for/.test(await status(page).textContent())) fail(`status reads "${await status(page).textContent()}"`);
+  // An acronym also finds pages that only spell it out, and the other way round.
+  await query(page, 'CSE');
+  const cse = await page.locator('[data-haven-search-results] li').count();
+  await query(page, 'child sexual exploitation');
+  const spelled = await page.locator('[data-haven-search-results] li').count();
+  if (cse !== spelled || cse < 3) fail(`"CSE" found ${cse} results and "child sexual exploitation" ${spelled}`);
+
+  // 3. Filters, and the address keeps the query.
+  await query(page, 'county lines');
+  await page.getByLabel('Who it is for').selectOption({ label: 'Young people' });
+  await page.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.includes('in Young people'));
+  const young = await page.locator('[data-haven-search-results] li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  if (!young.slice(0, 3).some((h) => h.startsWith('/young-people/county-lines/'))) fail(`county lines for young people: ${young}`);
+  const all = await page.locator('[data-haven-search-results] li .search-result__meta').allTextContents();
+  if (all.some((m) => !/young people/.test(m))) fail(`the audience filter let through: ${all}`);
+  if (!page.url().includes('q=county+lines') || !page.url().includes('audiences=young-people')) fail(`address after filtering: ${page.url()}`);
+  await page.getByLabel('Who it is for').selectOption({ label: 'Any' });
+  await page.getByLabel('Topic').selectOption({ label: 'Missing children' });
+  await page.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.includes('in Missing children'));
+  const topicLinks = await page.locator('[data-haven-search-results] li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  if (!topicLinks.length) fail('county lines in the missing children topic found nothing');
+  await page.getByLabel('Topic').selectOption({ label: 'Any' });
+
+  // A shared address runs its query on load.
+  const shared = await context.newPage();
+  await shared.goto(`${origin}/search/?q=neglect`);
+  await shared.waitForFunction(() => /results? for/.test(document.querySelector('[data-haven-search-status]').textContent));
+  await shared.close();
+
+  // 4. Keyboard: from the box, Tab reaches the results; Enter follows a result to its heading.
+  await query(page, 'signs of neglect');
+  await box(page).focus();
+  let reached = null;
+  for (let i = 0; i < 12 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => {
+      const a = document.activeElement;
+      return a && a.closest('[data-haven-search-results]') ? a.getAttribute('href') : null;
+    });
+  }
+  if (!reached) fail('Tab from the search box never reached a result');
+  else {
+    await Promise.all([page.waitForURL((u) => u.pathname !== '/search/'), page.keyboard.press('Enter')]);
+    console.log(`keyboard: Enter on the first result opened ${page.url()}`);
+    await page.goBack();
+  }
+  // More than one page of results: the button shows the next ten and moves focus to them.
+  await page.goto(`${origin}/search/`);
+  await query(page, 'safeguarding');
+  const before = await page.locator('[data-haven-search-results] li').count();
+  const more = page.getByRole('button', { name: 'Show more results' });
+  if (before === 10 && (await more.isVisible())) {
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-haven-search-results] li').length > n, before);
+    const focused = await page.evaluate(() => document.activeElement.closest('li') &&
+      [...document.querySelectorAll('[data-haven-search-results] li')].indexOf(document.activeElement.closest('li')));
+    if (focused !== 10) fail(`after "Show more results" focus is on result ${focused}, not the eleventh`);
+  } else fail(`"safeguarding" showed ${before} results and no "Show more results" button`);
+
+  // axe on the page with results, at both widths.
+  await context.close();
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 320, height: 640 }]) {
+    const { context: c, page: p } = await newPage({ viewport, bypassCSP: true });
+    await p.goto(`${origin}/search/?q=FGM`);
+    await p.waitForFunction(() => /results? for/.test(document.querySelector('[data-haven-search-status]').textContent));
+    await p.addScriptTag({ content: AXE });
+    const r = await p.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+    for (const v of r.violations) fail(`axe at ${viewport.width}px on the search results: ${v.id}: ${v.help} (${v.nodes.length})`);
+    const wide = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    if (wide) fail(`the search results scroll sideways at ${viewport.width}px`);
+    await c.close();
+  }
+
+  // 5. No JavaScript: no form, the A to Z instead.
+  {
+    const { context: c, page: p } = await newPage({ javaScriptEnabled: false });
+    await p.goto(`${origin}/search/`);
+    if (await p.locator('form[data-haven-search]').isVisible()) fail('without JavaScript the search form shows, but cannot work');
+    if (!(await p.locator('[data-haven-search-fallback]').isVisible())) fail('without JavaScript there is no word on the A to Z');
+    const az = await p.locator('.az__entries a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    if (!az.includes('/guidance/female-genital-mutilation/')) fail('the A to Z on the search page lacks the FGM guidance');
+    await p.goto(`${origin}/a-z/`);
+    await p.getByRole('link', { name: 'F', exact: true }).click();
+    if (!(await p.locator('#letter-f').isVisible())) fail('the A to Z letter links do not lead to their letters');
+    await c.close();
+  }
+
+  // 6. Stemmer parity.
+  {
+    const { context: c, page: p } = await newPage();
+    await p.goto(`${origin}/search/`);
+    const cases = fs.readFileSync(STEMS, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => l.split(' '));
+    const got = await p.evaluate((cs) => cs.map(([w]) => window.havenSearch.stem(w)), cases);
+    cases.forEach(([w, want], i) => { if (got[i] !== want.trim()) fail(`client stems ${w} to ${got[i]}, Haven to ${want}`); });
+    console.log(`stemmer: ${cases.length} shared cases checked`);
+    await c.close();
+  }
+} catch (e) {
+  fail(`search test stopped: ${e.stack || e}`);
+}
+
+await browser.close();
+server.close();
+if (failures.length) {
+  console.error(`\n${failures.length} search check(s) failed`);
+  process.exit(1);
+}
+console.log('search: all checks passed');
