@@ -19,70 +19,79 @@ pub fn is_stop_word(w: &str) -> bool {
     w.len() <= 5 && STOP_WORDS.binary_search(&w).is_ok()
 }
 
+/// Byte classes for [`for_each_word`]: 0 separates words, 1 is a lower-case ASCII letter or a
+/// digit, 2 anything else (capitals, apostrophes, non-ASCII), which takes the slow path.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            1
+        } else if c.is_ascii_uppercase() || c == b'\'' || c >= 0x80 {
+            2
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Calls `f` with each word of `text`, lower-cased, apostrophes inside it dropped
 /// ("children’s" → "childrens"). A word is a run of letters and digits. Words already in
 /// lower-case ASCII (most of them) are passed as slices of `text`, without copying.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut word = String::new();
-    // The current word is `text[start..i]` while `copied` is false, else `word`.
-    let mut start = 0;
-    let mut copied = false;
-    let mut in_word = false;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            (b as char, 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c, c.len_utf8())
-        };
-        if b.is_ascii_lowercase() || b.is_ascii_digit() {
-            if !in_word {
-                in_word = true;
-                start = i;
-                copied = false;
-            } else if copied {
-                word.push(c);
+    while i < n {
+        while i < n && CLASS[usize::from(bytes[i])] == 0 {
+            i += 1;
+        }
+        let start = i;
+        while i < n && CLASS[usize::from(bytes[i])] == 1 {
+            i += 1;
+        }
+        if i == n || CLASS[usize::from(bytes[i])] == 0 {
+            if i > start {
+                f(&text[start..i]);
             }
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                in_word = true;
-                copied = true;
-                word.clear();
-            } else if !copied {
-                copied = true;
-                word.clear();
-                word.push_str(&text[start..i]);
-            }
+            continue;
+        }
+        i = slow_word(text, start, &mut word);
+        if !word.is_empty() {
+            f(&word);
+        }
+    }
+}
+
+/// Reads the word starting at byte `start` into `word` (lower-cased, apostrophes inside it
+/// dropped); returns where it ends. `word` is left empty if `start` begins no word.
+fn slow_word(text: &str, start: usize, word: &mut String) -> usize {
+    word.clear();
+    let mut i = start;
+    let mut chars = text[start..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
             if c.is_ascii() {
                 word.push(c.to_ascii_lowercase());
             } else {
                 word.extend(c.to_lowercase());
             }
         } else if (c == '\'' || c == '\u{2019}')
-            && in_word
-            && text[i + len..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric)
+            && !word.is_empty()
+            && chars.peek().is_some_and(|n| n.is_alphanumeric())
         {
             // An apostrophe inside a word joins its two halves.
-            if !copied {
-                copied = true;
-                word.clear();
-                word.push_str(&text[start..i]);
-            }
-        } else if in_word {
-            in_word = false;
-            f(if copied { &word } else { &text[start..i] });
+        } else {
+            // A character that ends the word, or that starts none: step over it.
+            return if word.is_empty() { i + c.len_utf8() } else { i };
         }
-        i += len;
+        i += c.len_utf8();
     }
-    if in_word {
-        f(if copied { &word } else { &text[start..] });
-    }
+    i
 }
 
 /// Reduces an English word to a stem, so that "reports", "reported" and "reporting" are found

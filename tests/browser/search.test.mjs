@@ -195,11 +195,16 @@ try {
     await p.goto(`${origin}/search/`);
     if (await p.locator('form[data-haven-search]').isVisible()) fail('without JavaScript the search form shows, but cannot work');
     if (!(await p.locator('[data-haven-search-fallback]').isVisible())) fail('without JavaScript there is no word on the A to Z');
-    const az = await p.locator('.az__entries a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    if (!az.includes('/guidance/female-genital-mutilation/')) fail('the A to Z on the search page lacks the FGM guidance');
-    await p.goto(`${origin}/a-z/`);
+    // The search page's letters lead into the A to Z page, which lists every page.
     await p.getByRole('link', { name: 'F', exact: true }).click();
-    if (!(await p.locator('#letter-f').isVisible())) fail('the A to Z letter links do not lead to their letters');
+    if (!p.url().endsWith('/a-z/#letter-f') || !(await p.locator('#letter-f').isVisible())) {
+      fail(`the search page's letter F led to ${p.url()}`);
+    }
+    const az = await p.locator('.az__entries a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    if (!az.includes('/guidance/female-genital-mutilation/')) fail('the A to Z lacks the FGM guidance');
+    await p.goto(`${origin}/a-z/`);
+    await p.getByRole('link', { name: 'W', exact: true }).click();
+    if (!(await p.locator('#letter-w').isVisible())) fail('the A to Z letter links do not lead to their letters');
     await c.close();
   }
 
