@@ -310,21 +310,16 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
         });
     }
     if site.config.search.enabled {
+        use crate::search::{A_Z_PAGE, CLIENT_PATH, INDEX_DIR, PAGE};
         let search = ctx(&[
-            (
-                "index",
-                Value::from(format!("{base}{}", crate::search::INDEX_DIR)),
-            ),
-            (
-                "script",
-                Value::from(format!("{base}{}", crate::search::CLIENT_PATH)),
-            ),
-            ("url", Value::from(format!("{base}search/"))),
-            ("a_z_url", Value::from(format!("{base}a-z/"))),
+            ("index", Value::from(format!("{base}{INDEX_DIR}"))),
+            ("script", Value::from(format!("{base}{CLIENT_PATH}"))),
+            ("url", Value::from(format!("{base}{PAGE}"))),
+            ("a_z_url", Value::from(format!("{base}{A_Z_PAGE}"))),
         ]);
-        for (target, template, url) in [
-            (Target::Search, "search.html", "search/"),
-            (Target::AToZ, "a_z.html", "a-z/"),
+        for (target, template, url, name) in [
+            (Target::Search, "search.html", PAGE, "search"),
+            (Target::AToZ, "a_z.html", A_Z_PAGE, "A to Z"),
         ] {
             if !want(target) {
                 continue;
@@ -338,14 +333,7 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
                     ("current_url", Value::from(format!("{base}{url}"))),
                 ]),
                 path: format!("{url}index.html"),
-                origin: PathBuf::from(format!(
-                    "the {} page (search: enabled in site.yaml)",
-                    if target == Target::Search {
-                        "search"
-                    } else {
-                        "A to Z"
-                    }
-                )),
+                origin: PathBuf::from(format!("the {name} page (search: enabled in site.yaml)")),
                 chosen_at: None,
                 target,
             });

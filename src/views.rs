@@ -491,11 +491,11 @@ impl Views {
             search_url: cfg
                 .search
                 .enabled
-                .then(|| format!("{}search/", cfg.base_path())),
+                .then(|| format!("{}{}", cfg.base_path(), crate::search::PAGE)),
             a_z_url: cfg
                 .search
                 .enabled
-                .then(|| format!("{}a-z/", cfg.base_path())),
+                .then(|| format!("{}{}", cfg.base_path(), crate::search::A_Z_PAGE)),
         }));
 
         let mut upcoming_events: Vec<usize> = events

@@ -33,11 +33,7 @@ pub struct Letter {
 
 /// "topics" → "Topic".
 fn singular_label(taxonomy: &str) -> String {
-    let one = taxonomy.strip_suffix('s').unwrap_or(taxonomy);
-    let mut c = one.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    capitalise(taxonomy.strip_suffix('s').unwrap_or(taxonomy))
 }
 
 fn letter_of(title: &str) -> String {

@@ -20,8 +20,10 @@ pub mod text;
 pub mod tokens;
 
 use std::collections::HashMap;
+use std::hash::Hasher as _;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
 
 use crate::content::Site;
@@ -31,6 +33,10 @@ use crate::render::{Body, OutputFile};
 
 /// Where the index files go, below the output folder.
 pub const INDEX_DIR: &str = "search/index/";
+/// The search page's address below the base path.
+pub const PAGE: &str = "search/";
+/// The A to Z page's address below the base path.
+pub const A_Z_PAGE: &str = "a-z/";
 /// Where the client script goes, below the output folder.
 pub const CLIENT_PATH: &str = "search/search.js";
 /// The browser client.
@@ -102,37 +108,6 @@ impl Synonyms {
     }
 }
 
-/// A fast hasher for short words; the index hashes every word of the site, and SipHash's
-/// protection against crafted keys buys nothing here.
-#[derive(Default, Clone, Copy)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Eight bytes at a time: most words fit in one step.
-        let mut h = self.0 ^ FNV_OFFSET;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            h = (h ^ u64::from_le_bytes(w) ^ (rest.len() as u64) << 59)
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-        self.0 = h ^ (h >> 29);
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
 /// Marks a word that is not indexed (a stop word, or one letter).
 const SKIP: u32 = u32::MAX;
 
@@ -142,9 +117,9 @@ const SKIP: u32 = u32::MAX;
 struct Vocab {
     /// A word as written (lower-cased) → its term, or [`SKIP`]. Most words repeat, so this
     /// saves stemming them again.
-    words: FastMap<Box<str>, u32>,
+    words: FxHashMap<Box<str>, u32>,
     /// A stem → its term.
-    stems: FastMap<Box<str>, u32>,
+    stems: FxHashMap<Box<str>, u32>,
     /// Terms' stems.
     names: Vec<Box<str>>,
     /// Per term, the glossary expansions that start with it (indexes into `Synonyms::list`).
@@ -316,28 +291,11 @@ fn key(term: &str, len: usize) -> String {
         .collect()
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-fn fnv(bytes: &[u8], mut h: u64) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// A quick digest of a file, eight bytes at a time (for the index version, not security).
+/// A quick digest of bytes (for the index version, not security).
 fn digest(bytes: &[u8]) -> u64 {
-    let mut h = FNV_OFFSET ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w))
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(31);
-    }
-    fnv(chunks.remainder(), h)
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    h.finish()
 }
 
 /// The first [`RECORD_TEXT_LIMIT`] bytes of `text`, cut at a word break.
@@ -374,7 +332,7 @@ fn invert(runs: &[Run], n_docs: usize) -> Inverted<'_> {
         .collect();
     all.sort_unstable();
     all.dedup();
-    let global: FastMap<&str, u32> = all
+    let global: FxHashMap<&str, u32> = all
         .iter()
         .enumerate()
         .map(|(i, n)| (*n, i as u32))
@@ -615,9 +573,9 @@ pub fn index(
         .par_iter()
         .map(|(p, b)| digest(p.as_bytes()) ^ digest(b).rotate_left(7))
         .collect();
-    let version = digests
-        .iter()
-        .fold(FNV_OFFSET, |h, d| (h ^ d).wrapping_mul(0x0100_0000_01b3));
+    let mut version = FxHasher::default();
+    digests.iter().for_each(|&d| version.write_u64(d));
+    let version = version.finish();
     let meta = serde_json::json!({
         "format": 1,
         "version": format!("{version:016x}"),

@@ -257,36 +257,34 @@
 
   /* ---- showing results ---- */
 
-  function marked(parent, text, query) {
+  /* The words of `text` the query matches, as regular-expression matches, in order. */
+  function matches(text, query) {
     var re = /[\p{Alphabetic}\p{N}]+(?:['\u2019][\p{Alphabetic}\p{N}]+)*/gu;
-    var at = 0;
+    var out = [];
     var m;
     while ((m = re.exec(text))) {
       var w = m[0].toLowerCase().replace(/['\u2019]/g, '');
-      var hit = query.highlight.has(stem(w)) || query.prefixes.some(function (p) { return w.lastIndexOf(p, 0) === 0; });
-      if (!hit) continue;
+      if (query.highlight.has(stem(w)) || query.prefixes.some(function (p) { return w.lastIndexOf(p, 0) === 0; })) out.push(m);
+    }
+    return out;
+  }
+
+  function marked(parent, text, query) {
+    var at = 0;
+    matches(text, query).forEach(function (m) {
       parent.appendChild(document.createTextNode(text.slice(at, m.index)));
       var mark = document.createElement('mark');
       mark.textContent = m[0];
       parent.appendChild(mark);
       at = m.index + m[0].length;
-    }
+    });
     parent.appendChild(document.createTextNode(text.slice(at)));
   }
 
-  function firstMatch(text, query) {
-    var re = /[\p{Alphabetic}\p{N}]+(?:['\u2019][\p{Alphabetic}\p{N}]+)*/gu;
-    var m;
-    while ((m = re.exec(text))) {
-      var w = m[0].toLowerCase().replace(/['\u2019]/g, '');
-      if (query.highlight.has(stem(w)) || query.prefixes.some(function (p) { return w.lastIndexOf(p, 0) === 0; })) return m.index;
-    }
-    return -1;
-  }
-
   function snippet(text, query) {
-    var at = firstMatch(text, query);
-    if (at < 0) return null;
+    var first = matches(text, query)[0];
+    if (!first) return null;
+    var at = first.index;
     var start = Math.max(0, at - 70);
     if (start > 0) {
       var space = text.indexOf(' ', start);
