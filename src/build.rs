@@ -78,7 +78,7 @@ impl Timings {
         now
     }
 
-    /// Records work that ran alongside the last stage recorded.
+    /// Records work that ran alongside the stages just recorded (shown under the last).
     fn note(&mut self, what: &'static str, took: Duration) {
         self.alongside.push((self.stages.len(), what, took));
     }
@@ -104,7 +104,7 @@ impl std::fmt::Display for Timings {
             for (_, what, d) in self.alongside.iter().filter(|a| a.0 == i + 1) {
                 writeln!(
                     f,
-                    "    alongside it: {what:<20} {:>8.1} ms",
+                    "    alongside them: {what:<18} {:>8.1} ms",
                     d.as_secs_f64() * 1e3
                 )?;
             }
@@ -391,39 +391,47 @@ pub(crate) fn run_stages(
     }
     let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
     let alerts = crate::alerts::load(&site.data_sources, &markdown.urls, &titles(&site))?;
-    let views = Arc::new(Views::build(
-        &site,
-        &pages,
-        &sections,
-        now,
-        &alerts,
-        &markdown.glossary,
-        None,
-    ));
-    let t = timings.lap("model views", t);
-    // The search index reads only the rendered Markdown, so it is built while the templates
-    // render (writing files leaves the processors idle now and then).
-    let (rendered, index) = rayon::join(
-        || render::render_site(&site, views.clone(), &templates, sink),
+    // The search index reads only the rendered Markdown, so it is built while the views are
+    // modelled and the templates render: it fills the gaps where they leave a processor idle
+    // (modelling is partly sequential, writing files waits on the disk).
+    let ((views, view_time, rendered), index) = rayon::join(
+        || {
+            let start = Instant::now();
+            let views = Arc::new(Views::build(
+                &site,
+                &pages,
+                &sections,
+                now,
+                &alerts,
+                &markdown.glossary,
+                None,
+            ));
+            let view_time = start.elapsed();
+            let rendered = render::render_site(&site, views.clone(), &templates, sink);
+            (views, view_time, rendered)
+        },
         || {
             let start = Instant::now();
             site.config.search.enabled.then(|| {
-                let files = crate::search::index(&site, &pages, &sections, &markdown.glossary);
+                let files =
+                    crate::search::index(&site, &pages, &sections, &markdown.glossary, sink);
                 (files, start.elapsed())
             })
         },
     );
-    let mut outputs = rendered?;
+    timings.stages.push(("model views", view_time));
     let t = timings.lap(
         if sink.is_some() {
             "render templates and write"
         } else {
             "render templates"
         },
-        t,
+        t + view_time,
     );
+    let mut outputs = rendered?;
     if let Some((files, took)) = index {
         timings.note("search index", took);
+        let files = files.map_err(|e| Diagnostic::from_anyhow(None, &e))?;
         let mut clashes = Diagnostics::new();
         for f in files {
             if let Err(d) = outputs.add(f) {

@@ -305,7 +305,9 @@ impl Incremental {
             &state.pages,
             &state.sections,
             &state.markdown.glossary,
-        );
+            None,
+        )
+        .ok()?;
         let new: BTreeMap<String, Served> = files
             .into_iter()
             .map(|f| (f.path, served(f.body)))

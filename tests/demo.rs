@@ -247,12 +247,12 @@ fn every_page_is_in_the_a_to_z_and_the_search_index() {
     let meta: serde_json::Value =
         serde_json::from_str(&read(out.path(), "search/index/meta.json")).unwrap();
     let n = meta["documents"].as_u64().unwrap() as usize;
+    let bundle = meta["bundle"].as_u64().unwrap() as usize;
     let indexed: BTreeSet<String> = (0..n)
         .map(|i| {
-            let f: serde_json::Value =
-                serde_json::from_str(&read(out.path(), &format!("search/index/p/{i}.json")))
-                    .unwrap();
-            f["u"].as_str().unwrap().to_string()
+            let file = format!("search/index/p/{}.json", i / bundle);
+            let f: serde_json::Value = serde_json::from_str(&read(out.path(), &file)).unwrap();
+            f[i % bundle]["u"].as_str().unwrap().to_string()
         })
         .collect();
     let mut pages = 0;

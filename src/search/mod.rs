@@ -7,8 +7,10 @@
 //!   acronyms with their expansions, and a version for cache busting;
 //! - `search/index/t/KEY.json`: the terms starting with KEY (two characters, or more where two
 //!   would make a large file), each with its postings `[document step, record, score, …]`;
-//! - `search/index/p/N.json`: document N's title, address, section, description, taxonomy
-//!   terms and text, split at its headings, for the result and its snippet;
+//! - `search/index/p/N.json`: the fragments of documents `N × BUNDLE` to `N × BUNDLE +
+//!   BUNDLE - 1` (`bundle` in the meta), each the document's title, address, section,
+//!   description, taxonomy terms and text, split at its headings, for the result and its
+//!   snippet;
 //! - `search/index/f/TAXONOMY/TERM.json`: the documents listing a term, for the filters.
 //!
 //! Scores are BM25 over each heading's stretch of text (a "record"), with a page's title,
@@ -24,12 +26,11 @@ use std::hash::Hasher as _;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
-use serde::Serialize;
 
 use crate::content::Site;
 use crate::glossary::Glossary;
 use crate::markdown::Rendered;
-use crate::render::{Body, OutputFile};
+use crate::render::{Body, OutputFile, Sink};
 
 /// Where the index files go, below the output folder.
 pub const INDEX_DIR: &str = "search/index/";
@@ -42,6 +43,11 @@ pub const CLIENT_PATH: &str = "search/search.js";
 /// The browser client.
 pub const CLIENT: &str = include_str!("search.js");
 
+/// Documents per fragment file. A file costs more to create than its bytes do to write (on
+/// this project's machine, 10,000 files of 4.5 KB took 1.7 times as long as 5,000 of 9 KB),
+/// while a result fetches its whole file: two to a file halves the files, and keeps the first
+/// query on the demo site well under its 150 KB budget (106 KB).
+const BUNDLE: usize = 2;
 /// A shard larger than this (in bytes) is split by one more character of its terms.
 const SHARD_LIMIT: usize = 12 * 1024;
 /// Keys never grow past this many characters, however common the prefix.
@@ -50,11 +56,11 @@ const MAX_KEY: usize = 6;
 const RECORD_TEXT_LIMIT: usize = 4000;
 
 /// Field weights: a match in a title counts most, then description, terms and headings.
-const W_TITLE: f32 = 8.0;
-const W_DESCRIPTION: f32 = 3.0;
-const W_TERMS: f32 = 3.0;
-const W_HEADING: f32 = 3.0;
-const W_BODY: f32 = 1.0;
+const W_TITLE: u16 = 8;
+const W_DESCRIPTION: u16 = 3;
+const W_TERMS: u16 = 3;
+const W_HEADING: u16 = 3;
+const W_BODY: u16 = 1;
 /// BM25's term-frequency saturation and length normalisation.
 const K1: f32 = 1.2;
 const B: f32 = 0.6;
@@ -69,15 +75,70 @@ struct Doc<'a> {
     html: &'a str,
 }
 
-/// The fragment file of one document, as the client reads it.
-#[derive(Serialize)]
-struct Fragment<'a> {
-    t: &'a str,
-    u: &'a str,
-    s: &'a str,
-    d: &'a str,
-    x: std::collections::BTreeMap<&'a str, &'a [String]>,
-    r: Vec<[&'a str; 3]>,
+/// The fragment file of one document, as the client reads it: `{"t": title, "u": address,
+/// "s": section, "d": description, "x": {taxonomy: [term, …]}, "r": [[anchor, heading,
+/// text], …]}`. Written by hand rather than by serde: it holds the text of the whole site,
+/// and nearly all of it needs no escaping, which [`json_str`] finds several times faster.
+fn fragment_json(doc: &Doc<'_>, records: &[text::Record]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(doc.html.len() / 2 + 256);
+    let fields = [
+        (&b"{\"t\":"[..], doc.title),
+        (b",\"u\":", doc.url),
+        (b",\"s\":", doc.section),
+        (b",\"d\":", doc.description),
+    ];
+    for (key, value) in fields {
+        out.extend_from_slice(key);
+        json_str(&mut out, value);
+    }
+    out.extend_from_slice(b",\"x\":{");
+    let mut taxonomies: Vec<_> = doc.taxonomies.clone();
+    taxonomies.sort_unstable_by_key(|(name, _)| *name);
+    for (i, (name, terms)) in taxonomies.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(&mut out, name);
+        out.extend_from_slice(b":[");
+        for (j, term) in terms.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            json_str(&mut out, term);
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"},\"r\":[");
+    for (i, r) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        json_str(&mut out, &r.anchor);
+        out.push(b',');
+        json_str(&mut out, &r.heading);
+        out.push(b',');
+        json_str(&mut out, clip(&r.text));
+        out.push(b']');
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// Appends `s` as a JSON string.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    // One pass with no branch per byte decides whether anything needs escaping.
+    let plain = !s.bytes().fold(false, |any, b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else if serde_json::to_writer(&mut *out, s).is_err() {
+        // Writing to a Vec cannot fail; an empty string keeps the file valid regardless.
+        out.extend_from_slice(b"\"\"");
+    }
 }
 
 /// Glossary acronyms as stems, with their expansions' stems.
@@ -110,14 +171,21 @@ impl Synonyms {
 
 /// Marks a word that is not indexed (a stop word, or one letter).
 const SKIP: u32 = u32::MAX;
+/// Slots in [`Vocab::recent`] (a power of two): 128 KiB, which stays in a core's cache.
+const RECENT: usize = 4096;
 
 /// The words met by one run of documents, numbered. Each parallel run has its own, so the
 /// readers never wait for each other; the runs' numbers are merged once at the end.
 #[derive(Default)]
 struct Vocab {
     /// A word as written (lower-cased) → its term, or [`SKIP`]. Most words repeat, so this
-    /// saves stemming them again.
+    /// saves stemming them again. Words of up to 16 bytes (nearly all) are looked up by their
+    /// bytes packed into a number, which hashes and compares faster than a string.
+    short: FxHashMap<u128, u32>,
     words: FxHashMap<Box<str>, u32>,
+    /// The packed words met last, one per slot by a hash of the word, with their terms: most
+    /// words are found here, in a step or two, before `short` is asked.
+    recent: Vec<(u128, u32)>,
     /// A stem → its term.
     stems: FxHashMap<Box<str>, u32>,
     /// Terms' stems.
@@ -139,24 +207,53 @@ impl Vocab {
         t
     }
 
-    fn word(&mut self, w: &str, syn: &Synonyms, buf: &mut String) -> u32 {
-        if let Some(&t) = self.words.get(w) {
-            return t;
+    /// The term of word `w`, whose bytes [`tokens::pack`] to `packed`.
+    fn word(&mut self, w: &str, packed: Option<u128>, syn: &Synonyms, buf: &mut String) -> u32 {
+        let slot = packed.map(|k| {
+            if self.recent.is_empty() {
+                self.recent = vec![(0, SKIP); RECENT];
+            }
+            // A multiplicative hash of the two halves; its top bits pick the slot.
+            let h = (k as u64 ^ (k >> 64) as u64 ^ (k >> 80) as u64)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            (h >> (64 - RECENT.trailing_zeros())) as usize
+        });
+        // No word packs to zero, the key of an empty slot.
+        if let (Some(k), Some(i)) = (packed, slot)
+            && self.recent[i].0 == k
+        {
+            return self.recent[i].1;
         }
-        let t = if w.len() < 2 || tokens::is_stop_word(w) {
-            SKIP
-        } else {
-            tokens::stem_into(w, buf);
-            self.term(buf, syn)
+        let known = match packed {
+            Some(k) => self.short.get(&k),
+            None => self.words.get(w),
         };
-        self.words.insert(w.into(), t);
+        let t = match known {
+            Some(&t) => t,
+            None => {
+                let t = if w.len() < 2 || tokens::is_stop_word(w) {
+                    SKIP
+                } else {
+                    tokens::stem_into(w, buf);
+                    self.term(buf, syn)
+                };
+                match packed {
+                    Some(k) => self.short.insert(k, t),
+                    None => self.words.insert(w.into(), t),
+                };
+                t
+            }
+        };
+        if let (Some(k), Some(i)) = (packed, slot) {
+            self.recent[i] = (k, t);
+        }
         t
     }
 }
 
 /// One document's hits: (term in its run's vocabulary, record, weighted count).
 struct DocHits {
-    hits: Vec<(u32, u16, f32)>,
+    hits: Vec<(u32, u16, u16)>,
     /// Words per record.
     lengths: Vec<u32>,
 }
@@ -165,74 +262,82 @@ struct DocHits {
 #[derive(Default)]
 struct Run {
     vocab: Vocab,
-    /// (document number, its hits, its fragment file)
-    docs: Vec<(usize, DocHits, Vec<u8>)>,
+    /// (document number, its hits)
+    docs: Vec<(usize, DocHits)>,
+    /// The documents' fragment files.
+    files: Vec<IndexFile>,
     /// Weighted counts in the current record, by term; `touched` lists the non-zero ones.
-    counts: Vec<f32>,
+    counts: Vec<u16>,
     touched: Vec<u32>,
     seq: Vec<u32>,
     buf: String,
+    reader: text::Reader,
 }
 
 impl Run {
-    fn count(&mut self, t: u32, w: f32) {
-        if self.counts.len() <= t as usize {
-            self.counts.resize(t as usize + 1, 0.0);
-        }
-        let c = &mut self.counts[t as usize];
-        if *c == 0.0 {
-            self.touched.push(t);
-        }
-        *c += w;
-    }
-
     /// Counts the words of one field of the current record; returns how many.
-    fn add(&mut self, text: &str, weight: f32, syn: &Synonyms) -> u32 {
-        let mut seq = std::mem::take(&mut self.seq);
-        let mut buf = std::mem::take(&mut self.buf);
+    fn add(&mut self, text: &str, weight: u16, syn: &Synonyms) -> u32 {
+        let Run {
+            vocab,
+            counts,
+            touched,
+            seq,
+            buf,
+            ..
+        } = self;
+        let mut count = |t: u32| {
+            if counts.len() <= t as usize {
+                counts.resize(t as usize + 1, 0);
+            }
+            let c = &mut counts[t as usize];
+            if *c == 0 {
+                touched.push(t);
+            }
+            *c = c.saturating_add(weight);
+        };
         seq.clear();
-        let vocab = &mut self.vocab;
-        tokens::for_each_word(text, |w| {
-            let t = vocab.word(w, syn, &mut buf);
+        let mut expansions = false;
+        tokens::for_each_packed_word(text, |w, packed| {
+            let t = vocab.word(w, packed, syn, buf);
             if t != SKIP {
+                count(t);
                 seq.push(t);
+                expansions |= !vocab.starts[t as usize].is_empty();
             }
         });
-        for (i, &t) in seq.iter().enumerate() {
-            self.count(t, weight);
-            // An expansion in full also counts as its acronym, so "CSE" finds pages that
-            // only spell out "child sexual exploitation".
-            for k in 0..self.vocab.starts[t as usize].len() {
-                let (acronym, exp) = &syn.list[self.vocab.starts[t as usize][k]];
-                let names = &self.vocab.names;
-                let whole = exp.len() <= seq.len() - i
-                    && exp
-                        .iter()
-                        .zip(&seq[i..])
-                        .all(|(e, &s)| **e == *names[s as usize]);
-                if whole {
-                    let a = self.vocab.term(acronym, syn);
-                    self.count(a, weight);
+        // An expansion in full also counts as its acronym, so "CSE" finds pages that only
+        // spell out "child sexual exploitation".
+        if expansions {
+            for i in 0..seq.len() {
+                for k in 0..vocab.starts[seq[i] as usize].len() {
+                    let (acronym, exp) = &syn.list[vocab.starts[seq[i] as usize][k]];
+                    let whole = exp.len() <= seq.len() - i
+                        && exp
+                            .iter()
+                            .zip(&seq[i..])
+                            .all(|(e, &s)| **e == *vocab.names[s as usize]);
+                    if whole {
+                        let a = vocab.term(acronym, syn);
+                        count(a);
+                    }
                 }
             }
         }
-        let n = seq.len() as u32;
-        self.seq = seq;
-        self.buf = buf;
-        n
+        seq.len() as u32
     }
 
     /// Ends record `rec`: its counts become hits.
-    fn end_record(&mut self, rec: u16, hits: &mut Vec<(u32, u16, f32)>) {
+    fn end_record(&mut self, rec: u16, hits: &mut Vec<(u32, u16, u16)>) {
         for &t in &self.touched {
             hits.push((t, rec, std::mem::take(&mut self.counts[t as usize])));
         }
         self.touched.clear();
     }
 
-    /// Reads document `n`.
-    fn read(&mut self, n: usize, doc: &Doc<'_>, syn: &Synonyms) {
-        let records = text::records(doc.html);
+    /// Reads document `n`; returns its fragment file.
+    fn read(&mut self, n: usize, doc: &Doc<'_>, syn: &Synonyms) -> Vec<u8> {
+        let mut reader = std::mem::take(&mut self.reader);
+        let records = reader.read(doc.html);
         // Record numbers are u16 in the index; a page with more headings than that keeps
         // the rest of its text in the last record.
         let last = usize::from(u16::MAX);
@@ -258,23 +363,38 @@ impl Run {
                 self.end_record(r as u16, &mut hits);
             }
         }
-        let fragment = Fragment {
-            t: doc.title,
-            u: doc.url,
-            s: doc.section,
-            d: doc.description,
-            x: doc.taxonomies.iter().copied().collect(),
-            r: records
-                .iter()
-                .take(last + 1)
-                .map(|r| [r.anchor.as_str(), r.heading.as_str(), clip(&r.text)])
-                .collect(),
+        let bytes = fragment_json(doc, &records[..records.len().min(last + 1)]);
+        self.reader = reader;
+        self.docs.push((n, DocHits { hits, lengths }));
+        bytes
+    }
+}
+
+/// A file of the index: where it goes, a digest of it for the index version, and its bytes
+/// unless they were written already.
+struct IndexFile {
+    path: String,
+    digest: u64,
+    bytes: Option<Vec<u8>>,
+}
+
+impl IndexFile {
+    /// Writes the file through `sink` if there is one, so that the index never holds all of
+    /// its files in memory at once (they are most of its size); otherwise keeps them.
+    fn emit(path: String, bytes: Vec<u8>, sink: Option<Sink<'_>>) -> anyhow::Result<IndexFile> {
+        let digest = digest(path.as_bytes()) ^ digest(&bytes).rotate_left(7);
+        let bytes = match sink {
+            Some(sink) => {
+                sink(&path, &Body::Bytes(bytes))?;
+                None
+            }
+            None => Some(bytes),
         };
-        let mut bytes = Vec::with_capacity(doc.html.len() / 2 + 256);
-        if serde_json::to_writer(&mut bytes, &fragment).is_err() {
-            bytes.clear();
-        }
-        self.docs.push((n, DocHits { hits, lengths }, bytes));
+        Ok(IndexFile {
+            path,
+            digest,
+            bytes,
+        })
     }
 }
 
@@ -319,7 +439,7 @@ struct Inverted<'a> {
     names: Vec<&'a str>,
     /// `postings[offsets[t]..offsets[t + 1]]` are term t's.
     offsets: Vec<usize>,
-    postings: Vec<(u32, u16, f32)>,
+    postings: Vec<(u32, u16, u16)>,
     /// Words per record, per document.
     lengths: Vec<&'a [u32]>,
 }
@@ -345,7 +465,7 @@ fn invert(runs: &[Run], n_docs: usize) -> Inverted<'_> {
     // order because runs and their documents are in document order.
     let mut offsets = vec![0usize; all.len() + 1];
     for (run, map) in runs.iter().zip(&maps) {
-        for (_, d, _) in &run.docs {
+        for (_, d) in &run.docs {
             for h in &d.hits {
                 offsets[map[h.0 as usize] as usize + 1] += 1;
             }
@@ -355,10 +475,10 @@ fn invert(runs: &[Run], n_docs: usize) -> Inverted<'_> {
         offsets[t + 1] += offsets[t];
     }
     let mut next = offsets.clone();
-    let mut postings = vec![(0u32, 0u16, 0f32); offsets[all.len()]];
+    let mut postings = vec![(0u32, 0u16, 0u16); offsets[all.len()]];
     let mut lengths: Vec<&[u32]> = vec![&[]; n_docs];
     for (run, map) in runs.iter().zip(&maps) {
-        for (n, d, _) in &run.docs {
+        for (n, d) in &run.docs {
             lengths[*n] = &d.lengths;
             for &(t, rec, w) in &d.hits {
                 let g = map[t as usize] as usize;
@@ -404,17 +524,20 @@ fn plan_shards(
 }
 
 /// A shard's JSON: each term with its postings scored, `[document step, record, score, …]`.
-fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: usize) -> String {
-    let mut s = String::with_capacity(16 + 9 * (inv.offsets[to] - inv.offsets[from]));
-    s.push('{');
+fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: usize) -> Vec<u8> {
+    let mut s = Vec::with_capacity(16 + 10 * (inv.offsets[to] - inv.offsets[from]));
+    s.push(b'{');
+    // BM25's length normalisation, `K1 * (1 - B + B * len / avg_len)`, as `base + per * len`.
+    let base = K1 * (1.0 - B);
+    let per = K1 * B / avg_len.max(1.0);
     for t in from..to {
         if t > from {
-            s.push(',');
+            s.push(b',');
         }
         // Terms are letters and digits only, so they need no escaping.
-        s.push('"');
-        s.push_str(inv.names[t]);
-        s.push_str("\":[");
+        s.push(b'"');
+        s.extend_from_slice(inv.names[t].as_bytes());
+        s.extend_from_slice(b"\":[");
         let postings = &inv.postings[inv.offsets[t]..inv.offsets[t + 1]];
         let mut df = 0usize;
         let mut last = u32::MAX;
@@ -425,28 +548,31 @@ fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: 
             }
         }
         let n = n_docs as f32;
-        let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+        // Times ten, so that the score keeps a decimal place as an integer.
+        let idf10 = 10.0 * (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
         let mut prev = 0u32;
         for (k, &(doc, rec, w)) in postings.iter().enumerate() {
             let len = inv.lengths[doc as usize]
                 .get(rec as usize)
                 .copied()
                 .unwrap_or(0) as f32;
-            let sat = w * (K1 + 1.0) / (w + K1 * (1.0 - B + B * len / avg_len.max(1.0)));
-            let score = (idf * sat * 10.0).round().clamp(1.0, 9999.0) as u32;
+            let w = f32::from(w);
+            let sat = w * (K1 + 1.0) / (w + base + per * len);
+            // Rounded by adding a half: `f32::round` is a library call, and there are millions.
+            let score = (idf10 * sat + 0.5).clamp(1.0, 9999.0) as u32;
             if k > 0 {
-                s.push(',');
+                s.push(b',');
             }
             push_int(&mut s, doc - prev);
-            s.push(',');
+            s.push(b',');
             push_int(&mut s, u32::from(rec));
-            s.push(',');
+            s.push(b',');
             push_int(&mut s, score);
             prev = doc;
         }
-        s.push(']');
+        s.push(b']');
     }
-    s.push('}');
+    s.push(b'}');
     s
 }
 
@@ -462,7 +588,12 @@ fn doc_terms<'a>(
 }
 
 /// Appends `n` in decimal (`write!` is several times slower, and there are millions).
-fn push_int(s: &mut String, mut n: u32) {
+fn push_int(s: &mut Vec<u8>, mut n: u32) {
+    // Most record numbers and many document steps are one digit.
+    if n < 10 {
+        s.push(b'0' + n as u8);
+        return;
+    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     loop {
@@ -473,7 +604,7 @@ fn push_int(s: &mut String, mut n: u32) {
             break;
         }
     }
-    s.extend(buf[i..].iter().map(|&b| b as char));
+    s.extend_from_slice(&buf[i..]);
 }
 
 /// The documents of `site`: its pages, then its sections.
@@ -507,16 +638,33 @@ fn documents<'a>(site: &'a Site, pages: &'a [Rendered], sections: &'a [Rendered]
         .collect()
 }
 
-/// Reads `docs` in parallel runs, then builds the shards: (key, JSON) in key order.
-fn shards(docs: &[Doc<'_>], syn: &Synonyms) -> (Vec<Run>, Vec<(String, String)>) {
-    let runs: Vec<Run> = docs
-        .par_iter()
+/// A shard's key and its file.
+type Shard = (String, IndexFile);
+
+/// Reads `docs` in parallel runs, writing their fragments in bundles, then builds and writes the
+/// shards: the runs, and the shards' keys and files in key order.
+fn shards(
+    docs: &[Doc<'_>],
+    syn: &Synonyms,
+    sink: Option<Sink<'_>>,
+) -> anyhow::Result<(Vec<Run>, Vec<Shard>)> {
+    let runs = docs
+        .par_chunks(BUNDLE)
         .enumerate()
-        .fold(Run::default, |mut run, (n, d)| {
-            run.read(n, d, syn);
-            run
+        .try_fold(Run::default, |mut run, (b, bundle)| {
+            let mut bytes = vec![b'['];
+            for (i, d) in bundle.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b',');
+                }
+                bytes.extend(run.read(b * BUNDLE + i, d, syn));
+            }
+            bytes.push(b']');
+            let file = IndexFile::emit(format!("{INDEX_DIR}p/{b}.json"), bytes, sink)?;
+            run.files.push(file);
+            anyhow::Ok(run)
         })
-        .collect();
+        .collect::<anyhow::Result<Vec<Run>>>()?;
     let inv = invert(&runs, docs.len());
     let (total, count) = inv
         .lengths
@@ -530,74 +678,80 @@ fn shards(docs: &[Doc<'_>], syn: &Synonyms) -> (Vec<Run>, Vec<(String, String)>)
         .into_par_iter()
         .map(|(k, from, to)| {
             let json = shard_json(&inv, from, to, avg_len, docs.len());
-            (k, json)
+            let file = IndexFile::emit(format!("{INDEX_DIR}t/{k}.json"), json, sink)?;
+            Ok((k, file))
         })
-        .collect();
-    (runs, shards)
+        .collect::<anyhow::Result<_>>()?;
+    Ok((runs, shards))
 }
 
 /// The index files for `site`, whose pages and sections rendered to `pages` and `sections`.
+/// With a `sink`, the files are written through it as they are made, and come back as
+/// [`Body::Written`].
 pub fn index(
     site: &Site,
     pages: &[Rendered],
     sections: &[Rendered],
     glossary: &Glossary,
-) -> Vec<OutputFile> {
+    sink: Option<Sink<'_>>,
+) -> anyhow::Result<Vec<OutputFile>> {
     let docs = documents(site, pages, sections);
     let syn = Synonyms::new(glossary);
-    let (runs, shards) = shards(&docs, &syn);
+    let (runs, shards) = shards(&docs, &syn, sink)?;
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(docs.len() + shards.len() + 8);
+    let mut files: Vec<IndexFile> = Vec::with_capacity(docs.len() + shards.len() + 8);
     for run in runs {
-        for (n, _, fragment) in run.docs {
-            files.push((format!("{INDEX_DIR}p/{n}.json"), fragment));
-        }
+        files.extend(run.files);
     }
-    let keys: Vec<String> = shards.iter().map(|(k, _)| k.clone()).collect();
-    for (k, json) in shards {
-        files.push((format!("{INDEX_DIR}t/{k}.json"), json.into_bytes()));
+    let mut keys = Vec::with_capacity(shards.len());
+    for (k, file) in shards {
+        keys.push(k);
+        files.push(file);
     }
     for t in &site.taxonomies {
         for term in &t.terms {
             let mut ids: Vec<usize> = term.pages.to_vec();
             ids.sort_unstable();
-            files.push((
+            files.push(IndexFile::emit(
                 format!("{INDEX_DIR}f/{}/{}.json", t.name, term.slug),
-                serde_json::to_vec(&ids).unwrap_or_default(),
-            ));
+                serde_json::to_vec(&ids)?,
+                sink,
+            )?);
         }
     }
     // The version changes whenever any index file does, so a browser never mixes the meta of
     // one build with shards of another.
-    let digests: Vec<u64> = files
-        .par_iter()
-        .map(|(p, b)| digest(p.as_bytes()) ^ digest(b).rotate_left(7))
-        .collect();
     let mut version = FxHasher::default();
-    digests.iter().for_each(|&d| version.write_u64(d));
+    files.iter().for_each(|f| version.write_u64(f.digest));
     let version = version.finish();
     let meta = serde_json::json!({
         "format": 1,
         "version": format!("{version:016x}"),
         "documents": docs.len(),
+        "bundle": BUNDLE,
         "shards": keys,
         "stop": tokens::STOP_WORDS,
         "synonyms": syn.list,
         "taxonomies": site.config.taxonomies,
     });
-    files.push((
+    files.push(IndexFile::emit(
         format!("{INDEX_DIR}meta.json"),
-        serde_json::to_vec(&meta).unwrap_or_default(),
-    ));
-    files.push((CLIENT_PATH.to_string(), CLIENT.as_bytes().to_vec()));
-    files
+        serde_json::to_vec(&meta)?,
+        sink,
+    )?);
+    files.push(IndexFile::emit(
+        CLIENT_PATH.to_string(),
+        CLIENT.as_bytes().to_vec(),
+        sink,
+    )?);
+    Ok(files
         .into_iter()
-        .map(|(path, bytes)| OutputFile {
-            path,
-            body: Body::Bytes(bytes),
+        .map(|f| OutputFile {
+            path: f.path,
+            body: f.bytes.map_or(Body::Written, Body::Bytes),
             origin: "the search index".to_string(),
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -616,6 +770,29 @@ mod tests {
     }
 
     #[test]
+    fn fragments_are_the_json_serde_would_write() {
+        let tricky = "quote \" backslash \\ tab \t nul \u{0} zoë </script>";
+        let terms = ["Parents & carers".to_string(), tricky.to_string()];
+        let mut d = doc(tricky, "");
+        d.taxonomies = vec![("topics", &terms[..1]), ("audiences", &terms[..])];
+        let records = [text::Record {
+            anchor: "a".into(),
+            heading: tricky.into(),
+            text: "plain".into(),
+        }];
+        let got: serde_json::Value = serde_json::from_slice(&fragment_json(&d, &records)).unwrap();
+        let want = serde_json::json!({
+            "t": tricky, "u": "/a/", "s": "", "d": "",
+            "x": {"audiences": terms, "topics": ["Parents & carers"]},
+            "r": [["a", tricky, "plain"]],
+        });
+        assert_eq!(got, want);
+        let mut out = Vec::new();
+        json_str(&mut out, tricky);
+        assert_eq!(out, serde_json::to_vec(tricky).unwrap());
+    }
+
+    #[test]
     fn keys_pad_and_replace() {
         assert_eq!(key("county", 2), "co");
         assert_eq!(key("co", 3), "co-");
@@ -628,7 +805,7 @@ mod tests {
         let inv = Inverted {
             names: vec!["coat", "county", "cow", "dog"],
             offsets: vec![0, common, common + 1, common + 2, common + 3],
-            postings: vec![(0, 0, 1.0); common + 3],
+            postings: vec![(0, 0, 1); common + 3],
             lengths: vec![&[5]],
         };
         let mut plan = Vec::new();
@@ -642,7 +819,7 @@ mod tests {
                 ("do".to_string(), 3, 4)
             ]
         );
-        assert!(shard_json(&inv, 1, 2, 5.0, 1).starts_with("{\"county\":[0,0,"));
+        assert!(shard_json(&inv, 1, 2, 5.0, 1).starts_with(b"{\"county\":[0,0,"));
     }
 
     #[test]
@@ -665,7 +842,7 @@ mod tests {
             )]
         );
         let mut run = Run::default();
-        run.read(
+        let fragment = run.read(
             0,
             &doc("Keeping safe", "<p>Signs of child sexual exploitation.</p>"),
             &syn,
@@ -676,7 +853,7 @@ mod tests {
             id.is_some_and(|id| run.docs[0].1.hits.iter().any(|h| h.0 as usize == id))
         };
         assert!(has("cse") && has("exploitation") && has("sign") && !has("of"));
-        let f: serde_json::Value = serde_json::from_slice(&run.docs[0].2).unwrap();
+        let f: serde_json::Value = serde_json::from_slice(&fragment).unwrap();
         assert_eq!(f["r"][0][2], "Signs of child sexual exploitation.");
     }
 
@@ -690,9 +867,9 @@ mod tests {
                 "<p>Neglect is one thing families get help with.</p>",
             ),
         ];
-        let (_, shards) = shards(&docs, &syn);
-        let json = &shards.iter().find(|(k, _)| k == "ne").unwrap().1;
-        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let (_, shards) = shards(&docs, &syn, None).unwrap();
+        let file = &shards.iter().find(|(k, _)| k == "ne").unwrap().1;
+        let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let p = v["neglect"].as_array().unwrap();
         // [doc 0, record 0, score, step 1, record 0, score]: the title match scores higher.
         assert_eq!((p[0].as_u64(), p[3].as_u64()), (Some(0), Some(1)));
@@ -703,8 +880,8 @@ mod tests {
     fn more_records_than_the_index_numbers_share_the_last() {
         let html = "<h2 id=\"h\">H</h2><p>word</p>".repeat(usize::from(u16::MAX) + 3);
         let mut run = Run::default();
-        run.read(0, &doc("T", &html), &Synonyms::new(&Glossary::default()));
-        let (_, hits, fragment) = &run.docs[0];
+        let fragment = run.read(0, &doc("T", &html), &Synonyms::new(&Glossary::default()));
+        let (_, hits) = &run.docs[0];
         assert_eq!(hits.lengths.len(), usize::from(u16::MAX) + 1);
         assert_eq!(
             hits.lengths[usize::from(u16::MAX)],

@@ -347,9 +347,15 @@
     if (!current) return Promise.resolve();
     var mine = run;
     var batch = current.hits.slice(current.shown, current.shown + PAGE);
-    return Promise.all(batch.map(function (h) { return get('p/' + h.doc + '.json'); })).then(function (frags) {
+    // Fragments come in files of `meta.bundle` documents; results in one file share a fetch.
+    return Promise.all(batch.map(function (h) {
+      return get('p/' + Math.floor(h.doc / meta.bundle) + '.json');
+    })).then(function (files) {
       if (mine !== run) return;
-      frags.forEach(function (f, i) { list.appendChild(item(batch[i], f, current.query)); });
+      files.forEach(function (f, i) {
+        var h = batch[i];
+        list.appendChild(item(h, f[h.doc % meta.bundle], current.query));
+      });
       current.shown += batch.length;
       if (more) more.hidden = current.shown >= current.hits.length;
     });
