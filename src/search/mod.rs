@@ -71,6 +71,7 @@ struct Doc<'a> {
     description: &'a str,
     url: &'a str,
     section: &'a str,
+    /// Taxonomy name → the document's terms, sorted by name (the fragment's order).
     taxonomies: Vec<(&'a str, &'a [String])>,
     html: &'a str,
 }
@@ -79,8 +80,7 @@ struct Doc<'a> {
 /// "s": section, "d": description, "x": {taxonomy: [term, …]}, "r": [[anchor, heading,
 /// text], …]}`. Written by hand rather than by serde: it holds the text of the whole site,
 /// and nearly all of it needs no escaping, which [`json_str`] finds several times faster.
-fn fragment_json(doc: &Doc<'_>, records: &[text::Record]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(doc.html.len() / 2 + 256);
+fn fragment_json(out: &mut Vec<u8>, doc: &Doc<'_>, records: &[text::Record]) {
     let fields = [
         (&b"{\"t\":"[..], doc.title),
         (b",\"u\":", doc.url),
@@ -89,22 +89,20 @@ fn fragment_json(doc: &Doc<'_>, records: &[text::Record]) -> Vec<u8> {
     ];
     for (key, value) in fields {
         out.extend_from_slice(key);
-        json_str(&mut out, value);
+        json_str(out, value);
     }
     out.extend_from_slice(b",\"x\":{");
-    let mut taxonomies: Vec<_> = doc.taxonomies.clone();
-    taxonomies.sort_unstable_by_key(|(name, _)| *name);
-    for (i, (name, terms)) in taxonomies.iter().enumerate() {
+    for (i, (name, terms)) in doc.taxonomies.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        json_str(&mut out, name);
+        json_str(out, name);
         out.extend_from_slice(b":[");
         for (j, term) in terms.iter().enumerate() {
             if j > 0 {
                 out.push(b',');
             }
-            json_str(&mut out, term);
+            json_str(out, term);
         }
         out.push(b']');
     }
@@ -114,15 +112,14 @@ fn fragment_json(doc: &Doc<'_>, records: &[text::Record]) -> Vec<u8> {
             out.push(b',');
         }
         out.push(b'[');
-        json_str(&mut out, &r.anchor);
+        json_str(out, &r.anchor);
         out.push(b',');
-        json_str(&mut out, &r.heading);
+        json_str(out, &r.heading);
         out.push(b',');
-        json_str(&mut out, clip(&r.text));
+        json_str(out, clip(&r.text));
         out.push(b']');
     }
     out.extend_from_slice(b"]}");
-    out
 }
 
 /// Appends `s` as a JSON string.
@@ -176,7 +173,6 @@ const RECENT: usize = 4096;
 
 /// The words met by one run of documents, numbered. Each parallel run has its own, so the
 /// readers never wait for each other; the runs' numbers are merged once at the end.
-#[derive(Default)]
 struct Vocab {
     /// A word as written (lower-cased) → its term, or [`SKIP`]. Most words repeat, so this
     /// saves stemming them again. Words of up to 16 bytes (nearly all) are looked up by their
@@ -192,6 +188,19 @@ struct Vocab {
     names: Vec<Box<str>>,
     /// Per term, the glossary expansions that start with it (indexes into `Synonyms::list`).
     starts: Vec<Vec<usize>>,
+}
+
+impl Default for Vocab {
+    fn default() -> Vocab {
+        Vocab {
+            short: FxHashMap::default(),
+            words: FxHashMap::default(),
+            recent: vec![(0, SKIP); RECENT],
+            stems: FxHashMap::default(),
+            names: Vec::new(),
+            starts: Vec::new(),
+        }
+    }
 }
 
 impl Vocab {
@@ -210,9 +219,6 @@ impl Vocab {
     /// The term of word `w`, whose bytes [`tokens::pack`] to `packed`.
     fn word(&mut self, w: &str, packed: Option<u128>, syn: &Synonyms, buf: &mut String) -> u32 {
         let slot = packed.map(|k| {
-            if self.recent.is_empty() {
-                self.recent = vec![(0, SKIP); RECENT];
-            }
             // A multiplicative hash of the two halves; its top bits pick the slot.
             let h = (k as u64 ^ (k >> 64) as u64 ^ (k >> 80) as u64)
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -334,8 +340,8 @@ impl Run {
         self.touched.clear();
     }
 
-    /// Reads document `n`; returns its fragment file.
-    fn read(&mut self, n: usize, doc: &Doc<'_>, syn: &Synonyms) -> Vec<u8> {
+    /// Reads document `n`, appending its fragment to `out`.
+    fn read(&mut self, n: usize, doc: &Doc<'_>, syn: &Synonyms, out: &mut Vec<u8>) {
         let mut reader = std::mem::take(&mut self.reader);
         let records = reader.read(doc.html);
         // Record numbers are u16 in the index; a page with more headings than that keeps
@@ -363,10 +369,9 @@ impl Run {
                 self.end_record(r as u16, &mut hits);
             }
         }
-        let bytes = fragment_json(doc, &records[..records.len().min(last + 1)]);
+        fragment_json(out, doc, &records[..records.len().min(last + 1)]);
         self.reader = reader;
         self.docs.push((n, DocHits { hits, lengths }));
-        bytes
     }
 }
 
@@ -580,11 +585,14 @@ fn doc_terms<'a>(
     site: &'a Site,
     m: &'a crate::content::frontmatter::CommonMeta,
 ) -> Vec<(&'a str, &'a [String])> {
-    site.config
+    let mut terms = site
+        .config
         .taxonomies
         .iter()
         .filter_map(|t| Some((t.as_str(), m.taxonomies.get(t)?.as_slice())))
-        .collect()
+        .collect::<Vec<_>>();
+    terms.sort_unstable_by_key(|(name, _)| *name);
+    terms
 }
 
 /// Appends `n` in decimal (`write!` is several times slower, and there are millions).
@@ -652,12 +660,14 @@ fn shards(
         .par_chunks(BUNDLE)
         .enumerate()
         .try_fold(Run::default, |mut run, (b, bundle)| {
-            let mut bytes = vec![b'['];
+            let size: usize = bundle.iter().map(|d| d.html.len() / 2 + 256).sum();
+            let mut bytes = Vec::with_capacity(size);
+            bytes.push(b'[');
             for (i, d) in bundle.iter().enumerate() {
                 if i > 0 {
                     bytes.push(b',');
                 }
-                bytes.extend(run.read(b * BUNDLE + i, d, syn));
+                run.read(b * BUNDLE + i, d, syn, &mut bytes);
             }
             bytes.push(b']');
             let file = IndexFile::emit(format!("{INDEX_DIR}p/{b}.json"), bytes, sink)?;
@@ -774,13 +784,15 @@ mod tests {
         let tricky = "quote \" backslash \\ tab \t nul \u{0} zoë </script>";
         let terms = ["Parents & carers".to_string(), tricky.to_string()];
         let mut d = doc(tricky, "");
-        d.taxonomies = vec![("topics", &terms[..1]), ("audiences", &terms[..])];
+        d.taxonomies = vec![("audiences", &terms[..]), ("topics", &terms[..1])];
         let records = [text::Record {
             anchor: "a".into(),
             heading: tricky.into(),
             text: "plain".into(),
         }];
-        let got: serde_json::Value = serde_json::from_slice(&fragment_json(&d, &records)).unwrap();
+        let mut json = Vec::new();
+        fragment_json(&mut json, &d, &records);
+        let got: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let want = serde_json::json!({
             "t": tricky, "u": "/a/", "s": "", "d": "",
             "x": {"audiences": terms, "topics": ["Parents & carers"]},
@@ -842,10 +854,12 @@ mod tests {
             )]
         );
         let mut run = Run::default();
-        let fragment = run.read(
+        let mut fragment = Vec::new();
+        run.read(
             0,
             &doc("Keeping safe", "<p>Signs of child sexual exploitation.</p>"),
             &syn,
+            &mut fragment,
         );
         let names = &run.vocab.names;
         let has = |t: &str| {
@@ -880,7 +894,9 @@ mod tests {
     fn more_records_than_the_index_numbers_share_the_last() {
         let html = "<h2 id=\"h\">H</h2><p>word</p>".repeat(usize::from(u16::MAX) + 3);
         let mut run = Run::default();
-        let fragment = run.read(0, &doc("T", &html), &Synonyms::new(&Glossary::default()));
+        let mut fragment = Vec::new();
+        let syn = Synonyms::new(&Glossary::default());
+        run.read(0, &doc("T", &html), &syn, &mut fragment);
         let (_, hits) = &run.docs[0];
         assert_eq!(hits.lengths.len(), usize::from(u16::MAX) + 1);
         assert_eq!(
