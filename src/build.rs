@@ -10,7 +10,9 @@ use crate::config::Config;
 use crate::content::{self, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Level};
 use crate::glossary::Glossary;
+use crate::layout::Layout;
 use crate::markdown::{self, Checks, LinkContext, Rendered, Source};
+use crate::output::{Kind, Staging};
 use crate::render::{self, Outputs};
 use crate::templates::TemplateSet;
 use crate::views::{self, Views};
@@ -31,6 +33,8 @@ pub struct BuildOptions {
     /// Estimate every page's reading age even when the readability rule is off (for the
     /// content report).
     pub reading_ages: bool,
+    /// Fail the build, leaving the previous output as it was, if there is any warning.
+    pub deny_warnings: bool,
 }
 
 impl BuildOptions {
@@ -142,9 +146,12 @@ pub struct RenderedSite {
     pub timings: Timings,
 }
 
-/// Loads the configuration, applying command-line overrides.
-pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
-    let mut config = Config::load(&opts.root)?;
+/// Opens the site folder and reads its configuration, applying command-line overrides. The
+/// output folder is kept out of reach of the site's links, so a site never publishes itself.
+pub fn open_site(opts: &BuildOptions) -> Result<(Layout, Config), Diagnostic> {
+    let mut layout = Layout::open(&opts.root)?;
+    layout.exclude(&opts.output());
+    let mut config = Config::load(&mut layout)?;
     if let Some(url) = &opts.base_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(
@@ -154,7 +161,7 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
         }
         config.base_url = crate::config::normalise_base_url(url);
     }
-    Ok(config)
+    Ok((layout, config))
 }
 
 /// Everything the Markdown stage reads besides the page itself. Two builds with equal
@@ -179,7 +186,7 @@ impl MarkdownContext {
                 .cloned(),
             checks: Checks {
                 config: site.config.checks.clone(),
-                language: crate::check::load_language(&site.root, site.config.theme.as_deref())?,
+                language: crate::check::load_language(&site.layout, site.config.theme.as_deref())?,
                 allowed_caps: crate::check::allowed_caps(&site.config.checks),
                 force_readability: reading_ages,
             },
@@ -361,11 +368,12 @@ pub(crate) fn run_stages(
 ) -> Result<Stages, Diagnostics> {
     let mut timings = Timings::default();
     let t = Instant::now();
-    let config = load_config(opts)?;
+    let (layout, config) = open_site(opts)?;
+    let layout = Arc::new(layout);
     let theme = config.theme.clone();
     let (site, templates) = rayon::join(
-        || content::load(&opts.root, config, opts.drafts),
-        || TemplateSet::load(&opts.root, theme.as_deref()),
+        || content::load(layout.clone(), config, opts.drafts),
+        || TemplateSet::load(&layout, theme.as_deref()),
     );
     let (site, templates) = match (site, templates) {
         (Ok(s), Ok(t)) => (s, t),
@@ -443,6 +451,8 @@ pub(crate) fn run_stages(
     findings
         .0
         .extend(crate::check::site_findings(&site, &pages, &outputs, now));
+    // Every file has been read by now: the links skipped on the way are warnings.
+    findings.extend(layout.take_warnings());
     timings.lap("site checks", t);
     Ok(Stages {
         site,
@@ -508,17 +518,21 @@ pub fn check_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let start = Instant::now();
     let out = opts.output();
-    crate::output::check_output_dir(&opts.root, &out)?;
-    let staging = crate::output::Staging::new(&out)?;
+    let layout = Layout::open(&opts.root)?;
+    // Checks the output folder is Haven's and waits for any other build of it to finish.
+    let staging = Staging::new(&layout, &out, Kind::Site)?;
     let sink = |path: &str, body: &render::Body| staging.put(path, body);
     // On any error the staging folder is dropped, and with it everything written so far.
     let mut stages = run_stages(opts, None, Some(&sink))?;
     if let Some(errors) = error_findings(&stages.findings) {
         return Err(errors);
     }
+    if opts.deny_warnings && !stages.findings.is_empty() {
+        return Err(std::mem::take(&mut stages.findings));
+    }
     let mut timings = std::mem::take(&mut stages.timings);
     let t = Instant::now();
-    let files = staging.finish(&stages.outputs)?;
+    let files = staging.finish(&stages.outputs, &stages.site.config.base_url)?;
     timings.lap("write the rest, swap into place", t);
     let summary = BuildSummary {
         pages: stages.site.pages.len(),

@@ -338,15 +338,18 @@ struct LanguageFile {
 pub const LANGUAGE_FILE: &str = "language.yaml";
 
 /// Reads the theme's language list and the site's additions (`data/language.yaml`).
-pub fn load_language(root: &Path, theme: Option<&str>) -> Result<Vec<Term>, Diagnostic> {
+pub fn load_language(
+    layout: &crate::layout::Layout,
+    theme: Option<&str>,
+) -> Result<Vec<Term>, Diagnostic> {
     let mut out = Vec::new();
     let mut files = Vec::new();
     if let Some(t) = theme {
-        files.push(Path::new("themes").join(t).join(LANGUAGE_FILE));
+        files.push(crate::layout::Layout::theme_dir(t).join(LANGUAGE_FILE));
     }
-    files.push(Path::new("data").join(LANGUAGE_FILE));
+    files.push(Path::new(crate::layout::DATA).join(LANGUAGE_FILE));
     for rel in files {
-        let Ok(bytes) = std::fs::read(root.join(&rel)) else {
+        let Some(Ok(bytes)) = layout.read(&rel) else {
             continue;
         };
         let text = crate::content::decode_text(&bytes).map_err(|m| Diagnostic::in_file(&rel, m))?;

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Diagnostic;
+use crate::layout::Layout;
 
 /// The name of the site configuration file at the root of a site.
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -40,6 +41,11 @@ pub struct Config {
     /// The search index, the search page and the A to Z page.
     #[serde(default)]
     pub search: SearchConfig,
+    /// Folders outside the site folder that symbolic links inside it may point into (for
+    /// example a theme shared by several sites), relative to the site folder. Links anywhere
+    /// else outside are skipped with a warning.
+    #[serde(default)]
+    pub linked_folders: Vec<String>,
     /// Free-form values for templates.
     #[serde(default = "empty_map")]
     pub extra: serde_json::Value,
@@ -102,20 +108,39 @@ const RESERVED: &[&str] = &[
 ];
 
 impl Config {
-    /// Reads and validates `root/site.yaml`.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
-        let path = root.join(CONFIG_FILE);
+    /// Reads and validates `site.yaml` in the site folder, and lets the layout follow links
+    /// into the folders it lists under `linked_folders`.
+    pub fn load(layout: &mut Layout) -> Result<Config, Diagnostic> {
         let shown = Path::new(CONFIG_FILE);
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostic::in_file(shown, format!("cannot read the site configuration: {e}")).hint(
+        let cannot = |why: String| {
+            Diagnostic::in_file(shown, format!("cannot read the site configuration: {why}")).hint(
                 format!(
                     "run haven from the site's folder, or pass --root DIR pointing at the folder that holds {CONFIG_FILE}"
                 ),
             )
-        })?;
+        };
+        let bytes = match layout.read(shown) {
+            Some(read) => read.map_err(|e| cannot(e.to_string()))?,
+            None if std::fs::symlink_metadata(layout.root().join(shown)).is_ok() => {
+                return Err(Diagnostic::in_file(
+                    shown,
+                    "site.yaml is a link to a file outside the site folder, which Haven does not read",
+                )
+                .hint("copy the real site.yaml into the site folder in place of the link"));
+            }
+            None => return Err(cannot("there is no such file".to_string())),
+        };
         let text =
             crate::content::decode_text(&bytes).map_err(|msg| Diagnostic::in_file(shown, msg))?;
-        Self::parse(&text, shown)
+        let config = Self::parse(&text, shown)?;
+        layout.allow(&config.linked_folders).map_err(|m| {
+            Diagnostic::in_file(shown, m)
+                .at_in(&text, line_of(&text, "linked_folders"), 1)
+                .hint(
+                    "list folders that exist, relative to the site folder, such as ../shared-theme",
+                )
+        })?;
+        Ok(config)
     }
 
     /// Parses configuration text; `shown` is the file name used in messages.
@@ -127,11 +152,7 @@ impl Config {
     }
 
     fn validate(&self, text: &str, shown: &Path) -> Result<(), Diagnostic> {
-        let line_of = |key: &str| {
-            text.lines()
-                .position(|l| l.starts_with(&format!("{key}:")))
-                .map_or(1, |i| i + 1)
-        };
+        let line_of = |key: &str| line_of(text, key);
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
             return Err(Diagnostic::in_file(
                 shown,
@@ -211,6 +232,13 @@ impl Config {
         let origin = self.base_url.trim_end_matches(self.base_path());
         format!("{origin}{url}")
     }
+}
+
+/// The line of a top-level key, or 1 when it is not found.
+fn line_of(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(&format!("{key}:")))
+        .map_or(1, |i| i + 1)
 }
 
 /// Makes sure the base URL ends with exactly one `/`.

@@ -94,6 +94,12 @@ impl Incremental {
         }
     }
 
+    /// The site's folders as the last good build saw them: every file served from disk is
+    /// read through them, so a file that became a link to outside the site is not served.
+    pub fn layout(&self) -> Option<Arc<crate::layout::Layout>> {
+        self.state.as_ref().map(|s| s.site.layout.clone())
+    }
+
     /// The served files of the last good build.
     pub fn files(&self) -> &BTreeMap<String, Served> {
         &self.files
@@ -181,7 +187,7 @@ impl Incremental {
                 return Plan::Full;
             };
             let page = &state.site.pages[i];
-            let Ok(bytes) = std::fs::read(self.opts.root.join(p)) else {
+            let Ok(bytes) = state.site.layout.read_checked(&state.site.root.join(p)) else {
                 return Plan::Full;
             };
             let Ok(text) = crate::content::decode_text(&bytes) else {
@@ -369,7 +375,7 @@ impl Incremental {
     /// be worked out (a template named through a variable).
     fn templates(&mut self) -> Result<Option<usize>, Diagnostics> {
         let state = self.state.as_mut().ok_or_else(Diagnostics::new)?;
-        let set = TemplateSet::load(&self.opts.root, state.site.config.theme.as_deref())?;
+        let set = TemplateSet::load(&state.site.layout, state.site.config.theme.as_deref())?;
         let changed: HashSet<String> = set
             .files
             .iter()

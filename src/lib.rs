@@ -3,7 +3,9 @@
 //! The pipeline has one module per stage, in the order the data flows:
 //! [`config`] → [`content`] (walk and [`content::frontmatter`]) → [`markdown`] → [`views`] and
 //! [`templates`] → [`render`] and [`search`] → [`output`]; [`build`] runs them in turn and [`diagnostics`] is
-//! the one error type users see.
+//! the one error type users see. Every file is read through [`layout`], which knows the site's
+//! folders and refuses links that lead out of the site; [`output`] owns the lock, the marker
+//! and the atomic swap.
 
 // A Diagnostic carries file, position, message, hint and excerpt; it travels only on the
 // cold error path, so its size does not matter and boxing it would only add noise.
@@ -22,6 +24,7 @@ pub mod glossary;
 pub mod highlight;
 pub mod ical;
 pub mod incremental;
+pub mod layout;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -42,7 +42,8 @@ enum Command {
         #[arg(long, value_name = "WHEN", value_parser = haven::clock::parse_now)]
         now: Option<jiff::Timestamp>,
         /// Also write an HTML report for editors into DIR: problems by page, pages due for
-        /// review in the next 60 days, pages by owner, and reading ages.
+        /// review in the next 60 days, pages by owner, and reading ages. DIR must be new,
+        /// empty, or an earlier report; never the built site.
         #[arg(long, value_name = "DIR")]
         report: Option<PathBuf>,
     },
@@ -68,6 +69,10 @@ enum Command {
         /// Print how long each stage of the build took.
         #[arg(long)]
         timings: bool,
+        /// Treat warnings (such as a skipped link to a file outside the site) as errors: the
+        /// build fails and the previous output is left as it was.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Build the site into memory and serve it for previewing, rebuilding and reloading open
     /// pages whenever a file in content/, templates/, themes/, static/, data/ or site.yaml
@@ -147,13 +152,10 @@ fn main() -> ExitCode {
                             &site.findings,
                             when,
                         );
-                        match haven::report::write(dir, &html) {
+                        match haven::report::write(&site.site, dir, &html) {
                             Ok(path) => eprintln!("Report written to {}", path.display()),
                             Err(e) => {
-                                eprintln!(
-                                    "error: cannot write the report to {}: {e}",
-                                    dir.display()
-                                );
+                                eprintln!("{e}\n\nThe report was not written.");
                                 return ExitCode::FAILURE;
                             }
                         }
@@ -184,6 +186,7 @@ fn main() -> ExitCode {
             base_url,
             now,
             timings,
+            deny_warnings,
         } => {
             let opts = haven::BuildOptions {
                 root,
@@ -192,6 +195,7 @@ fn main() -> ExitCode {
                 base_url,
                 now,
                 reading_ages: false,
+                deny_warnings,
             };
             match haven::build(&opts) {
                 Ok(summary) => {
@@ -199,7 +203,17 @@ fn main() -> ExitCode {
                     if timings {
                         eprintln!("{}", summary.timings);
                     }
-                    let n = summary.warnings.len();
+                    // Warnings that are not content checks (a skipped link) are shown in full:
+                    // they say a file was left out.
+                    let own: Vec<_> = summary
+                        .warnings
+                        .iter()
+                        .filter(|d| d.rule.is_none())
+                        .collect();
+                    for d in &own {
+                        eprintln!("{d}\n");
+                    }
+                    let n = summary.warnings.len() - own.len();
                     if n > 0 {
                         eprintln!(
                             "{n} warning{} from the content checks; run `haven check` to see them.",
@@ -214,10 +228,17 @@ fn main() -> ExitCode {
                         .filter(|d| d.level == haven::Level::Error)
                         .count();
                     eprintln!("{diags}\n");
-                    eprintln!(
-                        "Build failed with {errors} error{}; the previous output was left as it was.",
-                        if errors == 1 { "" } else { "s" }
-                    );
+                    if errors == 0 {
+                        eprintln!(
+                            "Build stopped: {} and --deny-warnings was given; the previous output was left as it was.",
+                            plural(diags.len(), "warning")
+                        );
+                    } else {
+                        eprintln!(
+                            "Build failed with {}; the previous output was left as it was.",
+                            plural(errors, "error")
+                        );
+                    }
                     ExitCode::FAILURE
                 }
             }

@@ -255,6 +255,9 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
                 });
             }
             NodeValue::Image(img) => {
+                if let Some(d) = refused_address(src, sp, &img.url, true) {
+                    diags.push(d);
+                }
                 let alt = inner.unwrap_or_default();
                 let decorative = alt.is_empty()
                     && declared_decorative(body_lines.get_or_init(|| body.lines().collect()), sp);
@@ -268,6 +271,9 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
                 }
             }
             NodeValue::Link(link) => {
+                if let Some(d) = refused_address(src, sp, &link.url, false) {
+                    diags.push(d);
+                }
                 let label = inner.unwrap_or_default();
                 let is_email = link.url.starts_with("mailto:") || link.url.starts_with("tel:");
                 if !is_email && let Some(msg) = crate::check::link_text_problem(&label) {
@@ -571,6 +577,67 @@ fn declared_decorative(body: &[&str], sp: Sourcepos) -> bool {
         .is_some_and(|s| s.trim_end().ends_with("\"\")") || s.trim_end().ends_with("'')"))
 }
 
+/// The error for a link or image address that must not be published: one that runs code
+/// (`javascript:`, `vbscript:`), hides a file inside the page (`data:`, except the small
+/// pictures comrak itself lets through in images), or points at one computer's own disk
+/// (`file:`). Checked here for every site: comrak's safe mode only empties such addresses
+/// silently, and `allow_raw_html` turns that off.
+fn refused_address(src: &Source<'_>, sp: Sourcepos, url: &str, image: bool) -> Option<Diagnostic> {
+    // Browsers skip leading spaces and control characters, and tabs and line breaks anywhere.
+    let start: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let picture = ["png", "gif", "jpeg", "webp"]
+        .iter()
+        .any(|t| start.starts_with(&format!("data:image/{t}")));
+    let (scheme, why) = [
+        (
+            "javascript:",
+            "runs code in the reader's browser instead of opening a page",
+        ),
+        (
+            "vbscript:",
+            "runs code in the reader's browser instead of opening a page",
+        ),
+        (
+            "data:",
+            "hides a whole file inside the page, which browsers refuse to open",
+        ),
+        (
+            "file:",
+            "points at a file on one computer, which nobody else can open",
+        ),
+    ]
+    .into_iter()
+    .find(|(s, _)| start.starts_with(s))?;
+    if image && picture {
+        return None;
+    }
+    let mut shown: String = url.chars().take(60).collect();
+    if shown.len() < url.len() {
+        shown.push('…');
+    }
+    let what = if image { "image" } else { "link" };
+    let hint = if image {
+        "save the picture as a file beside the page and write ![what it shows](picture.png)"
+    } else if scheme == "file:" {
+        "put the file beside the page (or in static/) and link to it, e.g. [Annual report (PDF, 1.2 MB)](annual-report.pdf)"
+    } else {
+        "link to a page with @/ (e.g. @/guidance/neglect.md), a site address such as /contact/, or a web address starting https://"
+    };
+    Some(
+        src.err(
+            sp,
+            format!("the {what} address `{shown}` is not allowed: a `{scheme}` address {why}"),
+        )
+        .hint(hint),
+    )
+}
+
 fn raw_html_error(src: &Source<'_>, sp: Sourcepos, snippet: &str) -> Diagnostic {
     let short: String = snippet.chars().take(40).collect();
     src.err(sp, format!("raw HTML is not allowed in content: `{short}`"))
@@ -720,6 +787,76 @@ mod tests {
             "{}",
             r.html()
         );
+    }
+
+    #[test]
+    fn links_that_run_code_are_refused_with_or_without_raw_html() {
+        let u = urls();
+        let render_with = |md: &str, allow_raw_html: bool| {
+            let src = Source {
+                file: Path::new("content/p.md"),
+                text: md,
+                body_line: 3,
+            };
+            render(
+                md,
+                &src,
+                &LinkContext {
+                    urls: &u,
+                    allow_raw_html,
+                    glossary: &Glossary::default(),
+                    checks: &Checks::default(),
+                    drafts: &HashSet::new(),
+                },
+            )
+        };
+        for allow_raw_html in [false, true] {
+            for (md, column, scheme) in [
+                (
+                    "Text\n\nSee [this](javascript:alert(1)).\n",
+                    5,
+                    "javascript:",
+                ),
+                (
+                    "Text\n\nSee [this](JavaScript:alert(1)).\n",
+                    5,
+                    "javascript:",
+                ),
+                ("Text\n\n[x](<java\tscript:alert(1)>)\n", 1, "javascript:"),
+                ("Text\n\nSee <vbscript:msgbox>.\n", 5, "vbscript:"),
+                (
+                    "Text\n\n[r]\n\n[r]: javascript:alert(1)\n",
+                    1,
+                    "javascript:",
+                ),
+                ("Text\n\nA [page](data:text/html,hi).\n", 3, "data:"),
+                ("Text\n\nA [page](data:image/png;base64,AA).\n", 3, "data:"),
+                (
+                    "Text\n\nA [file](file:///C:/Users/me/report.docx).\n",
+                    3,
+                    "file:",
+                ),
+                ("Text\n\n![a cat](javascript:alert(1))\n", 1, "javascript:"),
+                ("Text\n\n![a cat](data:image/svg+xml,<svg/>)\n", 1, "data:"),
+            ] {
+                let e = render_with(md, allow_raw_html)
+                    .map(|r| r.html().to_string())
+                    .expect_err(md);
+                let d = &e.0[0];
+                assert_eq!(d.file.as_deref(), Some(Path::new("content/p.md")), "{md}");
+                assert_eq!((d.line, d.column), (Some(5), Some(column)), "{md}");
+                assert!(d.message.contains(scheme), "{md}: {}", d.message);
+                assert!(d.hint.is_some(), "{md}");
+            }
+            // Ordinary addresses, and small images written into the page, still work.
+            let r = render_with(
+                "[a](https://example.org/) [b](/contact/) [c](mailto:x@example.org) \
+                 [d](guidance/) ![e](data:image/png;base64,AA)\n",
+                allow_raw_html,
+            )
+            .unwrap();
+            assert!(r.html().contains("href=\"https://example.org/\""));
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! in-memory list. No file is written here, which keeps `check` and `serve` cheap.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use minijinja::Environment;
@@ -14,6 +14,7 @@ use crate::content::Site;
 use crate::content::frontmatter::Located;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds;
+use crate::layout::Layout;
 use crate::templates::{TemplateSet, template_error};
 use crate::views::Views;
 
@@ -53,19 +54,48 @@ pub struct Outputs {
 impl Outputs {
     /// Adds a file; a second file at the same path is an error naming both origins.
     pub fn add(&mut self, file: OutputFile) -> Result<(), Diagnostic> {
-        if let Some(existing) = self.files.get(&file.path) {
+        if let Some(existing) = self.clash(&file.path) {
             let url = file.path.trim_end_matches("index.html");
-            return Err(Diagnostic::in_file(
-                &file.origin,
+            let message = if existing.path == file.path {
                 format!(
                     "two sources would write the same address /{url}: {} and {}",
                     existing.origin, file.origin
-                ),
-            )
-            .hint("give one of them a different file name, `slug:` or alias"));
+                )
+            } else {
+                format!(
+                    "/{url} (from {}) and /{} (from {}) cannot both be written: one needs a folder where the other is a file",
+                    file.origin,
+                    existing.path.trim_end_matches("index.html"),
+                    existing.origin
+                )
+            };
+            return Err(Diagnostic::in_file(&file.origin, message)
+                .hint("give one of them a different file name, `slug:` or alias"));
         }
         self.files.insert(file.path.clone(), file);
         Ok(())
+    }
+
+    /// The file already here that a file at `path` could not be written beside: one at the
+    /// same path, one where `path` needs a folder (`robots.txt` for `robots.txt/index.html`),
+    /// or one inside the folder `path` would be.
+    pub fn clash(&self, path: &str) -> Option<&OutputFile> {
+        if let Some(f) = self.files.get(path) {
+            return Some(f);
+        }
+        if let Some(f) = path
+            .match_indices('/')
+            .find_map(|(i, _)| self.files.get(&path[..i]))
+        {
+            return Some(f);
+        }
+        use std::ops::Bound;
+        let folder = format!("{path}/");
+        self.files
+            .range::<str, _>((Bound::Included(folder.as_str()), Bound::Unbounded))
+            .next()
+            .filter(|(k, _)| k.starts_with(&folder))
+            .map(|(_, f)| f)
     }
 
     /// Number of files.
@@ -367,10 +397,16 @@ pub fn render_site(
     let jobs = jobs(site, &views, &|_| true);
     let mut out = Outputs::default();
     let mut diags = Diagnostics::new();
+    let mut alias_at: AliasAt<'_> = BTreeMap::new();
+    for (a, _, file, source) in aliases(site) {
+        if let Ok(path) = alias_path(&a.value) {
+            alias_at.entry(path).or_default().push((a, file, source));
+        }
+    }
     match render_jobs(&env, set, site, jobs, sink) {
         Ok(files) => {
             for f in files {
-                if let Err(d) = out.add(f) {
+                if let Err(d) = add_output(&mut out, f, &alias_at) {
                     diags.push(d);
                 }
             }
@@ -380,7 +416,7 @@ pub fn render_site(
     for f in extras(site, &views) {
         match f {
             Ok(f) => {
-                if let Err(d) = out.add(f) {
+                if let Err(d) = add_output(&mut out, f, &alias_at) {
                     diags.push(d);
                 }
             }
@@ -388,6 +424,87 @@ pub fn render_site(
         }
     }
     diags.sorted().into_result(out)
+}
+
+/// The aliases by output path, with where each is written.
+type AliasAt<'a> = BTreeMap<String, Vec<(&'a Located, &'a std::path::Path, &'a str)>>;
+
+/// Every alias of the site with the address it stands for, its file and that file's text.
+fn aliases(site: &Site) -> impl Iterator<Item = (&Located, &str, &std::path::Path, &str)> {
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (&p.meta.common.aliases, &p.url, &p.file, &p.source));
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (&s.meta.common.aliases, &s.url, &s.file, &s.source));
+    pages.chain(sections).flat_map(|(list, url, file, source)| {
+        list.iter()
+            .map(move |a| (a, url.as_str(), file.as_path(), source.as_str()))
+    })
+}
+
+const ALIAS_HINT: &str = "an alias is an old address of this page on this site, such as /old-page/; it cannot start with a dot, contain `..`, be a full web address, or name one of the site's own files such as /robots.txt";
+
+/// Adds `f`; when it clashes with another output and one of the two is an alias, the error
+/// points at the alias's line in its front matter, where the fix usually is.
+fn add_output(out: &mut Outputs, f: OutputFile, alias_at: &AliasAt<'_>) -> Result<(), Diagnostic> {
+    if !alias_at.is_empty()
+        && let Some(existing) = out.clash(&f.path)
+        && let Some(d) = alias_clash(alias_at, &f, existing)
+    {
+        return Err(d);
+    }
+    out.add(f)
+}
+
+fn alias_clash(
+    alias_at: &AliasAt<'_>,
+    new: &OutputFile,
+    existing: &OutputFile,
+) -> Option<Diagnostic> {
+    // The alias written by `f`'s file: the last one for the file just added, the first for
+    // the one already there, so that an alias written twice is reported where it repeats.
+    let owned = |f: &OutputFile, last: bool| {
+        let mut of_file = alias_at
+            .get(&f.path)
+            .into_iter()
+            .flatten()
+            .filter(|(_, file, _)| file.display().to_string() == f.origin)
+            .copied();
+        if last { of_file.last() } else { of_file.next() }
+    };
+    let ((a, file, source), alias, other) = match owned(new, true) {
+        Some(found) => (found, new, existing),
+        None => (owned(existing, false)?, existing, new),
+    };
+    let shown = |path: &str| format!("/{}", path.trim_end_matches("index.html"));
+    let message = if alias.path == other.path {
+        format!(
+            "the alias `{}` is already the address of {}",
+            a.value, other.origin
+        )
+    } else if alias.path.starts_with(&other.path) {
+        format!(
+            "the alias `{}` needs a folder where the site already has the file {} (from {})",
+            a.value,
+            shown(&other.path),
+            other.origin
+        )
+    } else {
+        format!(
+            "the alias `{}` would be a file where the site already has the folder {}/ (for {})",
+            a.value,
+            shown(&alias.path),
+            other.origin
+        )
+    };
+    Some(
+        Diagnostic::in_file(file, message)
+            .at_in(source, a.line, a.column)
+            .hint("an alias is an old address of this page on this site, such as /old-page/: choose one that no other page or file of the site uses, or remove it"),
+    )
 }
 
 /// Renders `jobs` in parallel. A missing template is reported once per place it is named, and
@@ -542,33 +659,23 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
         }));
     }
 
-    let owners = site
-        .pages
-        .iter()
-        .map(|p| (&p.meta.common.aliases, &p.url, &p.file, &p.source))
-        .chain(
-            site.sections
-                .iter()
-                .map(|s| (&s.meta.common.aliases, &s.url, &s.file, &s.source)),
-        );
-    for (aliases, url, file, source) in owners {
-        for a in aliases {
-            out.push(match alias_path(&a.value) {
-                Some(path) => Ok(OutputFile {
-                    path,
-                    body: Body::Bytes(feeds::redirect_page(cfg, url).into_bytes()),
-                    origin: file.display().to_string(),
-                }),
-                None => Err(Diagnostic::in_file(
-                    file,
-                    format!("the alias `{}` is not a safe address on this site", a.value),
-                )
-                .at_in(source, a.line, a.column)
-                .hint(
-                    "write aliases as site paths such as /old-page/, without `..` or a domain name",
-                )),
-            });
-        }
+    for (a, url, file, source) in aliases(site) {
+        out.push(match alias_path(&a.value) {
+            Ok(path) => Ok(OutputFile {
+                path,
+                body: Body::Bytes(feeds::redirect_page(cfg, url).into_bytes()),
+                origin: file.display().to_string(),
+            }),
+            Err(why) => Err(Diagnostic::in_file(
+                file,
+                format!(
+                    "the alias `{}` is not a safe address on this site: {why}",
+                    a.value
+                ),
+            )
+            .at_in(source, a.line, a.column)
+            .hint(ALIAS_HINT)),
+        });
     }
     for s in &site.sections {
         if let Some(per) = s.meta.paginate_by
@@ -614,60 +721,68 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
     out
 }
 
-/// The output path for an alias, or `None` if it would leave the site.
-pub fn alias_path(alias: &str) -> Option<String> {
+/// The output path for an alias, or why it cannot be one (words to follow "it is not a safe
+/// address on this site: "). An alias is only ever a page address on this site, written as a
+/// folder (`/old-page/`, `/old-page`) or an `.html` file, so it can never replace or hide one of
+/// the site's own files such as `robots.txt`.
+pub fn alias_path(alias: &str) -> Result<String, &'static str> {
     let a = alias.trim();
-    if a.contains("://") || a.contains('\\') || a.contains('\0') || a.contains(['?', '#']) {
-        return None;
+    if a.contains("://") || a.starts_with("//") {
+        return Err("it is a full web address, and an alias must be an address on this site");
+    }
+    if a.contains(':') {
+        return Err(
+            "it contains `:`, so browsers would read it as another kind of address (like `javascript:`), not a page of this site",
+        );
+    }
+    if a.contains(['?', '#']) {
+        return Err(
+            "the part after `?` or `#` is not part of a page's address, so a static site cannot redirect it",
+        );
+    }
+    if a.contains('\\') || a.chars().any(char::is_control) {
+        return Err("it contains `\\` or an invisible control character");
     }
     let comps: Vec<&str> = a.split('/').filter(|c| !c.is_empty()).collect();
-    if comps.is_empty() || comps.iter().any(|c| *c == "." || *c == "..") {
-        return None;
+    let Some(last) = comps.last() else {
+        return Err("it is the address of the home page");
+    };
+    if comps.iter().any(|c| *c == "." || *c == "..") {
+        return Err("it contains `..` or `.` as a folder, which would point outside the site");
+    }
+    if comps.iter().any(|c| c.starts_with('.')) {
+        return Err("a part of it starts with a dot (like `.git`), which web servers keep hidden");
+    }
+    if comps.iter().any(|c| !crate::content::is_safe_component(c)) {
+        return Err("it contains a character that cannot be part of a file name");
     }
     let joined = comps.join("/");
-    let last = comps.last()?;
-    if last.ends_with(".html") || last.ends_with(".htm") {
-        Some(joined)
+    let lower = last.to_lowercase();
+    if lower.ends_with(".html") || lower.ends_with(".htm") {
+        Ok(joined)
+    } else if a.ends_with('/') || !last.contains('.') {
+        Ok(format!("{joined}/index.html"))
     } else {
-        Some(format!("{joined}/index.html"))
+        Err(
+            "it names a file, not a page: an alias must end in / or .html, so that it can never replace one of the site's own files",
+        )
     }
 }
 
 fn static_files(site: &Site) -> Vec<OutputFile> {
-    let mut dirs = Vec::new();
-    if let Some(t) = &site.config.theme {
-        dirs.push(Path::new("themes").join(t).join("static"));
-    }
-    dirs.push(PathBuf::from("static"));
     let mut by_path: BTreeMap<String, OutputFile> = BTreeMap::new();
-    for dir in dirs {
-        let abs = site.root.join(&dir);
-        if !abs.is_dir() {
-            continue;
-        }
-        for e in walkdir::WalkDir::new(&abs)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !e.file_type().is_file() {
-                continue;
-            }
-            let Ok(rel) = e.path().strip_prefix(&abs) else {
-                continue;
-            };
-            let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-                continue;
-            };
-            if rel.split('/').any(|c| c.starts_with('.')) {
-                continue;
-            }
+    // Unreadable folders were reported when the templates were read; a static folder that
+    // cannot be read is caught again when its files are copied.
+    let mut ignored = crate::diagnostics::Diagnostics::new();
+    for dir in Layout::static_dirs(site.config.theme.as_deref()) {
+        for found in site.layout.files(&dir, &mut ignored) {
+            let rel = found.rel_path();
             // The site's own static folder comes second, so its files replace the theme's.
             by_path.insert(
                 rel.clone(),
                 OutputFile {
                     path: rel.clone(),
-                    body: Body::Copy(e.path().to_path_buf()),
+                    body: Body::Copy(found.path),
                     origin: dir.join(&rel).display().to_string(),
                 },
             );
@@ -684,12 +799,37 @@ mod tests {
     fn alias_paths_stay_inside() {
         assert_eq!(
             alias_path("/old/page/").as_deref(),
-            Some("old/page/index.html")
+            Ok("old/page/index.html")
         );
-        assert_eq!(alias_path("old.html").as_deref(), Some("old.html"));
-        assert_eq!(alias_path("/../../etc/"), None);
-        assert_eq!(alias_path("https://evil.example/"), None);
-        assert_eq!(alias_path("/"), None);
+        assert_eq!(
+            alias_path("/old/page").as_deref(),
+            Ok("old/page/index.html")
+        );
+        assert_eq!(alias_path("old.html").as_deref(), Ok("old.html"));
+        assert_eq!(
+            alias_path("/v1.2/notes/").as_deref(),
+            Ok("v1.2/notes/index.html")
+        );
+        for bad in [
+            "/../../etc/",
+            "https://evil.example/",
+            "//evil.example/",
+            "/",
+            "",
+            "javascript:x",
+            "/a:b/",
+            "/.git/config.html",
+            "/.well-known/x/",
+            "/robots.txt",
+            "/sitemap.xml",
+            "/report.pdf",
+            "/old?id=3",
+            "/old#top",
+            "/a\\b/",
+            "/a\tb/",
+        ] {
+            assert!(alias_path(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -714,5 +854,27 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn a_file_where_another_needs_a_folder_clashes() {
+        let f = |path: &str, origin: &str| OutputFile {
+            path: path.into(),
+            body: Body::Bytes(vec![]),
+            origin: origin.into(),
+        };
+        let mut o = Outputs::default();
+        o.add(f("robots.txt/index.html", "content/about.md"))
+            .unwrap();
+        o.add(f("robots.txt.html", "content/b.md")).unwrap();
+        o.add(f("robots.txt-old/index.html", "content/c.md"))
+            .unwrap();
+        let e = o.add(f("robots.txt", "robots.txt")).unwrap_err();
+        assert!(e.message.contains("content/about.md"), "{}", e.message);
+        assert!(e.message.contains("needs a folder"), "{}", e.message);
+        let e = o.add(f("robots.txt/index.html/x", "static/x")).unwrap_err();
+        assert!(e.message.contains("content/about.md"), "{}", e.message);
+        assert!(o.clash("robots.txt/other.html").is_none());
+        assert!(o.clash("robots").is_none());
     }
 }

@@ -173,10 +173,20 @@ pub fn html(
     h
 }
 
-/// Writes the report to `dir/index.html`.
-pub fn write(dir: &Path, html: &str) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join("index.html");
-    std::fs::write(&path, html)?;
-    Ok(path)
+/// Writes the report as `dir/index.html`, replacing the folder whole, with the same rules as
+/// a build's output: `dir` must be new, empty or an earlier report, never a built site or one
+/// of the site's own folders.
+pub fn write(
+    site: &crate::content::Site,
+    dir: &Path,
+    html: &str,
+) -> Result<PathBuf, crate::diagnostics::Diagnostic> {
+    crate::output::write_files(
+        &site.layout,
+        dir,
+        crate::output::Kind::Report,
+        &site.config.base_url,
+        vec![("index.html".to_string(), html.as_bytes().to_vec())],
+    )?;
+    Ok(dir.join("index.html"))
 }

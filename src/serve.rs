@@ -51,6 +51,8 @@ pub struct ServeOptions {
 struct Snapshot {
     files: BTreeMap<String, Served>,
     error: Option<String>,
+    /// Files served from disk are read through it (see [`crate::layout`]).
+    layout: Option<Arc<crate::layout::Layout>>,
 }
 
 struct Shared {
@@ -141,7 +143,18 @@ fn router(shared: Arc<Shared>) -> Router {
             get(|| async { own_file("overlay.css", OVERLAY_CSS) }),
         )
         .fallback(file)
+        .layer(axum::middleware::map_response(nosniff))
         .with_state(shared)
+}
+
+/// Every answer says `nosniff`, so that a browser takes each file as the type `serve` gives it
+/// and never runs a text file or an upload as a script.
+async fn nosniff(mut r: Response<Body>) -> Response<Body> {
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
 }
 
 /// Rebuilds after `changed` and shows the result: the new site, or the error over the last
@@ -166,6 +179,7 @@ fn publish(shared: &Shared, site: &mut Incremental, changed: &[PathBuf], what: &
             Snapshot {
                 files: site.files().clone(),
                 error: None,
+                layout: site.layout(),
             }
         }
         Err(d) => {
@@ -175,6 +189,7 @@ fn publish(shared: &Shared, site: &mut Incremental, changed: &[PathBuf], what: &
             Snapshot {
                 files: previous.files.clone(),
                 error: Some(text),
+                layout: previous.layout.clone(),
             }
         }
     };
@@ -190,6 +205,7 @@ fn publish(shared: &Shared, site: &mut Incremental, changed: &[PathBuf], what: &
             *s = Arc::new(Snapshot {
                 files: site.files().clone(),
                 error,
+                layout: site.layout(),
             });
         }
     }
@@ -437,9 +453,25 @@ fn lookup<'a>(files: &'a BTreeMap<String, Served>, path: &str) -> Lookup<'a> {
         return Lookup::Found(key, f);
     }
     if files.contains_key(&format!("{rel}/index.html")) {
-        return Lookup::Redirect(format!("{path}/"));
+        // One leading slash only: browsers read `//training/` (and `/\training/`) as the
+        // address of another site called `training`.
+        return Lookup::Redirect(format!("/{}/", path.trim_start_matches(['/', '\\'])));
     }
     Lookup::Missing
+}
+
+/// Reads a static file or page asset, refusing one that has become a link leading out of the
+/// site since the build.
+async fn read_inside(
+    layout: Option<Arc<crate::layout::Layout>>,
+    path: PathBuf,
+) -> std::io::Result<Vec<u8>> {
+    let Some(layout) = layout else {
+        return Err(std::io::ErrorKind::NotFound.into());
+    };
+    tokio::task::spawn_blocking(move || layout.read_checked(&path))
+        .await
+        .map_err(std::io::Error::other)?
 }
 
 enum Lookup<'a> {
@@ -478,7 +510,7 @@ async fn file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     };
     let bytes: Vec<u8> = match served {
         Some(Served::Bytes(b)) => b.to_vec(),
-        Some(Served::File(p)) => match tokio::fs::read(&p).await {
+        Some(Served::File(p)) => match read_inside(snapshot.layout.clone(), p).await {
             Ok(b) => b,
             Err(_) => {
                 return plain(StatusCode::NOT_FOUND, "Not found");
@@ -488,20 +520,128 @@ async fn file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         None => return plain(status, "Not found"),
     };
     let ctype = content_type(&key);
+    let mut csp = None;
     let body = if ctype.starts_with("text/html") {
+        csp = page_csp(&bytes);
         inject(&bytes, snapshot.error.as_deref())
     } else {
         bytes
     };
-    let response = Response::builder()
+    let mut response = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, HeaderValue::from_static(ctype))
         .header(header::CACHE_CONTROL, "no-store")
         .header(header::CONTENT_LENGTH, body.len());
+    if let Some(csp) = csp {
+        response = response.header(header::CONTENT_SECURITY_POLICY, csp);
+    }
     if method == Method::HEAD {
         return response.body(Body::empty()).unwrap_or_default();
     }
     response.body(Body::from(body)).unwrap_or_default()
+}
+
+/// The policy for the page `serve` makes itself when nothing has built yet: it loads only the
+/// reload script and the overlay's style sheet, both from `serve`.
+const OWN_PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
+/// The Content-Security-Policy header for an HTML page: the policy the page sets in its own
+/// `<meta http-equiv="Content-Security-Policy">`, sent as a header too, as a web server
+/// should (the header covers the page from its first byte). `serve`'s reload script and
+/// overlay style sheet are same-origin files, so the usual `'self'` policies allow them.
+fn page_csp(html: &[u8]) -> Option<HeaderValue> {
+    let text = String::from_utf8_lossy(html);
+    if text.trim().is_empty() {
+        return Some(HeaderValue::from_static(OWN_PAGE_CSP));
+    }
+    let policies = meta_policies(&text);
+    if policies.is_empty() {
+        return None;
+    }
+    // Several policies are all enforced; a header lists them separated by commas.
+    HeaderValue::from_str(&policies.join(", ")).ok()
+}
+
+/// The `content` of every `<meta http-equiv="Content-Security-Policy">` before `<body`.
+fn meta_policies(html: &str) -> Vec<String> {
+    let end = html
+        .as_bytes()
+        .windows(5)
+        .position(|w| w.eq_ignore_ascii_case(b"<body"))
+        .unwrap_or(html.len());
+    let head = &html[..end];
+    // ASCII lower-casing keeps every byte where it was, so positions carry over to `head`.
+    let lower = head.to_ascii_lowercase();
+    let mut policies = Vec::new();
+    let mut at = 0;
+    while let Some(i) = lower[at..].find("<meta") {
+        let start = at + i + "<meta".len();
+        let close = lower[start..].find('>').map_or(lower.len(), |j| start + j);
+        at = close;
+        if !lower[start..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
+            continue;
+        }
+        let attrs = attributes(&head[start..close]);
+        let is_csp = attrs.iter().any(|(name, value)| {
+            name == "http-equiv" && value.trim().eq_ignore_ascii_case("content-security-policy")
+        });
+        if let Some((_, policy)) = attrs.iter().find(|(name, _)| name == "content")
+            && is_csp
+        {
+            policies.push(unescape_attribute(policy.trim()));
+        }
+    }
+    policies
+}
+
+/// The attributes of a tag (the text between its name and `>`), names lower-cased.
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let space = |c: char| c.is_ascii_whitespace();
+    let mut out = Vec::new();
+    let mut rest = tag;
+    loop {
+        rest = rest.trim_start_matches(|c: char| space(c) || c == '/');
+        if rest.is_empty() {
+            return out;
+        }
+        let name_end = rest
+            .find(|c: char| space(c) || c == '=' || c == '/')
+            .unwrap_or(rest.len());
+        let name = rest[..name_end].to_ascii_lowercase();
+        rest = rest[name_end..].trim_start_matches(space);
+        let value = match rest.strip_prefix('=') {
+            None => "",
+            Some(after) => {
+                let after = after.trim_start_matches(space);
+                match after.chars().next() {
+                    Some(q @ ('"' | '\'')) => {
+                        let inner = &after[1..];
+                        let end = inner.find(q).unwrap_or(inner.len());
+                        rest = inner.get(end + 1..).unwrap_or("");
+                        &inner[..end]
+                    }
+                    _ => {
+                        let end = after.find(space).unwrap_or(after.len());
+                        rest = &after[end..];
+                        &after[..end]
+                    }
+                }
+            }
+        };
+        out.push((name, value.to_string()));
+    }
+}
+
+/// The character references a template may write in an attribute value.
+fn unescape_attribute(v: &str) -> String {
+    v.replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
@@ -612,6 +752,15 @@ mod tests {
             Some("caf\u{e9}/index.html")
         );
         assert!(matches!(lookup(&files, "/a"), Lookup::Redirect(to) if to == "/a/"));
+        // Never `//a/`, which browsers read as another site called `a`.
+        for p in ["//a", "///a", "/\\a"] {
+            let to = match lookup(&files, p) {
+                Lookup::Redirect(to) => to,
+                _ => String::new(),
+            };
+            assert!(to.is_empty() || to == "/a/", "{p} redirects to {to}");
+        }
+        assert!(matches!(lookup(&files, "//a"), Lookup::Redirect(to) if to == "/a/"));
         for bad in [
             "/../etc/passwd",
             "/a/../../x",
@@ -621,6 +770,34 @@ mod tests {
         ] {
             assert!(matches!(lookup(&files, bad), Lookup::Missing), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_page_policy_is_sent_as_a_header() {
+        let page = b"<!DOCTYPE html><html><head><meta charset=utf-8>\
+<META HTTP-EQUIV='content-security-policy' CONTENT=\"default-src 'none'; script-src 'self'\">\
+<meta name=\"description\" content=\"script-src *\"></head>\
+<body><meta http-equiv=\"Content-Security-Policy\" content=\"img-src *\"></body></html>";
+        assert_eq!(
+            page_csp(page).unwrap(),
+            "default-src 'none'; script-src 'self'"
+        );
+        let escaped = b"<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;self&#39;\"/>\
+<meta http-equiv=Content-Security-Policy content=\"img-src &#x27;self&#x27;\">";
+        assert_eq!(
+            page_csp(escaped).unwrap(),
+            "default-src 'self', img-src 'self'"
+        );
+        assert!(
+            page_csp(b"<html><head><metadata content=x></head><body>Hi</body></html>").is_none()
+        );
+        assert!(page_csp(b"<p>no head").is_none());
+        // A value a header cannot carry is left out rather than breaking the response.
+        assert!(
+            page_csp("<meta http-equiv=content-security-policy content=\"a\u{7f}\">".as_bytes())
+                .is_none()
+        );
+        assert_eq!(page_csp(b"").unwrap(), OWN_PAGE_CSP);
     }
 
     #[test]

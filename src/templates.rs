@@ -10,6 +10,7 @@ use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::Layout;
 use crate::views::Views;
 
 /// A template's text and the file it came from.
@@ -32,13 +33,12 @@ pub struct TemplateSet {
 
 impl TemplateSet {
     /// Reads the templates of the site and its theme; the site's win on a name clash.
-    pub fn load(root: &Path, theme: Option<&str>) -> Result<TemplateSet, Diagnostics> {
+    pub fn load(layout: &Layout, theme: Option<&str>) -> Result<TemplateSet, Diagnostics> {
         let mut set = TemplateSet::default();
         let mut diags = Diagnostics::new();
-        let mut dirs = vec![PathBuf::from("templates")];
         if let Some(t) = theme {
-            let theme_dir = Path::new("themes").join(t);
-            if !root.join(&theme_dir).is_dir() {
+            let theme_dir = Layout::theme_dir(t);
+            if !layout.is_dir(&theme_dir) {
                 return Err(Diagnostic::in_file(
                     crate::config::CONFIG_FILE,
                     format!(
@@ -49,42 +49,14 @@ impl TemplateSet {
                 .hint("check the `theme:` line in site.yaml, or copy the theme into themes/")
                 .into());
             }
-            dirs.push(theme_dir.join("templates"));
         }
+        let dirs = Layout::template_dirs(theme);
         // Theme first, then the site on top, so the site's templates replace the theme's.
         for dir in dirs.iter().rev() {
-            let abs = root.join(dir);
-            if !abs.is_dir() {
-                continue;
-            }
-            for entry in walkdir::WalkDir::new(&abs)
-                .follow_links(false)
-                .sort_by_file_name()
-            {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        diags.push(Diagnostic::in_file(
-                            dir,
-                            format!("cannot read this folder: {e}"),
-                        ));
-                        continue;
-                    }
-                };
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let Ok(rel) = entry.path().strip_prefix(&abs) else {
-                    continue;
-                };
-                let Some(name) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-                    continue;
-                };
-                if name.split('/').any(|c| c.starts_with('.')) {
-                    continue;
-                }
-                let file = dir.join(rel);
-                match std::fs::read(entry.path()) {
+            for found in layout.files(dir, &mut diags) {
+                let name = found.rel_path();
+                let file = dir.join(&name);
+                match std::fs::read(&found.path) {
                     Ok(bytes) => match crate::content::decode_text(&bytes) {
                         Ok(source) => {
                             set.files.insert(name, TemplateFile { file, source });

@@ -447,6 +447,73 @@ fn a_build_error_shows_over_the_last_good_site_until_fixed() {
 }
 
 #[test]
+fn answers_never_redirect_to_another_site_and_carry_the_security_headers() {
+    let site = demo();
+    let server = start(site.path());
+    let port = server.port;
+
+    // A folder asked for with extra slashes: `//training/` would send the browser to a site
+    // called `training`.
+    for target in ["//training", "///training", "//guidance", "/%2Ftraining"] {
+        let r = get(port, target);
+        let to = r.header("location").unwrap_or("");
+        assert!(
+            !to.starts_with("//") && !to.starts_with("/\\"),
+            "{target} redirects to {to}"
+        );
+    }
+    let r = get(port, "//training");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location"), Some("/training/"));
+
+    // Every answer tells the browser not to guess a file's type.
+    let mut answers: Vec<(String, Response)> = [
+        "/",
+        "/guidance/neglect/",
+        "/css/haven.css",
+        "/js/exit-this-page.js",
+        "/training/calendar.ics",
+        "/news/atom.xml",
+        "/no/such/page/",
+        "/guidance",
+        "/__haven/live.js",
+        "/__haven/overlay.css",
+    ]
+    .iter()
+    .map(|t| (t.to_string(), get(port, t)))
+    .collect();
+    answers.push(("POST /".into(), request(port, "POST", "/")));
+    answers.push(("HEAD /".into(), request(port, "HEAD", "/")));
+    for (target, r) in &answers {
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{target}"
+        );
+    }
+
+    // HTML pages carry their own Content-Security-Policy as a header too, and it still lets the
+    // reload script and the error overlay's style sheet load (they are served from here).
+    for target in ["/", "/guidance/neglect/", "/no/such/page/"] {
+        let r = get(port, target);
+        let csp = r
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("{target} has no content-security-policy header"));
+        assert!(
+            r.body.contains(&format!(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">"
+            )),
+            "{target}: the header is not the page's policy: {csp}"
+        );
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("style-src 'self'"),
+            "{csp}"
+        );
+        assert!(csp.contains("connect-src 'self'"), "{csp}");
+    }
+}
+
+#[test]
 fn the_build_output_never_has_the_reload_script() {
     let site = demo();
     let out = site.path().join("public");
@@ -466,5 +533,32 @@ fn the_build_output_never_has_the_reload_script() {
                 e.path().display()
             );
         }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_file_outside_the_site_added_while_serving_is_never_served() {
+    let site = demo();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("environ");
+    std::fs::write(&secret, "CI_TOKEN=hunter2-secret").unwrap();
+    let server = start(site.path());
+    let port = server.port;
+    assert_eq!(get(port, "/js/exit-this-page.js").status, 200);
+    let mut events = Events::open(port);
+
+    // A new link in content/, and a served static file swapped for a link.
+    std::os::unix::fs::symlink(&secret, site.path().join("content/guidance/env.txt")).unwrap();
+    events.next_reload(&server);
+    let script = site.path().join("themes/haven/static/js/exit-this-page.js");
+    std::fs::remove_file(&script).unwrap();
+    std::os::unix::fs::symlink(&secret, &script).unwrap();
+    events.next_reload(&server);
+
+    for target in ["/guidance/env.txt", "/js/exit-this-page.js"] {
+        let r = get(port, target);
+        assert_eq!(r.status, 404, "{target} was served");
+        assert!(!r.body.contains("hunter2"), "{target} leaked the secret");
     }
 }

@@ -291,6 +291,29 @@ impl Ctx<'_> {
             })
             .map_or(split.yaml_line, |i| split.yaml_line + i)
     }
+
+    /// Where the list item `item` of the top-level key `key` is written (at its opening quote
+    /// if quoted), found by its text; the key's line if it cannot be found (an escaped string).
+    fn item_pos(&self, split: &Split<'_>, key: &str, item: &str) -> (usize, usize) {
+        let key_line = self.key_line(split, key);
+        let first = key_line - split.yaml_line;
+        for (i, l) in split.yaml.lines().enumerate().skip(first) {
+            // The key's own line after its colon, then its indented lines.
+            let from = if i == first {
+                l.find(':').map_or(l.len(), |c| c + 1)
+            } else if l.starts_with([' ', '\t', '-']) {
+                0
+            } else {
+                break;
+            };
+            if let Some(at) = l[from..].find(item).map(|a| a + from) {
+                let quoted = l[..at].ends_with(['"', '\'']);
+                let col = l[..at].chars().count() + usize::from(!quoted);
+                return (split.yaml_line + i, col);
+            }
+        }
+        (key_line, 1)
+    }
 }
 
 fn parse_raw(split: &Split<'_>, cx: &Ctx<'_>) -> Result<Raw, Diagnostic> {
@@ -377,6 +400,19 @@ fn common(
             };
             match terms {
                 Some(terms) => {
+                    // A term's address is made from its letters and digits.
+                    if let Some(t) = terms.iter().find(|t| crate::content::slugify(t).is_empty()) {
+                        let (l, c) = cx.item_pos(split, &key, t);
+                        return Err(cx
+                            .err_at(
+                                l,
+                                c,
+                                format!("the `{key}` term `{t}` has no letters or digits, so it cannot have a web address"),
+                            )
+                            .hint(format!(
+                                "write the term in words, e.g. `{key}: [Early help]`, or remove it"
+                            )));
+                    }
                     taxonomies.insert(key, terms);
                 }
                 None => {
@@ -570,6 +606,38 @@ mod tests {
         assert_eq!(m.aliases[0].line, 8);
         assert_eq!(m.taxonomies["topics"], vec!["neglect", "CSE"]);
         assert_eq!(m.extra["k"], "v");
+    }
+
+    #[test]
+    fn a_term_without_letters_or_digits_is_an_error_at_the_term() {
+        for (src, line, column) in [
+            ("---\ntitle: A\ntopics: [\"!!!\"]\n---\n", 3, 10),
+            ("---\ntitle: A\ntopics: [neglect, '!!!']\n---\n", 3, 19),
+            ("---\ntitle: A\ntopics: [neglect, -- ]\n---\n", 3, 19),
+            (
+                "---\ntitle: A\ntopics:\n  - neglect\n  - \"!!!\"\ndraft: false\n---\n",
+                5,
+                5,
+            ),
+            (
+                "---\ntitle: A\naudiences: [all]\ntopics:\n- \"...\"\n---\n",
+                5,
+                3,
+            ),
+            // Written with an escape, so not found by its text: the key's line.
+            ("---\ntitle: A\ntopics: [\"\\x21\"]\n---\n", 3, 1),
+        ] {
+            let err = page(src).unwrap_err();
+            assert_eq!((err.line, err.column), (Some(line), Some(column)), "{src}");
+            assert!(
+                err.message.contains("has no letters or digits"),
+                "{}",
+                err.message
+            );
+            assert!(err.hint.is_some());
+        }
+        let m = page("---\ntitle: A\ntopics: [\"Early help!\", 2025]\n---\n").unwrap();
+        assert_eq!(m.common.taxonomies["topics"], vec!["Early help!", "2025"]);
     }
 
     #[test]

@@ -12,7 +12,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::Layout;
 use frontmatter::{Ctx, FmDate, PageMeta, SectionMeta, SortBy};
+use std::sync::Arc;
 
 pub use walk::{Discovered, discover};
 
@@ -129,8 +131,10 @@ pub struct Taxonomy {
 pub struct Site {
     /// The site configuration.
     pub config: Config,
-    /// The site root folder.
+    /// The site root folder (its real path).
     pub root: PathBuf,
+    /// The site's folders and the rule for what may be read in them.
+    pub layout: Arc<Layout>,
     /// Sections; index 0 is the home section, the rest ordered by path.
     pub sections: Vec<Section>,
     /// Pages ordered by path.
@@ -240,9 +244,9 @@ impl Parsed {
     }
 }
 
-fn parse_file(root: &Path, d: &walk::Entry, taxonomies: &[String]) -> Result<Parsed, Diagnostic> {
-    let file = Path::new("content").join(d.rel.join("/"));
-    let bytes = std::fs::read(root.join(&file))
+fn parse_file(d: &walk::Entry, taxonomies: &[String]) -> Result<Parsed, Diagnostic> {
+    let file = Path::new(crate::layout::CONTENT).join(d.rel.join("/"));
+    let bytes = std::fs::read(&d.path)
         .map_err(|e| Diagnostic::in_file(&file, format!("cannot read this file: {e}")))?;
     let source = decode_text(&bytes).map_err(|m| Diagnostic::in_file(&file, m))?;
     let cx = Ctx {
@@ -272,14 +276,14 @@ fn parse_file(root: &Path, d: &walk::Entry, taxonomies: &[String]) -> Result<Par
     })
 }
 
-/// Reads the site at `root`: every content file, data file and page asset.
-pub fn load(root: &Path, config: Config, drafts: bool) -> Result<Site, Diagnostics> {
+/// Reads the site in `layout`: every content file, data file and page asset.
+pub fn load(layout: Arc<Layout>, config: Config, drafts: bool) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let found = discover(root, &mut diags);
+    let found = discover(&layout, &mut diags);
     let parsed: Vec<Result<Parsed, Diagnostic>> = found
         .markdown
         .par_iter()
-        .map(|e| parse_file(root, e, &config.taxonomies))
+        .map(|e| parse_file(e, &config.taxonomies))
         .collect();
     let mut files = Vec::new();
     for p in parsed {
@@ -288,21 +292,22 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> Result<Site, Diagnosti
             Err(d) => diags.push(d),
         }
     }
-    let (data, data_sources) = load_data(root, &mut diags);
+    let (data, data_sources) = load_data(&layout, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
-    let mut site = assemble(root, config, files, found.assets, data, drafts)?;
+    let mut site = assemble(layout, config, files, found.assets, data, drafts)?;
     site.data_sources = data_sources;
     diags.into_result(site)
 }
 
-fn load_data(root: &Path, diags: &mut Diagnostics) -> Data {
+fn load_data(layout: &Layout, diags: &mut Diagnostics) -> Data {
     let mut out = BTreeMap::new();
     let mut sources = BTreeMap::new();
-    for rel in walk::data_files(root, diags) {
-        let file = Path::new("data").join(&rel);
-        let text = match std::fs::read(root.join(&file)) {
+    for found in walk::data_files(layout, diags) {
+        let rel = found.rel_path();
+        let file = Path::new(crate::layout::DATA).join(&rel);
+        let text = match std::fs::read(&found.path) {
             Ok(b) => match decode_text(&b) {
                 Ok(t) => t,
                 Err(m) => {
@@ -411,10 +416,10 @@ fn home_section(config: &Config) -> Parsed {
 }
 
 fn assemble(
-    root: &Path,
+    layout: Arc<Layout>,
     config: Config,
     files: Vec<Parsed>,
-    raw_assets: Vec<Vec<String>>,
+    raw_assets: Vec<walk::Entry>,
     data: BTreeMap<String, serde_json::Value>,
     drafts: bool,
 ) -> Result<Site, Diagnostics> {
@@ -601,7 +606,7 @@ fn assemble(
 
     // Assets go beside the page bundle or section that owns their folder.
     let mut assets = Vec::new();
-    for rel in raw_assets {
+    for walk::Entry { rel, path: source } in raw_assets {
         let dir = &rel[..rel.len() - 1];
         let owner = (0..=dir.len()).rev().find_map(|n| {
             let d = &dir[..n];
@@ -614,7 +619,6 @@ fn assemble(
                         .map(|&s| (n, sections[s].url.clone(), AssetOwner::Section(s)))
                 })
         });
-        let source = root.join("content").join(rel.join("/"));
         let Some((n, url, owner)) = owner else {
             // Under a draft section that was left out.
             continue;
@@ -651,7 +655,8 @@ fn assemble(
     let taxonomies = build_taxonomies(&config, &pages, &base);
     let site = Site {
         config,
-        root: root.to_path_buf(),
+        root: layout.root().to_path_buf(),
+        layout,
         sections,
         pages,
         taxonomies,
