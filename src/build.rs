@@ -6,14 +6,16 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::checks::Checks;
 use crate::config::Config;
 use crate::content::{self, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Level};
 use crate::glossary::Glossary;
 use crate::layout::Layout;
-use crate::markdown::{self, Checks, LinkContext, Rendered, Source};
+use crate::markdown::{self, LinkContext, Rendered, Source};
+use crate::output::{self, Outputs};
 use crate::output::{Kind, Staging};
-use crate::render::{self, Outputs};
+use crate::render;
 use crate::templates::TemplateSet;
 use crate::views::{self, Views};
 
@@ -141,7 +143,7 @@ pub struct RenderedSite {
     /// What the content checks found that did not stop the build (warnings).
     pub findings: Diagnostics,
     /// Per page, the reading-age counts, where they were gathered.
-    pub readability: Vec<Option<crate::check::Readability>>,
+    pub readability: Vec<Option<crate::text::Readability>>,
     /// How long each stage took.
     pub timings: Timings,
 }
@@ -186,8 +188,8 @@ impl MarkdownContext {
                 .cloned(),
             checks: Checks {
                 config: site.config.checks.clone(),
-                language: crate::check::load_language(&site.layout, site.config.theme.as_deref())?,
-                allowed_caps: crate::check::allowed_caps(&site.config.checks),
+                language: crate::checks::load_language(&site.layout, site.config.theme.as_deref())?,
+                allowed_caps: crate::config::checks::allowed_caps(&site.config.checks),
                 force_readability: reading_ages,
             },
             allow_raw_html: site.config.allow_raw_html,
@@ -200,7 +202,6 @@ impl MarkdownContext {
             urls: &self.urls,
             allow_raw_html: self.allow_raw_html,
             glossary: &self.glossary,
-            checks: &self.checks,
             drafts: &self.drafts,
         }
     }
@@ -228,7 +229,11 @@ pub(crate) fn render_body(
         text,
         body_line,
     };
-    markdown::render(body, &src, &cx.links())
+    let (mut rendered, facts) = markdown::render(body, &src, &cx.links())?;
+    let (findings, readability) = crate::checks::page(&facts, body, &src, &cx.checks, &cx.glossary);
+    rendered.findings = findings;
+    rendered.readability = readability;
+    Ok(rendered)
 }
 
 fn render_markdown(
@@ -342,7 +347,7 @@ pub(crate) struct Stages {
     pub(crate) sections: Vec<Rendered>,
     pub(crate) alerts: Vec<crate::alerts::Alert>,
     pub(crate) views: Arc<Views>,
-    pub(crate) outputs: render::Outputs,
+    pub(crate) outputs: output::Outputs,
     pub(crate) findings: Diagnostics,
     pub(crate) now: jiff::Timestamp,
     pub(crate) timings: Timings,
@@ -364,7 +369,7 @@ fn titles(site: &Site) -> std::collections::HashMap<String, String> {
 pub(crate) fn run_stages(
     opts: &BuildOptions,
     previous: Option<&Stages>,
-    sink: Option<render::Sink<'_>>,
+    sink: Option<output::Sink<'_>>,
 ) -> Result<Stages, Diagnostics> {
     let mut timings = Timings::default();
     let t = Instant::now();
@@ -450,7 +455,7 @@ pub(crate) fn run_stages(
     }
     findings
         .0
-        .extend(crate::check::site_findings(&site, &pages, &outputs, now));
+        .extend(crate::checks::site_findings(&site, &pages, &outputs, now));
     // Every file has been read by now: the links skipped on the way are warnings.
     findings.extend(layout.take_warnings());
     timings.lap("site checks", t);
@@ -521,7 +526,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let layout = Layout::open(&opts.root)?;
     // Checks the output folder is Haven's and waits for any other build of it to finish.
     let staging = Staging::new(&layout, &out, Kind::Site)?;
-    let sink = |path: &str, body: &render::Body| staging.put(path, body);
+    let sink = |path: &str, body: &output::Body| staging.put(path, body);
     // On any error the staging folder is dropped, and with it everything written so far.
     let mut stages = run_stages(opts, None, Some(&sink))?;
     if let Some(errors) = error_findings(&stages.findings) {

@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use crate::build::{BuildOptions, Stages};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::Rendered;
-use crate::render::{Body, Target};
+use crate::output::Body;
+use crate::render::Target;
 use crate::templates::TemplateSet;
 use crate::views::Views;
 
@@ -190,7 +191,7 @@ impl Incremental {
             let Ok(bytes) = state.site.layout.read_checked(&state.site.root.join(p)) else {
                 return Plan::Full;
             };
-            let Ok(text) = crate::content::decode_text(&bytes) else {
+            let Ok(text) = crate::text::decode_text(&bytes) else {
                 return Plan::Full;
             };
             // Same front matter, byte for byte, means the same metadata and the same body
@@ -354,7 +355,7 @@ impl Incremental {
             changed.iter().copied().collect()
         };
         let findings =
-            crate::check::link_findings(&state.site, &state.pages, &has, which.into_iter());
+            crate::checks::link_findings(&state.site, &state.pages, &has, which.into_iter());
         let mut d = Diagnostics::new();
         d.0.extend(
             state
@@ -415,7 +416,7 @@ impl Incremental {
     }
 
     /// Puts re-rendered files in place of their previous versions; returns how many.
-    fn publish(&mut self, rendered: Vec<crate::render::OutputFile>) -> usize {
+    fn publish(&mut self, rendered: Vec<crate::output::OutputFile>) -> usize {
         let n = rendered.len();
         for f in rendered {
             self.files.insert(f.path, served(f.body));

@@ -36,6 +36,15 @@ pub fn skipped(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name == "Thumbs.db"
 }
 
+/// True for a single path component that cannot climb out of a folder or hide as a dotfile.
+pub fn is_safe_component(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.contains(['/', '\\', '\0', ':'])
+        && !s.starts_with('.')
+}
+
 /// A file found below one of the site's folders.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Found {

@@ -1,6 +1,8 @@
-//! Stage 4: Markdown to HTML with comrak, plus the passes a site needs on the syntax tree:
-//! heading ids and the table of contents, `@/` internal links, rejecting raw HTML, and code
-//! highlighting.
+//! Stage 3: Markdown to HTML with comrak, plus the passes a site needs on the syntax tree:
+//! heading ids and the table of contents, `@/` internal links, rejecting raw HTML and addresses
+//! that run code, and code highlighting. It also returns the [`Facts`] the content checks read
+//! (headings, images, links and prose, with where each is written); it applies no content rule
+//! itself.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write};
@@ -57,12 +59,61 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Words in the body text.
     pub word_count: usize,
-    /// Problems the content checks found (warnings, and errors for rules set to error).
+    /// Problems the content checks found in it (warnings, and errors for rules set to
+    /// error), filled in by [`crate::checks::page`].
     pub findings: Vec<Diagnostic>,
     /// Site-relative and relative link targets (not `@/`), checked once every file is known.
     pub local_links: Vec<InternalLink>,
     /// Counts for the reading-age estimate, when the readability check is on.
-    pub readability: Option<crate::check::Readability>,
+    pub readability: Option<crate::text::Readability>,
+}
+
+/// What a page body says and where, for the content checks.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Headings in order: level, text, position.
+    pub headings: Vec<(u8, String, Sourcepos)>,
+    /// Images in order.
+    pub images: Vec<ImageFact>,
+    /// Links in order, with their addresses as written.
+    pub links: Vec<LinkFact>,
+    /// Paragraphs, table cells and headings as plain text (without inline code).
+    pub blocks: Vec<Block>,
+}
+
+/// An image as written.
+#[derive(Debug)]
+pub struct ImageFact {
+    /// The address.
+    pub url: String,
+    /// The alt text.
+    pub alt: String,
+    /// Empty alt text written `![](x.png "")`, the documented way of saying it is decorative.
+    pub decorative: bool,
+    /// Where it is in the body.
+    pub at: Sourcepos,
+}
+
+/// A link as written.
+#[derive(Debug)]
+pub struct LinkFact {
+    /// The address as written (before `@/` links are resolved).
+    pub url: String,
+    /// The link text.
+    pub label: String,
+    /// Where it is in the body.
+    pub at: Sourcepos,
+}
+
+/// A block of prose.
+#[derive(Debug)]
+pub struct Block {
+    /// Its text, soft breaks as spaces, inline code left out.
+    pub text: String,
+    /// A paragraph (rather than a table cell or heading): what a reading age reads.
+    pub paragraph: bool,
+    /// Where it is in the body.
+    pub at: Sourcepos,
 }
 
 impl Rendered {
@@ -80,23 +131,8 @@ pub struct LinkContext<'a> {
     pub allow_raw_html: bool,
     /// Acronyms to mark up on first use.
     pub glossary: &'a Glossary,
-    /// Which content checks run, and the lists they use.
-    pub checks: &'a Checks,
     /// Content paths of drafts left out of the build.
     pub drafts: &'a HashSet<String>,
-}
-
-/// What the content checks need while walking a page.
-#[derive(Debug, Default, PartialEq)]
-pub struct Checks {
-    /// Rule levels and lists from `site.yaml`.
-    pub config: crate::check::ChecksConfig,
-    /// Terms to avoid (theme list plus the site's).
-    pub language: Vec<crate::check::Term>,
-    /// Capitalised words that need no glossary entry.
-    pub allowed_caps: HashSet<String>,
-    /// Gather reading-age counts even when the rule is off (for the report).
-    pub force_readability: bool,
 }
 
 /// Where a body sits in its file, for error positions.
@@ -110,7 +146,8 @@ pub struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn err(&self, sp: Sourcepos, msg: impl Into<String>) -> Diagnostic {
+    /// An error at `sp`, a position in the body.
+    pub fn err(&self, sp: Sourcepos, msg: impl Into<String>) -> Diagnostic {
         let line = self.body_line + sp.start.line.saturating_sub(1);
         Diagnostic::in_file(self.file, msg).at_in(self.text, line, sp.start.column)
     }
@@ -166,8 +203,13 @@ fn insert(list: &mut Vec<TocEntry>, e: TocEntry) {
     }
 }
 
-/// Renders a Markdown body, resolving `@/` links and collecting every problem found.
-pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rendered, Diagnostics> {
+/// Renders a Markdown body, resolving `@/` links; returns the HTML and what the body says, or
+/// every error found (a link to nowhere, raw HTML, an address that runs code).
+pub fn render(
+    body: &str,
+    src: &Source<'_>,
+    cx: &LinkContext<'_>,
+) -> Result<(Rendered, Facts), Diagnostics> {
     let opts = options(cx.allow_raw_html);
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, body, &opts);
@@ -177,20 +219,10 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
     let mut links = Vec::new();
     let mut words = 0usize;
     let mut comments = Vec::new();
-    let mut findings = Vec::new();
     let mut local_links = Vec::new();
-    let mut previous_level = 1u8;
-    // Split once per page, and only if a block is checked: positions of findings come from it.
+    let mut facts = Facts::default();
+    // Split once per page, and only if an image needs it.
     let body_lines: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
-
-    let ck = cx.checks;
-    let mut readability = (ck.force_readability || crate::check::readability_on(&ck.config))
-        .then(crate::check::Readability::default);
-    let mut found = |rule: &'static str, d: Diagnostic| {
-        if let Some(d) = crate::check::apply(&ck.config, rule, d) {
-            findings.push(d);
-        }
-    };
 
     for node in root.descendants() {
         let sp = node.data().sourcepos;
@@ -199,15 +231,11 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
             node.data().value,
             NodeValue::Paragraph | NodeValue::TableCell | NodeValue::Heading(_)
         ) {
-            let block = plain_text(node);
-            // The body's lines are split only if a finding needs a position.
-            let lines = || body_lines.get_or_init(|| body.lines().collect()).as_slice();
-            check_block(&block, &lines, sp, src, ck, cx.glossary, &mut found);
-            if let Some(r) = readability.as_mut()
-                && matches!(node.data().value, NodeValue::Paragraph)
-            {
-                r.add_paragraph(&block, src.body_line + sp.start.line.saturating_sub(1));
-            }
+            facts.blocks.push(Block {
+                text: plain_text(node),
+                paragraph: matches!(node.data().value, NodeValue::Paragraph),
+                at: sp,
+            });
         }
         let inner = match node.data().value {
             NodeValue::Link(_) | NodeValue::Image(_) => Some(node.collect_text()),
@@ -219,33 +247,7 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
                 let level = h.level;
                 drop(data);
                 let title = node.collect_text();
-                if level == 1 {
-                    found("heading-h1", src.err(sp, "a level-one heading in the text: the page title is already the only h1")
-                        .hint("start the page's headings with ## (level two)"));
-                } else if level > previous_level + 1 {
-                    found(
-                        "heading-order",
-                        src.err(
-                            sp,
-                            format!(
-                                "this heading jumps from level {previous_level} to level {level}"
-                            ),
-                        )
-                        .hint(format!(
-                            "use {} here, so screen-reader users do not think a section is missing",
-                            "#".repeat(previous_level as usize + 1)
-                        )),
-                    );
-                }
-                if title.trim().is_empty() {
-                    found(
-                        "heading-empty",
-                        src.err(sp, "this heading has no text").hint(
-                            "write the heading's words after the # signs, or remove the line",
-                        ),
-                    );
-                }
-                previous_level = level;
+                facts.headings.push((level, title.clone(), sp));
                 let id = anchorizer.anchorize(&title);
                 flat_toc.push(TocEntry {
                     level,
@@ -261,32 +263,22 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
                 let alt = inner.unwrap_or_default();
                 let decorative = alt.is_empty()
                     && declared_decorative(body_lines.get_or_init(|| body.lines().collect()), sp);
-                if let Some((rule, msg)) = crate::check::alt_problem(&alt, &img.url, decorative) {
-                    let hint = if rule == "image-alt" {
-                        "describe what the image shows in the [square brackets]; if it is only decoration, write ![](image.png \"\")"
-                    } else {
-                        "describe what the image shows, in a short sentence"
-                    };
-                    found(rule, src.err(sp, msg).hint(hint));
-                }
+                facts.images.push(ImageFact {
+                    url: img.url.clone(),
+                    alt,
+                    decorative,
+                    at: sp,
+                });
             }
             NodeValue::Link(link) => {
                 if let Some(d) = refused_address(src, sp, &link.url, false) {
                     diags.push(d);
                 }
-                let label = inner.unwrap_or_default();
-                let is_email = link.url.starts_with("mailto:") || link.url.starts_with("tel:");
-                if !is_email && let Some(msg) = crate::check::link_text_problem(&label) {
-                    found(
-                        "link-text",
-                        src.err(sp, msg).hint(
-                            "make the link text say where it goes, e.g. \"guidance on neglect\"",
-                        ),
-                    );
-                }
-                if let Some(msg) = crate::check::file_type_problem(&label, &link.url) {
-                    found("link-file-type", src.err(sp, msg).hint("add the type and size to the link text, e.g. \"Annual report (PDF, 1.2 MB)\""));
-                }
+                facts.links.push(LinkFact {
+                    url: link.url.clone(),
+                    label: inner.unwrap_or_default(),
+                    at: sp,
+                });
                 // Same-page `#anchor` links are checked too: they resolve against this page.
                 let local = !link.url.starts_with("@/")
                     && !link.url.contains(':')
@@ -386,16 +378,17 @@ pub fn render(body: &str, src: &Source<'_>, cx: &LinkContext<'_>) -> Result<Rend
     if marked {
         html = cx.glossary.expand_marks(&html);
     }
-    Ok(Rendered {
+    let rendered = Rendered {
         content: minijinja::Value::from_safe_string(html),
         toc: nest(flat_toc),
         anchors,
         links,
         word_count: words,
-        findings,
+        findings: Vec::new(),
         local_links,
-        readability,
-    })
+        readability: None,
+    };
+    Ok((rendered, facts))
 }
 
 /// Marks the first use of each glossary term in document order, skipping headings (their text
@@ -449,51 +442,6 @@ fn plain_text<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
     out
 }
 
-/// Where `needle` first appears (case-insensitively) in the body lines of `sp`: the file line
-/// and column.
-fn locate(body: &[&str], sp: Sourcepos, needle: &str, src: &Source<'_>) -> (usize, usize) {
-    let from = sp.start.line.saturating_sub(1).min(body.len());
-    let to = sp.end.line.clamp(from, body.len());
-    let lines: Vec<(usize, &str)> = body[from..to]
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (from + i, *l))
-        .filter(|(_, l)| l.to_lowercase().len() == l.len())
-        .collect();
-    let whole = needle.to_lowercase();
-    for &(i, line) in &lines {
-        if let Some(at) = line.to_lowercase().find(&whole) {
-            return (src.body_line + i, line[..at].chars().count() + 1);
-        }
-    }
-    // A phrase that wraps onto the next line starts with the word that ends this one.
-    let first = whole
-        .split_whitespace()
-        .next()
-        .unwrap_or(&whole)
-        .to_string();
-    for &(i, line) in &lines {
-        let hay = line.to_lowercase();
-        let trimmed = hay.trim_end();
-        if trimmed.ends_with(&first) {
-            let at = trimmed.len() - first.len();
-            return (src.body_line + i, line[..at].chars().count() + 1);
-        }
-    }
-    (
-        src.body_line + sp.start.line.saturating_sub(1),
-        sp.start.column,
-    )
-}
-
-/// The text of file line `line`, from the body's lines.
-fn excerpt<'b>(body: &[&'b str], src: &Source<'_>, line: usize) -> &'b str {
-    line.checked_sub(src.body_line)
-        .and_then(|i| body.get(i))
-        .copied()
-        .unwrap_or("")
-}
-
 /// The number of words (runs of non-whitespace) in `t`: `split_whitespace().count()`, with
 /// a byte loop for ASCII text, which is most of it, since every text node of the site goes
 /// through here.
@@ -511,54 +459,6 @@ fn count_words(t: &str) -> usize {
         in_word = !space;
     }
     n
-}
-
-/// Acronyms not in the glossary, and terms to avoid, in one block of text.
-fn check_block<'b>(
-    block: &str,
-    body: &dyn Fn() -> &'b [&'b str],
-    sp: Sourcepos,
-    src: &Source<'_>,
-    ck: &Checks,
-    glossary: &Glossary,
-    found: &mut impl FnMut(&'static str, Diagnostic),
-) {
-    for (_, w) in crate::check::capitalised_words(block) {
-        if glossary.get(w).is_none() && !ck.allowed_caps.contains(w) {
-            let body = body();
-            let (line, col) = locate(body, sp, w, src);
-            found(
-                "acronyms",
-                Diagnostic::in_file(src.file, format!("`{w}` is not in the glossary"))
-                    .at_line(line, col, excerpt(body, src, line))
-                    .hint(format!("add {w} to data/glossary.yaml with what it stands for, or spell it out; if it is not an acronym, add it to checks.acronyms_allow in site.yaml")),
-            );
-        }
-    }
-    if ck.language.is_empty() {
-        return;
-    }
-    let Some(hay) = crate::check::lowercase_in_place(block) else {
-        return;
-    };
-    for t in &ck.language {
-        for _ in crate::check::find_lowercase(&hay, &t.avoid.to_lowercase()) {
-            let body = body();
-            let (line, col) = locate(body, sp, &t.avoid, src);
-            let mut d = Diagnostic::in_file(
-                src.file,
-                format!("\"{}\": write \"{}\" instead", t.avoid, t.instead),
-            )
-            .at_line(line, col, excerpt(body, src, line));
-            if !t.why.is_empty() {
-                d = d.hint(t.why.clone());
-            }
-            if t.level != crate::check::Setting::Error {
-                d = d.warning();
-            }
-            found("language", d);
-        }
-    }
 }
 
 /// Whether an image with empty alt text was written `![](x.png "")`, the documented way of
@@ -672,10 +572,10 @@ mod tests {
                 urls: &u,
                 allow_raw_html: false,
                 glossary: &Glossary::default(),
-                checks: &Checks::default(),
                 drafts: &HashSet::new(),
             },
         )
+        .map(|(r, _)| r)
     }
 
     fn with_glossary(md: &str) -> String {
@@ -696,10 +596,9 @@ mod tests {
             urls: &u,
             allow_raw_html: false,
             glossary: &g,
-            checks: &Checks::default(),
             drafts: &HashSet::new(),
         };
-        render(md, &src, &cx).unwrap().html().to_string()
+        render(md, &src, &cx).unwrap().0.html().to_string()
     }
 
     #[test]
@@ -777,11 +676,11 @@ mod tests {
                 urls: &u,
                 allow_raw_html: true,
                 glossary: &Glossary::default(),
-                checks: &Checks::default(),
                 drafts: &HashSet::new(),
             },
         )
-        .unwrap();
+        .unwrap()
+        .0;
         assert!(
             r.html().contains("<div class=\"box\">Hi</div>"),
             "{}",
@@ -805,10 +704,10 @@ mod tests {
                     urls: &u,
                     allow_raw_html,
                     glossary: &Glossary::default(),
-                    checks: &Checks::default(),
                     drafts: &HashSet::new(),
                 },
             )
+            .map(|(r, _)| r)
         };
         for allow_raw_html in [false, true] {
             for (md, column, scheme) in [

@@ -15,99 +15,9 @@ use crate::content::frontmatter::Located;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds;
 use crate::layout::Layout;
+use crate::output::{Body, OutputFile, Outputs, Sink};
 use crate::templates::{TemplateSet, template_error};
 use crate::views::Views;
-
-/// Where an output's bytes come from.
-#[derive(Debug)]
-pub enum Body {
-    /// Generated in memory.
-    Bytes(Vec<u8>),
-    /// Copied from this file.
-    Copy(PathBuf),
-    /// Already written to the build's staging folder while rendering.
-    Written,
-}
-
-/// Where each rendered file goes as soon as it is rendered: a build's staging folder, so that
-/// writing overlaps rendering and the site's HTML is never all in memory at once.
-pub type Sink<'a> = &'a (dyn Fn(&str, &Body) -> anyhow::Result<()> + Sync);
-
-/// One file of the built site.
-#[derive(Debug)]
-pub struct OutputFile {
-    /// Path below the output folder, `/` separated, never with `..`.
-    pub path: String,
-    /// Its content.
-    pub body: Body,
-    /// What produced it, for duplicate-URL messages (e.g. `content/news/a.md`).
-    pub origin: String,
-}
-
-/// Everything a build produces, checked for clashes.
-#[derive(Debug, Default)]
-pub struct Outputs {
-    /// Path to file, sorted by path.
-    pub files: BTreeMap<String, OutputFile>,
-}
-
-impl Outputs {
-    /// Adds a file; a second file at the same path is an error naming both origins.
-    pub fn add(&mut self, file: OutputFile) -> Result<(), Diagnostic> {
-        if let Some(existing) = self.clash(&file.path) {
-            let url = file.path.trim_end_matches("index.html");
-            let message = if existing.path == file.path {
-                format!(
-                    "two sources would write the same address /{url}: {} and {}",
-                    existing.origin, file.origin
-                )
-            } else {
-                format!(
-                    "/{url} (from {}) and /{} (from {}) cannot both be written: one needs a folder where the other is a file",
-                    file.origin,
-                    existing.path.trim_end_matches("index.html"),
-                    existing.origin
-                )
-            };
-            return Err(Diagnostic::in_file(&file.origin, message)
-                .hint("give one of them a different file name, `slug:` or alias"));
-        }
-        self.files.insert(file.path.clone(), file);
-        Ok(())
-    }
-
-    /// The file already here that a file at `path` could not be written beside: one at the
-    /// same path, one where `path` needs a folder (`robots.txt` for `robots.txt/index.html`),
-    /// or one inside the folder `path` would be.
-    pub fn clash(&self, path: &str) -> Option<&OutputFile> {
-        if let Some(f) = self.files.get(path) {
-            return Some(f);
-        }
-        if let Some(f) = path
-            .match_indices('/')
-            .find_map(|(i, _)| self.files.get(&path[..i]))
-        {
-            return Some(f);
-        }
-        use std::ops::Bound;
-        let folder = format!("{path}/");
-        self.files
-            .range::<str, _>((Bound::Included(folder.as_str()), Bound::Unbounded))
-            .next()
-            .filter(|(k, _)| k.starts_with(&folder))
-            .map(|(_, f)| f)
-    }
-
-    /// Number of files.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    /// True when nothing was produced.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-}
 
 /// What a template render produces a page for; `serve` uses it to re-render only the outputs
 /// a change can affect.
@@ -753,7 +663,7 @@ pub fn alias_path(alias: &str) -> Result<String, &'static str> {
     if comps.iter().any(|c| c.starts_with('.')) {
         return Err("a part of it starts with a dot (like `.git`), which web servers keep hidden");
     }
-    if comps.iter().any(|c| !crate::content::is_safe_component(c)) {
+    if comps.iter().any(|c| !crate::layout::is_safe_component(c)) {
         return Err("it contains a character that cannot be part of a file name");
     }
     let joined = comps.join("/");

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use crate::check::Readability;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostics, Level};
 use crate::highlight::escape_html;
+use crate::text::Readability;
 
 /// How far ahead "due for review soon" looks.
 pub const REVIEW_WINDOW_DAYS: i64 = 60;

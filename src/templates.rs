@@ -57,7 +57,7 @@ impl TemplateSet {
                 let name = found.rel_path();
                 let file = dir.join(&name);
                 match std::fs::read(&found.path) {
-                    Ok(bytes) => match crate::content::decode_text(&bytes) {
+                    Ok(bytes) => match crate::text::decode_text(&bytes) {
                         Ok(source) => {
                             set.files.insert(name, TemplateFile { file, source });
                         }

@@ -8,11 +8,12 @@ use std::path::Path;
 
 use haven::content::frontmatter::{self, Ctx};
 use haven::glossary::{Entry, Glossary};
-use haven::markdown::{self, Checks, LinkContext, Source};
+use haven::checks::Checks;
+use haven::markdown::{self, LinkContext, Source};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = haven::content::decode_text(data) else {
+    let Ok(text) = haven::text::decode_text(data) else {
         return;
     };
     let file = Path::new("content/fuzz.md");
@@ -37,10 +38,10 @@ fuzz_target!(|data: &[u8]| {
         definition: String::new(),
     }));
     let checks = Checks {
-        language: vec![haven::check::Term {
+        language: vec![haven::checks::Term {
             avoid: "child prostitution".into(),
             instead: "child sexual exploitation".into(),
-            level: haven::check::Setting::Error,
+            level: haven::config::checks::Setting::Error,
             why: String::new(),
         }],
         ..Checks::default()
@@ -50,7 +51,6 @@ fuzz_target!(|data: &[u8]| {
         urls: &urls,
         allow_raw_html: false,
         glossary: &glossary,
-        checks: &checks,
         drafts: &drafts,
     };
     let src = Source {
@@ -58,5 +58,7 @@ fuzz_target!(|data: &[u8]| {
         text: &text,
         body_line: split.body_line,
     };
-    let _ = markdown::render(split.body, &src, &link_cx);
+    if let Ok((_, facts)) = markdown::render(split.body, &src, &link_cx) {
+        let _ = haven::checks::page(&facts, split.body, &src, &checks, &glossary);
+    }
 });

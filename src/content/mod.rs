@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::Layout;
+use crate::text::decode_text;
 use frontmatter::{Ctx, FmDate, PageMeta, SectionMeta, SortBy};
 use std::sync::Arc;
 
@@ -161,32 +162,6 @@ impl Site {
     pub fn section_chain(&self, start: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(start), |&i| self.sections[i].parent)
     }
-}
-
-/// Decodes a file's bytes: UTF-8 required, byte-order mark dropped, CRLF turned into LF.
-pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let good = &bytes[..e.valid_up_to()];
-        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-        format!(
-            "this file is not UTF-8 text (bad byte on line {line}); save it as UTF-8 in your editor"
-        )
-    })?;
-    if text.contains('\r') {
-        Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        Ok(text.to_string())
-    }
-}
-
-/// True for a single path component that cannot climb out of a folder or hide as a dotfile.
-pub fn is_safe_component(s: &str) -> bool {
-    !s.is_empty()
-        && s != "."
-        && s != ".."
-        && !s.contains(['/', '\\', '\0', ':'])
-        && !s.starts_with('.')
 }
 
 /// Makes a URL-safe slug: lower-case letters and digits (any script), single hyphens between
@@ -738,6 +713,7 @@ fn build_taxonomies(config: &Config, pages: &[Page], base: &str) -> Vec<Taxonomy
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::is_safe_component;
 
     #[test]
     fn slugify_is_url_safe() {

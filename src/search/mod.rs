@@ -30,7 +30,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use crate::content::Site;
 use crate::glossary::Glossary;
 use crate::markdown::Rendered;
-use crate::render::{Body, OutputFile, Sink};
+use crate::output::{Body, OutputFile, Sink};
 
 /// Where the index files go, below the output folder.
 pub const INDEX_DIR: &str = "search/index/";

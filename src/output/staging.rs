@@ -1,20 +1,4 @@
-//! Stage 7: writing the rendered site, so that no command can lose an editor's files or leave
-//! the live site half-written.
-//!
-//! - **Only Haven's folders are replaced.** Every build leaves a marker file ([`MARKER`]) in
-//!   its output. An existing output folder is replaced only if it is empty or carries the
-//!   marker; the site folder, its ancestors and its source folders are refused outright.
-//! - **One build at a time.** An operating-system lock on a file beside the output is held
-//!   from the first file written to the swap; the kernel releases it if the build dies.
-//! - **An atomic swap.** The new site is written into a staging folder beside the output,
-//!   then exchanged with it in one step (Linux `renameat2(RENAME_EXCHANGE)`), so a web server
-//!   serving the output sees the old site or the new one, never neither. Where the exchange is
-//!   refused (another operating system, or a file system such as NFS without it), two renames
-//!   are used instead; a build killed between them leaves the old site in a hidden folder
-//!   beside the output, which the next build puts back before it starts.
-//! - **A linked output stays a link.** When the output is a symbolic link (a web root pointed
-//!   at the build), the new site is written beside the link's target and the link is replaced
-//!   in one rename; the previous target is kept as the rollback copy and older ones removed.
+//! The staging folder, the lock, the marker and the swap (see [`crate::output`]).
 
 use std::fs;
 use std::io::ErrorKind;
@@ -24,9 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::Context;
 use rayon::prelude::*;
 
+use super::{Body, OutputFile, Outputs};
 use crate::diagnostics::Diagnostic;
 use crate::layout::{Layout, SOURCE_FOLDERS, real_path_of};
-use crate::render::{Body, Outputs};
 
 /// The marker file every output folder carries. Hosts may serve it: it says only what made
 /// the folder and for which site.
@@ -109,7 +93,7 @@ pub fn check_output_dir(layout: &Layout, out: &Path) -> Result<PathBuf, Diagnost
 fn is_safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
-        && path.split('/').all(crate::content::is_safe_component)
+        && path.split('/').all(crate::layout::is_safe_component)
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
@@ -599,7 +583,7 @@ pub fn write_files(
     let staging = Staging::new(layout, out, kind)?;
     let mut outputs = Outputs::default();
     for (path, bytes) in files {
-        outputs.add(crate::render::OutputFile {
+        outputs.add(OutputFile {
             origin: path.clone(),
             path,
             body: Body::Bytes(bytes),
@@ -611,7 +595,6 @@ pub fn write_files(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputFile;
 
     fn outputs(files: &[(&str, &str)]) -> Outputs {
         let mut o = Outputs::default();

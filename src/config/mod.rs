@@ -5,6 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub mod checks;
+
 use crate::diagnostics::Diagnostic;
 use crate::layout::Layout;
 
@@ -37,7 +39,7 @@ pub struct Config {
     pub allow_raw_html: bool,
     /// Which content checks run, and how strictly (see `check::RULES`).
     #[serde(default)]
-    pub checks: crate::check::ChecksConfig,
+    pub checks: checks::ChecksConfig,
     /// The search index, the search page and the A to Z page.
     #[serde(default)]
     pub search: SearchConfig,
@@ -131,7 +133,7 @@ impl Config {
             None => return Err(cannot("there is no such file".to_string())),
         };
         let text =
-            crate::content::decode_text(&bytes).map_err(|msg| Diagnostic::in_file(shown, msg))?;
+            crate::text::decode_text(&bytes).map_err(|msg| Diagnostic::in_file(shown, msg))?;
         let config = Self::parse(&text, shown)?;
         layout.allow(&config.linked_folders).map_err(|m| {
             Diagnostic::in_file(shown, m)
@@ -171,7 +173,7 @@ impl Config {
             );
         }
         if let Some(rule) = self.checks.unknown_rules().first() {
-            let names: Vec<&str> = crate::check::RULES.iter().map(|(id, _, _)| *id).collect();
+            let names: Vec<&str> = checks::RULES.iter().map(|(id, _, _)| *id).collect();
             let line = text
                 .lines()
                 .position(|l| {
@@ -204,7 +206,7 @@ impl Config {
             }
         }
         if let Some(theme) = &self.theme
-            && !crate::content::is_safe_component(theme)
+            && !crate::layout::is_safe_component(theme)
         {
             return Err(Diagnostic::in_file(
                 shown,

@@ -9,171 +9,22 @@
 //!   acronyms_allow: [OK, TV]
 //! ```
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+pub mod page;
+
+use crate::config::checks::{Setting, apply, readability_on};
 use crate::diagnostics::{Diagnostic, Level};
+use crate::text::LONG_SENTENCE;
 
-/// Every rule, its default level (`None`: off unless turned on) and what it looks for.
-pub const RULES: &[(&str, Option<Level>, &str)] = &[
-    (
-        "link-target",
-        Some(Level::Error),
-        "links to pages, anchors or files that do not exist, or to drafts",
-    ),
-    ("image-alt", Some(Level::Error), "images with no alt text"),
-    (
-        "image-alt-quality",
-        Some(Level::Warning),
-        "alt text that is a file name or starts \"image of\"",
-    ),
-    (
-        "heading-order",
-        Some(Level::Error),
-        "a heading that skips a level",
-    ),
-    (
-        "heading-h1",
-        Some(Level::Error),
-        "a level-one heading in the text (the title is the page's only h1)",
-    ),
-    (
-        "heading-empty",
-        Some(Level::Error),
-        "a heading with no text",
-    ),
-    (
-        "link-text",
-        Some(Level::Warning),
-        "link text such as \"click here\", \"read more\" or a bare address",
-    ),
-    (
-        "link-file-type",
-        Some(Level::Warning),
-        "links to documents whose text does not say the file type",
-    ),
-    (
-        "acronyms",
-        Some(Level::Warning),
-        "capitalised words of 2 to 6 letters in neither the glossary nor the allow-list",
-    ),
-    (
-        "language",
-        Some(Level::Warning),
-        "terms that current guidance says to avoid (errors for terms the law has replaced)",
-    ),
-    (
-        "review-due",
-        Some(Level::Warning),
-        "content whose review_due date has passed",
-    ),
-    (
-        "review-missing",
-        Some(Level::Warning),
-        "guidance with no owner or last_reviewed",
-    ),
-    (
-        "description",
-        Some(Level::Warning),
-        "a description that is missing or longer than 160 characters",
-    ),
-    (
-        "future-date",
-        Some(Level::Warning),
-        "a date in the future on a page that is not an event",
-    ),
-    (
-        "duplicate-title",
-        Some(Level::Warning),
-        "two pages with the same title",
-    ),
-    (
-        "readability",
-        None,
-        "a reading age above the threshold on pages for parents or young people",
-    ),
-];
-
-/// How strictly to apply a rule.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Setting {
-    /// Not checked.
-    Off,
-    /// Reported; fails only with `--deny-warnings`.
-    Warning,
-    /// Fails `check` and `build`.
-    Error,
-}
-
-/// `checks:` in `site.yaml`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ChecksConfig {
-    /// Rule id to level.
-    #[serde(default)]
-    pub rules: BTreeMap<String, Setting>,
-    /// Capitalised words that are not acronyms needing a glossary entry (`OK`, `TV`).
-    #[serde(default)]
-    pub acronyms_allow: Vec<String>,
-    /// Sections (content paths of their `_index.md` folders, e.g. `guidance`) whose pages must
-    /// carry `owner` and `last_reviewed`.
-    #[serde(default)]
-    pub guidance_sections: Vec<String>,
-    /// Reading age above which `readability` reports a page for parents or young people.
-    #[serde(default)]
-    pub max_reading_age: Option<f64>,
-}
-
-impl ChecksConfig {
-    /// The level a rule runs at, or `None` when it is off.
-    pub fn level(&self, rule: &str) -> Option<Level> {
-        match self.rules.get(rule) {
-            Some(Setting::Off) => None,
-            Some(Setting::Warning) => Some(Level::Warning),
-            Some(Setting::Error) => Some(Level::Error),
-            None => RULES
-                .iter()
-                .find(|(id, _, _)| *id == rule)
-                .and_then(|(_, l, _)| *l),
-        }
-    }
-
-    /// Names of rules in `rules:` that do not exist, for a config error.
-    pub fn unknown_rules(&self) -> Vec<&str> {
-        self.rules
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !RULES.iter().any(|(id, _, _)| id == k))
-            .collect()
-    }
-}
-
-/// Whether the reading-age check runs: turned on in `rules`, or by setting a threshold.
-pub fn readability_on(cfg: &ChecksConfig) -> bool {
-    cfg.level("readability").is_some() || cfg.max_reading_age.is_some()
-}
+pub use page::{Checks, page};
 
 /// The audiences whose pages get a reading-age estimate.
 const PLAIN_AUDIENCES: &[&str] = &["parents and carers", "young people"];
-
-/// Sets `d`'s level from the rule's setting; `None` when the rule is off.
-pub fn apply(cfg: &ChecksConfig, rule: &'static str, d: Diagnostic) -> Option<Diagnostic> {
-    let level = cfg.level(rule)?;
-    let d = d.rule(rule);
-    // Language findings carry their own level (errors for terms the law has replaced) unless
-    // site.yaml sets one for the rule.
-    if rule == "language" && !cfg.rules.contains_key(rule) {
-        return Some(d);
-    }
-    Some(match level {
-        Level::Error => d,
-        Level::Warning => d.warning(),
-    })
-}
 
 /// Link texts that say nothing about where a link goes (WCAG 2.4.4).
 const VAGUE: &[&str] = &[
@@ -267,46 +118,6 @@ pub fn alt_problem(alt: &str, src: &str, decorative: bool) -> Option<(&'static s
     None
 }
 
-/// All-capitals words of 2 to 6 letters in `text`, with their byte offsets.
-pub fn capitalised_words(text: &str) -> Vec<(usize, &str)> {
-    // This runs over every block of every page, so it looks only at runs of capitals rather
-    // than splitting all the text into words: most bytes cost one comparison.
-    let b = text.as_bytes();
-    let word_char = |at: usize| crate::glossary::word_char_at(text, at);
-    let ends_word = |before: usize| -> bool {
-        // The character that ends at byte `before` (exclusive).
-        text[..before]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-    };
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_uppercase() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_uppercase() {
-            i += 1;
-        }
-        let whole = (start == 0 || !ends_word(start)) && (i == b.len() || !word_char(i).0);
-        if whole && (2..=6).contains(&(i - start)) {
-            out.push((start, &text[start..i]));
-        }
-        // Skip the rest of a mixed word such as "NSPCCs" or "MASHed".
-        while i < b.len() {
-            let (word, len) = word_char(i);
-            if !word {
-                break;
-            }
-            i += len;
-        }
-    }
-    out
-}
-
 /// One entry of the language list.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -352,50 +163,11 @@ pub fn load_language(
         let Some(Ok(bytes)) = layout.read(&rel) else {
             continue;
         };
-        let text = crate::content::decode_text(&bytes).map_err(|m| Diagnostic::in_file(&rel, m))?;
+        let text = crate::text::decode_text(&bytes).map_err(|m| Diagnostic::in_file(&rel, m))?;
         let f: LanguageFile = crate::yaml::parse(&text, &rel, &text, 1)?;
         out.extend(f.terms);
     }
     Ok(out)
-}
-
-/// Whole-word, case-insensitive matches of `phrase` in `text` (byte offsets into `text`).
-pub fn find_phrase(text: &str, phrase: &str) -> Vec<usize> {
-    lowercase_in_place(text)
-        .map_or_else(Vec::new, |hay| find_lowercase(&hay, &phrase.to_lowercase()))
-}
-
-/// `text` lower-cased, if that keeps every byte offset: when lower-casing changes byte
-/// lengths (rare scripts), a match could not be placed, so there is nothing to match in.
-pub fn lowercase_in_place(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    (lower.len() == text.len()).then_some(lower)
-}
-
-/// [`find_phrase`] on text and phrase already lower-cased, so that a block checked against
-/// every term of the language list is lower-cased once, not once per term.
-pub fn find_lowercase(hay: &str, needle: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    if needle.is_empty() {
-        return out;
-    }
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(needle) {
-        let at = from + i;
-        let before = hay[..at].chars().next_back();
-        let after = hay[at + needle.len()..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        if boundary(before) && boundary(after) {
-            out.push(at);
-        }
-        from = at + needle.len();
-    }
-    out
-}
-
-/// Words a set of capitalised words may include without a glossary entry.
-pub fn allowed_caps(cfg: &ChecksConfig) -> HashSet<String> {
-    cfg.acronyms_allow.iter().cloned().collect()
 }
 
 /// Checks that need the whole site: front matter, review dates, duplicate titles, and links to
@@ -403,7 +175,7 @@ pub fn allowed_caps(cfg: &ChecksConfig) -> HashSet<String> {
 pub fn site_findings(
     site: &crate::content::Site,
     pages: &[crate::markdown::Rendered],
-    outputs: &crate::render::Outputs,
+    outputs: &crate::output::Outputs,
     now: jiff::Timestamp,
 ) -> Vec<Diagnostic> {
     let cfg = &site.config.checks;
@@ -683,162 +455,5 @@ mod tests {
             "image-alt-quality"
         );
         assert!(alt_problem("A parent reading with a child", "x.jpg", false).is_none());
-    }
-
-    #[test]
-    fn capitalised_words_and_phrases() {
-        let w: Vec<&str> =
-            capitalised_words("The MASH and CSE, not A or NSPCCXX; UK. MASHed éCSE CSEé (LADO)")
-                .into_iter()
-                .map(|(_, w)| w)
-                .collect();
-        assert_eq!(w, ["MASH", "CSE", "UK", "LADO"]);
-        let via_words: Vec<(usize, &str)> =
-            crate::glossary::words("Ask the MASH, or call 999 (LADO); CAFs")
-                .filter(|(_, w)| {
-                    (2..=6).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_uppercase())
-                })
-                .collect();
-        assert_eq!(
-            capitalised_words("Ask the MASH, or call 999 (LADO); CAFs"),
-            via_words
-        );
-        assert_eq!(
-            find_phrase("No child prostitution here.", "child prostitution"),
-            [3]
-        );
-        assert!(find_phrase("grandchild prostitution", "child prostitution").is_empty());
-    }
-
-    #[test]
-    fn levels_follow_config() {
-        let mut cfg = ChecksConfig::default();
-        assert_eq!(cfg.level("image-alt"), Some(Level::Error));
-        assert_eq!(cfg.level("readability"), None);
-        cfg.rules.insert("link-text".into(), Setting::Off);
-        cfg.rules.insert("readability".into(), Setting::Warning);
-        cfg.rules.insert("link-txt".into(), Setting::Error);
-        assert_eq!(cfg.level("link-text"), None);
-        assert_eq!(cfg.level("readability"), Some(Level::Warning));
-        assert_eq!(cfg.unknown_rules(), ["link-txt"]);
-    }
-}
-
-/// Counts for a reading-age estimate, gathered while rendering (only when the rule is on).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Readability {
-    /// Words in paragraphs.
-    pub words: usize,
-    /// Sentences in paragraphs (each paragraph ends at least one).
-    pub sentences: usize,
-    /// Estimated syllables.
-    pub syllables: usize,
-    /// Sentences over 25 words: the file line of their paragraph, the word count, and their
-    /// opening words.
-    pub long: Vec<(usize, usize, String)>,
-}
-
-/// Sentences this long are hard to follow, especially for a worried parent or a child.
-pub const LONG_SENTENCE: usize = 25;
-
-impl Readability {
-    /// Adds one paragraph of text, which starts on file line `line`.
-    pub fn add_paragraph(&mut self, text: &str, line: usize) {
-        for sentence in text
-            .split_inclusive(['.', '!', '?'])
-            .map(str::trim)
-            .filter(|s| s.chars().any(char::is_alphabetic))
-        {
-            let words: Vec<&str> = sentence
-                .split_whitespace()
-                .filter(|w| w.chars().any(char::is_alphabetic))
-                .collect();
-            if words.is_empty() {
-                continue;
-            }
-            self.sentences += 1;
-            self.words += words.len();
-            self.syllables += words.iter().map(|w| syllables(w)).sum::<usize>();
-            if words.len() > LONG_SENTENCE {
-                let opening: Vec<&str> = words.iter().take(6).copied().collect();
-                self.long
-                    .push((line, words.len(), format!("{}…", opening.join(" "))));
-            }
-        }
-    }
-
-    /// Reading age in years: the Flesch–Kincaid grade level plus five (the age at which a UK
-    /// child is in that US grade). `None` for pages with too little text to judge.
-    pub fn reading_age(&self) -> Option<f64> {
-        if self.words < 30 || self.sentences == 0 {
-            return None;
-        }
-        let (w, s, y) = (
-            self.words as f64,
-            self.sentences as f64,
-            self.syllables as f64,
-        );
-        Some(0.39 * (w / s) + 11.8 * (y / w) - 15.59 + 5.0)
-    }
-}
-
-/// A syllable estimate for an English word: groups of vowels, less a silent final "e".
-pub fn syllables(word: &str) -> usize {
-    let w: Vec<char> = word
-        .chars()
-        .filter(char::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    if w.is_empty() {
-        return 0;
-    }
-    let vowel = |c: char| "aeiouy".contains(c);
-    let mut count = 0;
-    let mut previous = false;
-    for &c in &w {
-        let v = vowel(c);
-        if v && !previous {
-            count += 1;
-        }
-        previous = v;
-    }
-    if w.len() > 2 && w[w.len() - 1] == 'e' && !vowel(w[w.len() - 2]) && w[w.len() - 2] != 'l' {
-        count -= 1;
-    }
-    count.max(1)
-}
-
-#[cfg(test)]
-mod readability_tests {
-    use super::*;
-
-    #[test]
-    fn syllables_are_estimated() {
-        assert_eq!(syllables("child"), 1);
-        assert_eq!(syllables("guarding"), 2);
-        assert_eq!(syllables("the"), 1);
-        assert_eq!(syllables("little"), 2);
-        assert_eq!(syllables("exploitation"), 4);
-    }
-
-    #[test]
-    fn reading_age_and_long_sentences() {
-        let mut easy = Readability::default();
-        for _ in 0..10 {
-            easy.add_paragraph(
-                "You can talk to us. We will help you. It is not your fault.",
-                5,
-            );
-        }
-        let age = easy.reading_age().unwrap();
-        assert!(age < 8.0, "{age}");
-        let mut hard = Readability::default();
-        let long = "The partnership's multi-agency arrangements necessitate comprehensive information sharing between statutory organisations, independent providers, voluntary organisations and community representatives, consistently prioritising the welfare considerations of vulnerable children and safeguarding responsibilities.";
-        hard.add_paragraph(long, 9);
-        hard.add_paragraph(long, 12);
-        assert!(hard.reading_age().unwrap() > 18.0);
-        assert_eq!(hard.long.len(), 2);
-        assert_eq!(hard.long[0].0, 9);
-        assert!(hard.long[0].1 > LONG_SENTENCE);
     }
 }
