@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, Zoned};
+use jiff::{Timestamp, ZonedDateTime};
 
 /// The zone every date on the site is read in. jiff's bundled database is used (feature
 /// `tzdb-bundle-always`), so clock changes come out the same on every machine.
@@ -20,7 +20,7 @@ pub fn parse_now(s: &str) -> Result<Timestamp, String> {
         && s.len() == 10
     {
         return date
-            .to_zoned(site_zone())
+            .to_zoned_datetime(site_zone())
             .map(|z| z.timestamp())
             .map_err(|e| format!("`{s}`: {e}"));
     }
@@ -31,7 +31,7 @@ pub fn parse_now(s: &str) -> Result<Timestamp, String> {
 
 /// The calendar date in London at `now`.
 pub fn site_date(now: Timestamp) -> Date {
-    Zoned::new(now, site_zone()).date()
+    ZonedDateTime::new(now, site_zone()).date()
 }
 
 #[cfg(test)]

@@ -5,13 +5,7 @@ use std::fmt::Write;
 
 use crate::config::Config;
 use crate::content::{Section, Site};
-
-/// Escapes text for XML and HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    crate::highlight::escape_html(&mut out, s).ok();
-    out
-}
+use crate::highlight::escaped as escape;
 
 /// An Atom 1.0 feed of a section's pages, newest first. `updated` is the newest page date, never
 /// the build time, so unchanged content gives an unchanged feed.

@@ -26,6 +26,14 @@ pub fn is_loaded() -> bool {
     SYNTAXES.get().is_some()
 }
 
+/// `s` escaped for HTML and XML text and attribute values, as a new string.
+pub fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    // Writing to a String cannot fail.
+    let _ = escape_html(&mut out, s);
+    out
+}
+
 /// Writes HTML-escaped text.
 pub fn escape_html(out: &mut dyn Write, s: &str) -> fmt::Result {
     let mut last = 0;

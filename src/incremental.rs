@@ -12,18 +12,14 @@
 //! A change that fails leaves the last good site in place, and the error is kept for the
 //! browser overlay.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, Stages};
 use crate::diagnostics::Diagnostics;
-use crate::markdown::Rendered;
 use crate::output::Body;
-use crate::render::Target;
-use crate::templates::TemplateSet;
-use crate::views::Views;
+use crate::pipeline::{BuildOptions, Stages};
 
 /// One file of the served site.
 #[derive(Clone, Debug)]
@@ -212,8 +208,8 @@ impl Incremental {
     }
 
     fn full(&mut self) -> Result<usize, Diagnostics> {
-        let mut stages = crate::build::run_stages(&self.opts, self.state.as_ref(), None)?;
-        if let Some(errors) = crate::build::error_findings(&stages.findings) {
+        let mut stages = crate::pipeline::run_stages(&self.opts, self.state.as_ref(), None)?;
+        if let Some(errors) = crate::pipeline::error_findings(&stages.findings) {
             return Err(errors);
         }
         // The served files take the rendered bytes over; the state keeps no second copy.
@@ -230,66 +226,12 @@ impl Incremental {
 
     /// Re-renders edited page bodies and what shows them.
     fn bodies(&mut self, edits: Vec<(usize, String)>) -> Result<usize, Diagnostics> {
+        let files = &self.files;
         let state = self.state.as_mut().ok_or_else(Diagnostics::new)?;
         if edits.is_empty() {
             return Ok(0);
         }
-        let mut fresh = Vec::new();
-        for (i, text) in edits {
-            let p = &state.site.pages[i];
-            let r = crate::build::render_body(
-                &p.file,
-                &text,
-                p.body_line,
-                &text[p.body_start..],
-                &state.markdown,
-            )?;
-            fresh.push((i, text, r));
-        }
-        // Swap the new bodies in, check, and swap back if anything after fails.
-        let mut old = Vec::new();
-        for (i, text, r) in fresh {
-            let prev_source = std::mem::replace(&mut state.site.pages[i].source, text);
-            let prev_rendered = std::mem::replace(&mut state.pages[i], r);
-            old.push((i, prev_source, prev_rendered));
-        }
-        let restore = |state: &mut Stages, old: Vec<(usize, String, Rendered)>| {
-            for (i, source, rendered) in old {
-                state.site.pages[i].source = source;
-                state.pages[i] = rendered;
-            }
-        };
-        let changed: HashSet<usize> = old.iter().map(|(i, _, _)| *i).collect();
-        let headings_changed = old
-            .iter()
-            .any(|(i, _, r)| r.anchors != state.pages[*i].anchors);
-        let checked = self.check_edits(&changed, headings_changed);
-        let state = self.state.as_mut().ok_or_else(Diagnostics::new)?;
-        if let Err(e) = checked {
-            restore(state, old);
-            return Err(e);
-        }
-        let views = Arc::new(Views::build(
-            &state.site,
-            &state.pages,
-            &state.sections,
-            state.now,
-            &state.alerts,
-            &state.markdown.glossary,
-            Some((&state.views, &changed)),
-        ));
-        let affected = affected_targets(&state.site, &views, &changed);
-        let jobs = crate::render::jobs(&state.site, &views, &|t| affected.contains(&t));
-        let env = crate::templates::environment(&state.templates, views.clone());
-        let rendered = crate::render::render_jobs(&env, &state.templates, &state.site, jobs, None);
-        let rendered = match rendered {
-            Ok(r) => r,
-            Err(e) => {
-                restore(state, old);
-                return Err(e);
-            }
-        };
-        state.views = views;
+        let rendered = state.edit_bodies(edits, &|path| files.contains_key(path))?;
         // The index is rebuilt after the edited page is served (`refresh_index`): on a large
         // site it takes longer than the page itself.
         self.index_stale = true;
@@ -303,18 +245,7 @@ impl Incremental {
             return None;
         }
         let start = Instant::now();
-        let state = self.state.as_ref()?;
-        if !state.site.config.search.enabled {
-            return None;
-        }
-        let files = crate::search::index(
-            &state.site,
-            &state.pages,
-            &state.sections,
-            &state.markdown.glossary,
-            None,
-        )
-        .ok()?;
+        let files = self.state.as_ref()?.search_files()?;
         let new: BTreeMap<String, Served> = files
             .into_iter()
             .map(|f| (f.path, served(f.body)))
@@ -338,81 +269,13 @@ impl Incremental {
         })
     }
 
-    /// The error-level checks an edited body can fail: `@/` anchors across the site, and the
-    /// site-path links of the edited pages (or of every page, if an edit changed the
-    /// headings others may link to).
-    fn check_edits(
-        &self,
-        changed: &HashSet<usize>,
-        headings_changed: bool,
-    ) -> Result<(), Diagnostics> {
-        let state = self.state.as_ref().ok_or_else(Diagnostics::new)?;
-        crate::build::check_anchors(&state.site, &state.pages, &state.sections)?;
-        let has = |path: &str| self.files.contains_key(path);
-        let which: Vec<usize> = if headings_changed {
-            (0..state.site.pages.len()).collect()
-        } else {
-            changed.iter().copied().collect()
-        };
-        let findings =
-            crate::checks::link_findings(&state.site, &state.pages, &has, which.into_iter());
-        let mut d = Diagnostics::new();
-        d.0.extend(
-            state
-                .pages
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| changed.contains(i))
-                .flat_map(|(_, r)| r.findings.iter().cloned()),
-        );
-        d.0.extend(findings);
-        match crate::build::error_findings(&d) {
-            Some(errors) => Err(errors.sorted()),
-            None => Ok(()),
-        }
-    }
-
     /// Re-renders the outputs whose templates use an edited template. `None` when that cannot
     /// be worked out (a template named through a variable).
     fn templates(&mut self) -> Result<Option<usize>, Diagnostics> {
         let state = self.state.as_mut().ok_or_else(Diagnostics::new)?;
-        let set = TemplateSet::load(&state.site.layout, state.site.config.theme.as_deref())?;
-        let changed: HashSet<String> = set
-            .files
-            .iter()
-            .filter(|(name, f)| {
-                state
-                    .templates
-                    .files
-                    .get(*name)
-                    .is_none_or(|old| old.source != f.source)
-            })
-            .map(|(name, _)| name.clone())
-            .chain(
-                state
-                    .templates
-                    .files
-                    .keys()
-                    .filter(|n| !set.files.contains_key(*n))
-                    .cloned(),
-            )
-            .collect();
-        let (Some(old_users), Some(new_users)) = (
-            state.templates.dependents(&changed),
-            set.dependents(&changed),
-        ) else {
-            return Ok(None);
-        };
-        let users: HashSet<String> = old_users.union(&new_users).cloned().collect();
-        let jobs: Vec<crate::render::Job> =
-            crate::render::jobs(&state.site, &state.views, &|_| true)
-                .into_iter()
-                .filter(|j| users.contains(&j.template))
-                .collect();
-        let env = crate::templates::environment(&set, state.views.clone());
-        let rendered = crate::render::render_jobs(&env, &set, &state.site, jobs, None)?;
-        state.templates = set;
-        Ok(Some(self.publish(rendered)))
+        Ok(state
+            .edit_templates()?
+            .map(|rendered| self.publish(rendered)))
     }
 
     /// Puts re-rendered files in place of their previous versions; returns how many.
@@ -432,33 +295,4 @@ fn served(body: Body) -> Served {
         // `serve` renders into memory and never into a staging folder.
         Body::Written => Served::Bytes(Arc::from(&b""[..])),
     }
-}
-
-/// The template renders that can show the bodies of `changed` pages.
-fn affected_targets(
-    site: &crate::content::Site,
-    views: &Views,
-    changed: &HashSet<usize>,
-) -> HashSet<Target> {
-    let mut out = HashSet::new();
-    for &i in changed {
-        out.insert(Target::Page(i));
-        out.extend(
-            site.section_chain(site.pages[i].section)
-                .map(Target::Section),
-        );
-        for (t, tax) in site.taxonomies.iter().enumerate() {
-            for (k, term) in tax.terms.iter().enumerate() {
-                if term.pages.contains(&i) {
-                    out.insert(Target::Term(t, k));
-                }
-            }
-        }
-        for (k, (l, _)) in views.listings.iter().enumerate() {
-            if l.pages.contains(&i) {
-                out.insert(Target::Listing(k));
-            }
-        }
-    }
-    out
 }

@@ -1,11 +1,13 @@
 //! Haven: a static site generator for Local Safeguarding Children Partnership websites.
 //!
 //! The pipeline has one module per stage, in the order the data flows:
-//! [`config`] → [`content`] (walk and [`content::frontmatter`]) → [`markdown`] → [`views`] and
-//! [`templates`] → [`render`] and [`search`] → [`output`]; [`build`] runs them in turn and [`diagnostics`] is
-//! the one error type users see. Every file is read through [`layout`], which knows the site's
-//! folders and refuses links that lead out of the site; [`output`] owns the lock, the marker
-//! and the atomic swap.
+//! [`config`] → [`content`] (walk, [`content::frontmatter`], the [`content::Site`] model) →
+//! [`markdown`] (HTML and the facts the checks read) → [`checks`] → [`search`], [`views`] and
+//! [`templates`] → [`render`] → [`output`] (the marker, the lock and the atomic swap).
+//! [`pipeline`] runs the stages: whole for [`mod@build`] and `check`, in part for [`serve`]'s change
+//! plan ([`incremental`]). [`diagnostics`] is the one error type users see, and every file is
+//! read through [`layout`], which knows the site's folders and refuses links that lead out of
+//! the site. [`MODULE_ORDER`] lists every module in the order dependencies may flow.
 
 // A Diagnostic carries file, position, message, hint and excerpt; it travels only on the
 // cold error path, so its size does not matter and boxing it would only add noise.
@@ -40,6 +42,7 @@ pub const MODULE_ORDER: &[&str] = &[
     "templates",
     "render",
     "report",
+    "pipeline",
     "build",
     "incremental",
     "serve",
@@ -61,6 +64,7 @@ pub mod incremental;
 pub mod layout;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod search;

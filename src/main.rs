@@ -100,8 +100,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Serve {
             root,
             port,
@@ -109,76 +108,34 @@ fn main() -> ExitCode {
             open,
             drafts,
             now,
-        } => {
-            let opts = haven::serve::ServeOptions {
-                build: haven::BuildOptions {
-                    root,
-                    drafts,
-                    now,
-                    ..Default::default()
-                },
-                interface,
-                port,
-                open,
-            };
-            match haven::serve::serve(opts) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        } => serve(haven::serve::ServeOptions {
+            build: haven::BuildOptions {
+                root,
+                drafts,
+                now,
+                ..Default::default()
+            },
+            interface,
+            port,
+            open,
+        }),
         Command::Check {
             root,
             format,
             deny_warnings,
             now,
             report,
-        } => {
-            let opts = haven::BuildOptions {
+        } => check(
+            &haven::BuildOptions {
                 root,
                 now,
                 reading_ages: report.is_some(),
                 ..Default::default()
-            };
-            let found = match haven::build::check_site(&opts) {
-                Ok(site) => {
-                    if let Some(dir) = &report {
-                        let when = now.unwrap_or_else(jiff::Timestamp::now);
-                        let html = haven::report::html(
-                            &site.site,
-                            &site.readability,
-                            &site.findings,
-                            when,
-                        );
-                        match haven::report::write(&site.site, dir, &html) {
-                            Ok(path) => eprintln!("Report written to {}", path.display()),
-                            Err(e) => {
-                                eprintln!("{e}\n\nThe report was not written.");
-                                return ExitCode::FAILURE;
-                            }
-                        }
-                    }
-                    site.findings
-                }
-                Err(d) => d,
-            };
-            let errors = found
-                .iter()
-                .filter(|d| d.level == haven::Level::Error)
-                .count();
-            let warnings = found.len() - errors;
-            match format {
-                Format::Json => println!("{}", findings_json(&found, errors, warnings)),
-                Format::Text => print_grouped(&found, errors, warnings),
-            }
-            if errors > 0 || (deny_warnings && warnings > 0) {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
+            },
+            format,
+            deny_warnings,
+            report.as_deref(),
+        ),
         Command::Build {
             root,
             output_dir,
@@ -187,8 +144,8 @@ fn main() -> ExitCode {
             now,
             timings,
             deny_warnings,
-        } => {
-            let opts = haven::BuildOptions {
+        } => build(
+            &haven::BuildOptions {
                 root,
                 output_dir,
                 drafts,
@@ -196,53 +153,113 @@ fn main() -> ExitCode {
                 now,
                 reading_ages: false,
                 deny_warnings,
-            };
-            match haven::build(&opts) {
-                Ok(summary) => {
-                    println!("{summary}");
-                    if timings {
-                        eprintln!("{}", summary.timings);
+            },
+            timings,
+        ),
+    }
+}
+
+/// `haven serve`: takes the server's options; returns failure only if it cannot serve.
+fn serve(opts: haven::serve::ServeOptions) -> ExitCode {
+    match haven::serve::serve(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `haven check`: takes the site's options, how to print, whether warnings fail, and where
+/// to write the report if asked; prints the findings and returns failure on errors (or
+/// warnings with `deny_warnings`) or when the report cannot be written.
+fn check(
+    opts: &haven::BuildOptions,
+    format: Format,
+    deny_warnings: bool,
+    report: Option<&std::path::Path>,
+) -> ExitCode {
+    let found = match haven::build::check_site(opts) {
+        Ok(site) => {
+            if let Some(dir) = report {
+                // The same "now" the checks used, so the report agrees with them.
+                let html =
+                    haven::report::html(&site.site, &site.readability, &site.findings, site.now);
+                match haven::report::write(&site.site, dir, &html) {
+                    Ok(path) => eprintln!("Report written to {}", path.display()),
+                    Err(e) => {
+                        eprintln!("{e}\n\nThe report was not written.");
+                        return ExitCode::FAILURE;
                     }
-                    // Warnings that are not content checks (a skipped link) are shown in full:
-                    // they say a file was left out.
-                    let own: Vec<_> = summary
-                        .warnings
-                        .iter()
-                        .filter(|d| d.rule.is_none())
-                        .collect();
-                    for d in &own {
-                        eprintln!("{d}\n");
-                    }
-                    let n = summary.warnings.len() - own.len();
-                    if n > 0 {
-                        eprintln!(
-                            "{n} warning{} from the content checks; run `haven check` to see them.",
-                            if n == 1 { "" } else { "s" }
-                        );
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    let errors = diags
-                        .iter()
-                        .filter(|d| d.level == haven::Level::Error)
-                        .count();
-                    eprintln!("{diags}\n");
-                    if errors == 0 {
-                        eprintln!(
-                            "Build stopped: {} and --deny-warnings was given; the previous output was left as it was.",
-                            plural(diags.len(), "warning")
-                        );
-                    } else {
-                        eprintln!(
-                            "Build failed with {}; the previous output was left as it was.",
-                            plural(errors, "error")
-                        );
-                    }
-                    ExitCode::FAILURE
                 }
             }
+            site.findings
         }
+        Err(d) => d,
+    };
+    let errors = found
+        .iter()
+        .filter(|d| d.level == haven::Level::Error)
+        .count();
+    let warnings = found.len() - errors;
+    match format {
+        Format::Json => println!("{}", findings_json(&found, errors, warnings)),
+        Format::Text => print_grouped(&found, errors, warnings),
+    }
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `haven build`: takes the build's options and whether to print stage timings; prints the
+/// summary (or the errors) and returns whether the build succeeded.
+fn build(opts: &haven::BuildOptions, timings: bool) -> ExitCode {
+    match haven::build(opts) {
+        Ok(summary) => {
+            println!("{summary}");
+            if timings {
+                eprintln!("{}", summary.timings);
+            }
+            print_build_warnings(&summary.warnings);
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            let errors = diags
+                .iter()
+                .filter(|d| d.level == haven::Level::Error)
+                .count();
+            eprintln!("{diags}\n");
+            if errors == 0 {
+                eprintln!(
+                    "Build stopped: {} and --deny-warnings was given; the previous output was left as it was.",
+                    plural(diags.len(), "warning")
+                );
+            } else {
+                eprintln!(
+                    "Build failed with {}; the previous output was left as it was.",
+                    plural(errors, "error")
+                );
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a successful build's `warnings`: those that are not content checks (a skipped
+/// link) in full, since they say a file was left out; the content checks' only as a count.
+fn print_build_warnings(warnings: &haven::Diagnostics) {
+    let own: Vec<_> = warnings.iter().filter(|d| d.rule.is_none()).collect();
+    for d in &own {
+        eprintln!("{d}\n");
+    }
+    let n = warnings.len() - own.len();
+    if n > 0 {
+        eprintln!(
+            "{n} warning{} from the content checks; run `haven check` to see them.",
+            if n == 1 { "" } else { "s" }
+        );
     }
 }
 

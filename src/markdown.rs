@@ -60,7 +60,7 @@ pub struct Rendered {
     /// Words in the body text.
     pub word_count: usize,
     /// Problems the content checks found in it (warnings, and errors for rules set to
-    /// error), filled in by [`crate::checks::page`].
+    /// error), filled in by [`crate::checks::page()`].
     pub findings: Vec<Diagnostic>,
     /// Site-relative and relative link targets (not `@/`), checked once every file is known.
     pub local_links: Vec<InternalLink>,
@@ -213,14 +213,74 @@ pub fn render(
     let opts = options(cx.allow_raw_html);
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, body, &opts);
-    let mut diags = Diagnostics::new();
+    let walked = walk(root, body, src, cx);
+    if walked.diags.has_errors() {
+        return Err(walked.diags);
+    }
+    // Editors' notes in HTML comments are allowed, but never published.
+    for c in walked.comments {
+        c.detach();
+    }
+    // A body that already holds the mark character would confuse the pass; such text is
+    // vanishingly rare, and it only costs that page its <abbr> markup.
+    let marked = !cx.glossary.is_empty()
+        && !body.contains(MARK_START)
+        && mark_acronyms(root, cx.glossary, &mut HashSet::new());
+
+    let anchors: Vec<String> = walked.flat_toc.iter().map(|e| e.id.clone()).collect();
+    let mut html = write_html(root, &opts, &anchors, body.len(), src)?;
+    if marked {
+        html = cx.glossary.expand_marks(&html);
+    }
+    let rendered = Rendered {
+        content: minijinja::Value::from_safe_string(html),
+        toc: nest(walked.flat_toc),
+        anchors,
+        links: walked.links,
+        word_count: walked.words,
+        findings: Vec::new(),
+        local_links: walked.local_links,
+        readability: None,
+    };
+    Ok((rendered, walked.facts))
+}
+
+/// What one pass over a body's syntax tree finds, before the HTML is written.
+struct Walked<'a> {
+    /// Problems that stop the page (and any warnings beside them).
+    diags: Diagnostics,
+    /// Headings with their ids, in document order.
+    flat_toc: Vec<TocEntry>,
+    /// Resolved `@/` links, for the anchor check.
+    links: Vec<InternalLink>,
+    /// Site-relative and relative links, checked once every file is known.
+    local_links: Vec<InternalLink>,
+    /// Words in the text.
+    words: usize,
+    /// HTML comment nodes, to take out before writing.
+    comments: Vec<&'a comrak::nodes::AstNode<'a>>,
+    /// What the body says, for the content checks.
+    facts: Facts,
+}
+
+/// Walks the tree under `root` (parsed from `body`) once in document order, resolving `@/`
+/// links in place; returns what it found, errors included.
+fn walk<'a>(
+    root: &'a comrak::nodes::AstNode<'a>,
+    body: &str,
+    src: &Source<'_>,
+    cx: &LinkContext<'_>,
+) -> Walked<'a> {
+    let mut w = Walked {
+        diags: Diagnostics::new(),
+        flat_toc: Vec::new(),
+        links: Vec::new(),
+        local_links: Vec::new(),
+        words: 0,
+        comments: Vec::new(),
+        facts: Facts::default(),
+    };
     let mut anchorizer = Anchorizer::new();
-    let mut flat_toc = Vec::new();
-    let mut links = Vec::new();
-    let mut words = 0usize;
-    let mut comments = Vec::new();
-    let mut local_links = Vec::new();
-    let mut facts = Facts::default();
     // Split once per page, and only if an image needs it.
     let body_lines: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
 
@@ -231,7 +291,7 @@ pub fn render(
             node.data().value,
             NodeValue::Paragraph | NodeValue::TableCell | NodeValue::Heading(_)
         ) {
-            facts.blocks.push(Block {
+            w.facts.blocks.push(Block {
                 text: plain_text(node),
                 paragraph: matches!(node.data().value, NodeValue::Paragraph),
                 at: sp,
@@ -247,9 +307,9 @@ pub fn render(
                 let level = h.level;
                 drop(data);
                 let title = node.collect_text();
-                facts.headings.push((level, title.clone(), sp));
+                w.facts.headings.push((level, title.clone(), sp));
                 let id = anchorizer.anchorize(&title);
-                flat_toc.push(TocEntry {
+                w.flat_toc.push(TocEntry {
                     level,
                     id,
                     title,
@@ -258,12 +318,12 @@ pub fn render(
             }
             NodeValue::Image(img) => {
                 if let Some(d) = refused_address(src, sp, &img.url, true) {
-                    diags.push(d);
+                    w.diags.push(d);
                 }
                 let alt = inner.unwrap_or_default();
                 let decorative = alt.is_empty()
                     && declared_decorative(body_lines.get_or_init(|| body.lines().collect()), sp);
-                facts.images.push(ImageFact {
+                w.facts.images.push(ImageFact {
                     url: img.url.clone(),
                     alt,
                     decorative,
@@ -271,66 +331,16 @@ pub fn render(
                 });
             }
             NodeValue::Link(link) => {
-                if let Some(d) = refused_address(src, sp, &link.url, false) {
-                    diags.push(d);
-                }
-                facts.links.push(LinkFact {
-                    url: link.url.clone(),
-                    label: inner.unwrap_or_default(),
-                    at: sp,
-                });
-                // Same-page `#anchor` links are checked too: they resolve against this page.
-                let local = !link.url.starts_with("@/")
-                    && !link.url.contains(':')
-                    && !link.url.starts_with("//");
-                if local && !link.url.is_empty() {
-                    local_links.push(InternalLink {
-                        target: link.url.clone(),
-                        anchor: None,
-                        line: src.body_line + sp.start.line.saturating_sub(1),
-                        column: sp.start.column,
-                    });
-                }
-                if let Some(rest) = link.url.strip_prefix("@/") {
-                    let (path, anchor) = match rest.split_once('#') {
-                        Some((p, a)) => (p, Some(a.to_string())),
-                        None => (rest, None),
-                    };
-                    match cx.urls.get(path) {
-                        Some(url) => {
-                            let mut resolved = url.clone();
-                            if let Some(a) = &anchor {
-                                resolved.push('#');
-                                resolved.push_str(a);
-                            }
-                            let line = src.body_line + sp.start.line.saturating_sub(1);
-                            links.push(InternalLink {
-                                target: path.to_string(),
-                                anchor,
-                                line,
-                                column: sp.start.column,
-                            });
-                            link.url = resolved;
-                        }
-                        None if cx.drafts.contains(path) => diags.push(
-                            src.err(sp, format!("link to `@/{path}`, which is a draft and will not be published"))
-                                .hint("publish that page first (remove `draft: true`), or remove the link until it is ready"),
-                        ),
-                        None => diags.push(
-                            src.err(sp, format!("link to `@/{path}`, which does not exist"))
-                                .hint("`@/` links name a file below content/, e.g. @/guidance/neglect.md; check the spelling"),
-                        ),
-                    }
-                }
+                visit_link(link, inner.unwrap_or_default(), sp, src, cx, &mut w);
             }
             NodeValue::HtmlBlock(b) => {
                 let is_comment = b.literal.trim_start().starts_with("<!--");
                 let snippet = b.literal.trim().lines().next().unwrap_or("").to_string();
                 drop(data);
                 if is_comment {
-                    comments.push(node);
+                    w.comments.push(node);
                 } else if !cx.allow_raw_html {
-                    diags.push(raw_html_error(src, sp, &snippet));
+                    w.diags.push(raw_html_error(src, sp, &snippet));
                 }
             }
             NodeValue::HtmlInline(s) => {
@@ -338,57 +348,107 @@ pub fn render(
                 let snippet = s.clone();
                 drop(data);
                 if is_comment {
-                    comments.push(node);
+                    w.comments.push(node);
                 } else if !cx.allow_raw_html {
-                    diags.push(raw_html_error(src, sp, &snippet));
+                    w.diags.push(raw_html_error(src, sp, &snippet));
                 }
             }
-            NodeValue::Text(t) => words += count_words(t),
+            NodeValue::Text(t) => w.words += count_words(t),
             _ => {}
         }
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    // Editors' notes in HTML comments are allowed, but never published.
-    for c in comments {
-        c.detach();
-    }
-    // A body that already holds the mark character would confuse the pass; such text is
-    // vanishingly rare, and it only costs that page its <abbr> markup.
-    let marked = !cx.glossary.is_empty()
-        && !body.contains(MARK_START)
-        && mark_acronyms(root, cx.glossary, &mut HashSet::new());
+    w
+}
 
-    let anchors: Vec<String> = flat_toc.iter().map(|e| e.id.clone()).collect();
+/// Records a link written at `sp` with text `label` into `w`: refuses an address that must
+/// not be published, keeps local links for checking, and rewrites an `@/` link's address to
+/// the target's URL (or reports a target that is missing or a draft).
+fn visit_link(
+    link: &mut comrak::nodes::NodeLink,
+    label: String,
+    sp: Sourcepos,
+    src: &Source<'_>,
+    cx: &LinkContext<'_>,
+    w: &mut Walked<'_>,
+) {
+    if let Some(d) = refused_address(src, sp, &link.url, false) {
+        w.diags.push(d);
+    }
+    w.facts.links.push(LinkFact {
+        url: link.url.clone(),
+        label,
+        at: sp,
+    });
+    // Same-page `#anchor` links are checked too: they resolve against this page.
+    let local =
+        !link.url.starts_with("@/") && !link.url.contains(':') && !link.url.starts_with("//");
+    if local && !link.url.is_empty() {
+        w.local_links.push(InternalLink {
+            target: link.url.clone(),
+            anchor: None,
+            line: src.body_line + sp.start.line.saturating_sub(1),
+            column: sp.start.column,
+        });
+    }
+    let Some(rest) = link.url.strip_prefix("@/") else {
+        return;
+    };
+    let (path, anchor) = match rest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (rest, None),
+    };
+    match cx.urls.get(path) {
+        Some(url) => {
+            let mut resolved = url.clone();
+            if let Some(a) = &anchor {
+                resolved.push('#');
+                resolved.push_str(a);
+            }
+            let line = src.body_line + sp.start.line.saturating_sub(1);
+            w.links.push(InternalLink {
+                target: path.to_string(),
+                anchor,
+                line,
+                column: sp.start.column,
+            });
+            link.url = resolved;
+        }
+        None if cx.drafts.contains(path) => w.diags.push(
+            src.err(sp, format!("link to `@/{path}`, which is a draft and will not be published"))
+                .hint("publish that page first (remove `draft: true`), or remove the link until it is ready"),
+        ),
+        None => w.diags.push(
+            src.err(sp, format!("link to `@/{path}`, which does not exist"))
+                .hint("`@/` links name a file below content/, e.g. @/guidance/neglect.md; check the spelling"),
+        ),
+    }
+}
+
+/// Writes the tree under `root` as HTML, giving headings the ids in `anchors` (in document
+/// order) and highlighting code; `body_len` sizes the output. Returns the HTML, or an error
+/// naming the file if comrak fails.
+fn write_html<'a>(
+    root: &'a comrak::nodes::AstNode<'a>,
+    opts: &Options<'_>,
+    anchors: &[String],
+    body_len: usize,
+    src: &Source<'_>,
+) -> Result<String, Diagnostics> {
     let headings = Headings {
-        ids: anchors.clone(),
+        ids: anchors.to_vec(),
         next: AtomicUsize::new(0),
     };
     let highlighter = Highlighter;
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&headings);
     plugins.render.codefence_syntax_highlighter = Some(&highlighter);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    if comrak::format_html_with_plugins(root, &opts, &mut html, &plugins).is_err() {
+    let mut html = String::with_capacity(body_len * 3 / 2);
+    if comrak::format_html_with_plugins(root, opts, &mut html, &plugins).is_err() {
         return Err(
             Diagnostic::in_file(src.file, "the Markdown could not be turned into HTML").into(),
         );
     }
-    if marked {
-        html = cx.glossary.expand_marks(&html);
-    }
-    let rendered = Rendered {
-        content: minijinja::Value::from_safe_string(html),
-        toc: nest(flat_toc),
-        anchors,
-        links,
-        word_count: words,
-        findings: Vec::new(),
-        local_links,
-        readability: None,
-    };
-    Ok((rendered, facts))
+    Ok(html)
 }
 
 /// Marks the first use of each glossary term in document order, skipping headings (their text

@@ -74,31 +74,28 @@ fn ctx(pairs: &[(&str, Value)]) -> Value {
 
 /// The template renders of the site that `want` picks (`serve` re-renders only some).
 pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
+    let mut jobs = page_jobs(site, views, want);
+    jobs.extend(section_jobs(site, views, want));
+    jobs.extend(taxonomy_jobs(site, views, want));
+    jobs.extend(listing_jobs(site, views, want));
+    if site.config.search.enabled {
+        jobs.extend(search_jobs(site, views, want));
+    }
+    if want(Target::NotFound) {
+        jobs.push(not_found_job(site, views));
+    }
+    jobs
+}
+
+/// Takes the site, its views and the filter; returns one render per page it picks.
+fn page_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
     let base = site.config.base_path();
     let mut jobs = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
         if !want(Target::Page(i)) {
             continue;
         }
-        let m = &p.meta.common;
-        let (template, chosen_at) = match &m.template {
-            Some(t) => (t.value.clone(), Some((p.file.clone(), t.clone()))),
-            None => {
-                // An inherited page_template is blamed on the _index.md that set it.
-                let mut at = Some(p.section);
-                while let Some(i) = at.filter(|&i| site.sections[i].meta.page_template.is_none()) {
-                    at = site.sections[i].parent;
-                }
-                let setter = at.and_then(|i| {
-                    let s = &site.sections[i];
-                    Some((s.file.clone(), s.meta.page_template.clone()?))
-                });
-                match setter {
-                    Some((file, t)) => (t.value.clone(), Some((file, t))),
-                    None => ("page.html".to_string(), None),
-                }
-            }
-        };
+        let (template, chosen_at) = page_template(site, p);
         jobs.push(Job {
             template,
             ctx: ctx(&[
@@ -113,6 +110,35 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
             target: Target::Page(i),
         });
     }
+    jobs
+}
+
+/// Takes the site and one of its pages; returns the page's template and, when front matter
+/// chose it, the file and line that did.
+fn page_template(site: &Site, p: &crate::content::Page) -> (String, Option<(PathBuf, Located)>) {
+    if let Some(t) = &p.meta.common.template {
+        return (t.value.clone(), Some((p.file.clone(), t.clone())));
+    }
+    // An inherited page_template is blamed on the _index.md that set it.
+    let mut at = Some(p.section);
+    while let Some(i) = at.filter(|&i| site.sections[i].meta.page_template.is_none()) {
+        at = site.sections[i].parent;
+    }
+    let setter = at.and_then(|i| {
+        let s = &site.sections[i];
+        Some((s.file.clone(), s.meta.page_template.clone()?))
+    });
+    match setter {
+        Some((file, t)) => (t.value.clone(), Some((file, t))),
+        None => ("page.html".to_string(), None),
+    }
+}
+
+/// Takes the site, its views and the filter; returns the renders of each section it picks,
+/// one per pagination page.
+fn section_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
+    let base = site.config.base_path();
+    let mut jobs = Vec::new();
     for (i, s) in site.sections.iter().enumerate() {
         if !want(Target::Section(i)) {
             continue;
@@ -147,34 +173,13 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
                 ("current_url", Value::from(url.as_str())),
             ];
             if s.meta.paginate_by.is_some() {
-                pairs.push((
-                    "paginator",
-                    ctx(&[
-                        ("pages", Value::from(chunk.to_vec())),
-                        ("current_index", Value::from(n)),
-                        ("number_pagers", Value::from(total)),
-                        ("paginate_by", Value::from(per)),
-                        ("total_pages", Value::from(all.len())),
-                        ("first", Value::from(pager_url(1))),
-                        ("last", Value::from(pager_url(total))),
-                        (
-                            "previous",
-                            if n > 1 {
-                                Value::from(pager_url(n - 1))
-                            } else {
-                                Value::from(())
-                            },
-                        ),
-                        (
-                            "next",
-                            if n < total {
-                                Value::from(pager_url(n + 1))
-                            } else {
-                                Value::from(())
-                            },
-                        ),
-                    ]),
-                ));
+                let pager = Pager {
+                    n,
+                    total,
+                    per,
+                    all: all.len(),
+                };
+                pairs.push(("paginator", paginator(chunk, &pager, &pager_url)));
             }
             jobs.push(Job {
                 template: template.clone(),
@@ -186,6 +191,57 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
             });
         }
     }
+    jobs
+}
+
+/// Where one page of a paginated section listing stands.
+struct Pager {
+    /// This page's number, from 1.
+    n: usize,
+    /// How many pages the listing has.
+    total: usize,
+    /// Entries per page.
+    per: usize,
+    /// Entries in the whole listing.
+    all: usize,
+}
+
+/// Takes one listing page's entries, where it stands and the URL of each page number; returns
+/// the `paginator` variable.
+fn paginator(chunk: &[Value], pager: &Pager, pager_url: &dyn Fn(usize) -> String) -> Value {
+    let &Pager { n, total, per, all } = pager;
+    ctx(&[
+        ("pages", Value::from(chunk.to_vec())),
+        ("current_index", Value::from(n)),
+        ("number_pagers", Value::from(total)),
+        ("paginate_by", Value::from(per)),
+        ("total_pages", Value::from(all)),
+        ("first", Value::from(pager_url(1))),
+        ("last", Value::from(pager_url(total))),
+        (
+            "previous",
+            if n > 1 {
+                Value::from(pager_url(n - 1))
+            } else {
+                Value::from(())
+            },
+        ),
+        (
+            "next",
+            if n < total {
+                Value::from(pager_url(n + 1))
+            } else {
+                Value::from(())
+            },
+        ),
+    ])
+}
+
+/// Takes the site, its views and the filter; returns the renders of the taxonomy lists and
+/// term pages it picks, each taxonomy's list before its terms.
+fn taxonomy_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
+    let base = site.config.base_path();
+    let mut jobs = Vec::new();
     for (ti, t) in site.taxonomies.iter().enumerate() {
         let origin = PathBuf::from(format!("the `{}` taxonomy", t.name));
         let tv = views.taxonomies[&t.name].clone();
@@ -222,6 +278,14 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
             });
         }
     }
+    jobs
+}
+
+/// Takes the site, its views and the filter; returns the renders of the training filter pages
+/// it picks.
+fn listing_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
+    let base = site.config.base_path();
+    let mut jobs = Vec::new();
     for (li, (l, items)) in views.listings.iter().enumerate() {
         if !want(Target::Listing(li)) {
             continue;
@@ -249,40 +313,49 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
             target: Target::Listing(li),
         });
     }
-    if site.config.search.enabled {
-        use crate::search::{A_Z_PAGE, CLIENT_PATH, INDEX_DIR, PAGE};
-        let search = ctx(&[
-            ("index", Value::from(format!("{base}{INDEX_DIR}"))),
-            ("script", Value::from(format!("{base}{CLIENT_PATH}"))),
-            ("url", Value::from(format!("{base}{PAGE}"))),
-            ("a_z_url", Value::from(format!("{base}{A_Z_PAGE}"))),
-        ]);
-        for (target, template, url, name) in [
-            (Target::Search, "search.html", PAGE, "search"),
-            (Target::AToZ, "a_z.html", A_Z_PAGE, "A to Z"),
-        ] {
-            if !want(target) {
-                continue;
-            }
-            jobs.push(Job {
-                template: template.into(),
-                ctx: ctx(&[
-                    ("site", views.site.clone()),
-                    ("a_z", views.a_z.clone()),
-                    ("search", search.clone()),
-                    ("current_url", Value::from(format!("{base}{url}"))),
-                ]),
-                path: format!("{url}index.html"),
-                origin: PathBuf::from(format!("the {name} page (search: enabled in site.yaml)")),
-                chosen_at: None,
-                target,
-            });
+    jobs
+}
+
+/// Takes the site (with search on), its views and the filter; returns the renders of the
+/// search page and the A to Z page that it picks.
+fn search_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
+    use crate::search::{A_Z_PAGE, CLIENT_PATH, INDEX_DIR, PAGE};
+    let base = site.config.base_path();
+    let mut jobs = Vec::new();
+    let search = ctx(&[
+        ("index", Value::from(format!("{base}{INDEX_DIR}"))),
+        ("script", Value::from(format!("{base}{CLIENT_PATH}"))),
+        ("url", Value::from(format!("{base}{PAGE}"))),
+        ("a_z_url", Value::from(format!("{base}{A_Z_PAGE}"))),
+    ]);
+    for (target, template, url, name) in [
+        (Target::Search, "search.html", PAGE, "search"),
+        (Target::AToZ, "a_z.html", A_Z_PAGE, "A to Z"),
+    ] {
+        if !want(target) {
+            continue;
         }
+        jobs.push(Job {
+            template: template.into(),
+            ctx: ctx(&[
+                ("site", views.site.clone()),
+                ("a_z", views.a_z.clone()),
+                ("search", search.clone()),
+                ("current_url", Value::from(format!("{base}{url}"))),
+            ]),
+            path: format!("{url}index.html"),
+            origin: PathBuf::from(format!("the {name} page (search: enabled in site.yaml)")),
+            chosen_at: None,
+            target,
+        });
     }
-    if !want(Target::NotFound) {
-        return jobs;
-    }
-    jobs.push(Job {
+    jobs
+}
+
+/// Takes the site and its views; returns the render of the 404 page.
+fn not_found_job(site: &Site, views: &Views) -> Job {
+    let base = site.config.base_path();
+    Job {
         template: "404.html".into(),
         ctx: ctx(&[
             ("site", views.site.clone()),
@@ -292,8 +365,7 @@ pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Jo
         origin: PathBuf::from("the 404 page"),
         chosen_at: None,
         target: Target::NotFound,
-    });
-    jobs
+    }
 }
 
 /// Renders every output of the site.

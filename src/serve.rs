@@ -21,8 +21,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use tokio::sync::broadcast;
 
-use crate::build::BuildOptions;
+use crate::highlight::escaped as escape;
 use crate::incremental::{Incremental, Served};
+use crate::pipeline::BuildOptions;
 
 /// Where the reload script, the overlay style sheet and the event stream live. Nothing a
 /// site builds can start with this.
@@ -213,18 +214,12 @@ fn publish(shared: &Shared, site: &mut Incremental, changed: &[PathBuf], what: &
 
 /// The folders and files a site is built from, that exist.
 fn watch_list(root: &Path) -> Vec<PathBuf> {
-    [
-        "content",
-        "templates",
-        "themes",
-        "static",
-        "data",
-        "site.yaml",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .filter(|p| root.join(p).exists())
-    .collect()
+    crate::layout::SOURCE_FOLDERS
+        .iter()
+        .chain(&[crate::config::CONFIG_FILE])
+        .map(PathBuf::from)
+        .filter(|p| root.join(p).exists())
+        .collect()
 }
 
 /// Whether a changed path can matter to the build: editors' swap and backup files cannot.
@@ -289,7 +284,7 @@ impl Watch {
 
 fn watch(mut w: Watch, mut site: Incremental, shared: Arc<Shared>) {
     let root = w.root.clone();
-    let top: Vec<&str> = vec!["content", "templates", "themes", "static", "data"];
+    let top = crate::layout::SOURCE_FOLDERS;
     loop {
         let Ok(first) = w.events.recv() else { return };
         let mut batch = Vec::new();
@@ -375,72 +370,34 @@ fn own_file(name: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, content_type(name)),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         body,
     )
 }
 
-/// The content type for a file name.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" if path.ends_with("atom.xml") => "application/atom+xml; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "ics" => "text/calendar; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "pdf" => "application/pdf",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "doc" => "application/msword",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "csv" => "text/csv; charset=utf-8",
-        "mp4" => "video/mp4",
-        "mp3" => "audio/mpeg",
-        "vtt" => "text/vtt; charset=utf-8",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
+/// The content type for a file name, from its extension (mime_guess's table), naming UTF-8
+/// for text, and telling Atom feeds apart from other XML.
+pub fn content_type(path: &str) -> String {
+    if path.ends_with("atom.xml") {
+        return "application/atom+xml; charset=utf-8".to_string();
     }
-}
-
-/// `%XX` escapes decoded; `None` for a bad escape or bytes that are not UTF-8.
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = path.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.essence_str(),
+            "application/javascript" | "application/xml"
+        );
+    if text {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
     }
-    String::from_utf8(out).ok()
 }
 
 /// The output path a request path asks for, and whether it is a folder missing its slash.
 fn lookup<'a>(files: &'a BTreeMap<String, Served>, path: &str) -> Lookup<'a> {
-    let Some(decoded) = percent_decode(path) else {
+    let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
         return Lookup::Missing;
     };
     let rel = decoded.trim_start_matches('/');
@@ -529,7 +486,7 @@ async fn file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     };
     let mut response = Response::builder()
         .status(status)
-        .header(header::CONTENT_TYPE, HeaderValue::from_static(ctype))
+        .header(header::CONTENT_TYPE, ctype)
         .header(header::CACHE_CONTROL, "no-store")
         .header(header::CONTENT_LENGTH, body.len());
     if let Some(csp) = csp {
@@ -652,12 +609,6 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
         .unwrap_or_default()
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let _ = crate::highlight::escape_html(&mut out, s);
-    out
-}
-
 /// Adds the reload script (and the error overlay, if the last build failed) to an HTML page.
 fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
@@ -727,6 +678,13 @@ mod tests {
         );
         assert_eq!(content_type("docs/Plan.PDF"), "application/pdf");
         assert_eq!(content_type("README"), "application/octet-stream");
+        assert_eq!(content_type("css/haven.css"), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type("js/search.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(content_type("img/a.svg"), "image/svg+xml");
+        assert_eq!(content_type("sitemap.xml"), "text/xml; charset=utf-8");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use jiff::{Timestamp, Zoned};
+use jiff::{Timestamp, ZonedDateTime};
 use serde::Serialize;
 
 use crate::clock::site_zone;
@@ -17,8 +17,8 @@ pub fn is_upcoming(e: &Event, now: Timestamp) -> bool {
     e.end > now
 }
 
-fn zoned(t: Timestamp) -> Zoned {
-    Zoned::new(t, site_zone())
+fn zoned(t: Timestamp) -> ZonedDateTime {
+    ZonedDateTime::new(t, site_zone())
 }
 
 /// "9:30am", "4pm", "12 noon".

@@ -9,7 +9,9 @@ use rayon::prelude::*;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use crate::content::{Asset, AssetOwner, Site, slugify};
+use crate::config::Config;
+use crate::content::frontmatter::CommonMeta;
+use crate::content::{Asset, AssetOwner, Site, Taxonomy, slugify};
 use crate::markdown::{Rendered, TocEntry};
 
 /// A title and URL, for breadcrumbs and previous/next links.
@@ -235,284 +237,15 @@ impl Views {
         glossary: &crate::glossary::Glossary,
         reuse: Option<(&Views, &HashSet<usize>)>,
     ) -> Views {
-        let today = crate::clock::site_date(now);
+        let reuse = reuse.map(|(prev, changed)| Reuse { prev, changed });
         let cfg = &site.config;
-        let link = |title: &str, url: &str| Link {
-            title: title.to_string(),
-            url: url.to_string(),
-        };
-        let ancestors = |s: Option<usize>| {
-            let mut out: Vec<Link> = s
-                .into_iter()
-                .flat_map(|s| site.section_chain(s))
-                .map(|i| link(&site.sections[i].meta.common.title, &site.sections[i].url))
-                .collect();
-            out.reverse();
-            out
-        };
-
-        // `sensitive` inherits down the tree; parents come before their children in
-        // `site.sections`, so one forward pass settles every section.
-        let mut section_sensitive = vec![false; site.sections.len()];
-        for (i, s) in site.sections.iter().enumerate() {
-            let inherited = s.parent.is_some_and(|p| section_sensitive[p]);
-            section_sensitive[i] = s.meta.common.sensitive.unwrap_or(inherited);
-        }
-
-        let mut owned: HashMap<AssetOwner, Vec<&Asset>> = HashMap::new();
-        for a in &site.assets {
-            owned.entry(a.owner).or_default().push(a);
-        }
-        let assets_of = |owner: AssetOwner| -> Vec<AssetView<'_>> {
-            owned
-                .get(&owner)
-                .into_iter()
-                .flatten()
-                .map(|a| {
-                    let name = a.dest.rsplit('/').next().unwrap_or(&a.dest);
-                    AssetView {
-                        name,
-                        url: format!("{}{}", cfg.base_path(), a.dest),
-                        size: a.size,
-                        kind: crate::files::kind_label(name),
-                        label: crate::files::label(name, a.size),
-                    }
-                })
-                .collect()
-        };
-
-        // The largest part of this stage on a big site, and each page's view is its own.
-        let pages: Vec<Value> = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .zip(page_html)
-            .map(|((index, p), r)| {
-                if let Some((prev, changed)) = reuse
-                    && !changed.contains(&index)
-                    && let Some(v) = prev.pages.get(index)
-                {
-                    return v.clone();
-                }
-                let m = &p.meta.common;
-                let siblings = &site.sections[p.section].pages;
-                let neighbour = |i: Option<usize>| {
-                    i.and_then(|i| siblings.get(i))
-                        .map(|&j| link(&site.pages[j].meta.common.title, &site.pages[j].url))
-                };
-                // Every configured taxonomy is present, empty when unused, so templates can
-                // loop over `page.taxonomies.topics` without guarding it.
-                let taxonomies = cfg
-                    .taxonomies
-                    .iter()
-                    .map(|name| {
-                        let refs = m
-                            .taxonomies
-                            .get(name)
-                            .into_iter()
-                            .flatten()
-                            .map(|t| {
-                                let slug = slugify(t);
-                                TermRef {
-                                    name: t,
-                                    url: format!("{}{name}/{slug}/", cfg.base_path()),
-                                    slug,
-                                }
-                            })
-                            .collect();
-                        (name.as_str(), refs)
-                    })
-                    .collect();
-                Value::from(Serde(PageView {
-                    kind: "page",
-                    title: &m.title,
-                    description: m.description.as_deref(),
-                    date: m.date.as_ref().map(|d| d.text.as_str()),
-                    updated: m.updated.as_ref().map(|d| d.text.as_str()),
-                    url: &p.url,
-                    permalink: cfg.permalink(&p.url),
-                    path: &p.path,
-                    weight: m.weight,
-                    draft: m.draft,
-                    content: r.content.clone(),
-                    toc: &r.toc,
-                    word_count: r.word_count,
-                    reading_time: r.word_count.div_ceil(200).max(1),
-                    taxonomies,
-                    extra: &m.extra,
-                    sensitive: m.sensitive.unwrap_or(section_sensitive[p.section]),
-                    owner: m.owner.as_deref(),
-                    last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
-                    review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
-                    assets: assets_of(AssetOwner::Page(index)),
-                    event: m.event.as_ref().map(|e| event_view(site, p, e, now)),
-                    ancestors: ancestors(Some(p.section)),
-                    section: &site.sections[p.section].path,
-                    previous: neighbour(p.position.checked_sub(1)),
-                    next: neighbour(Some(p.position + 1)),
-                }))
-            })
-            .collect();
-
-        // With `reuse`, only the views that hold a changed page are built again: the sections
-        // above it and the terms it has.
-        let touched_sections: HashSet<usize> = reuse
-            .into_iter()
-            .flat_map(|(_, changed)| changed)
-            .filter_map(|&p| site.pages.get(p))
-            .flat_map(|p| site.section_chain(p.section))
-            .collect();
+        let shared = Shared::new(site, now);
+        let pages = shared.page_views(page_html, reuse);
         let events = crate::training::event_pages(site);
         let listings = crate::training::listings(site, now);
-        // Children sort after their parents by path, so building from the end sees every
-        // subsection's value before its parent needs it.
-        let mut sections: Vec<Option<Value>> = vec![None; site.sections.len()];
-        for i in (0..site.sections.len()).rev() {
-            if let Some((prev, _)) = reuse
-                && !touched_sections.contains(&i)
-                && let Some(v) = prev.sections.get(i)
-            {
-                sections[i] = Some(v.clone());
-                continue;
-            }
-            let s = &site.sections[i];
-            let m = &s.meta.common;
-            let r = &section_html[i];
-            let view = SectionView {
-                kind: "section",
-                title: &m.title,
-                description: m.description.as_deref(),
-                date: m.date.as_ref().map(|d| d.text.as_str()),
-                updated: m.updated.as_ref().map(|d| d.text.as_str()),
-                url: &s.url,
-                permalink: cfg.permalink(&s.url),
-                path: &s.path,
-                weight: m.weight,
-                content: r.content.clone(),
-                toc: &r.toc,
-                word_count: r.word_count,
-                pages: s.pages.iter().map(|&p| pages[p].clone()).collect(),
-                subsections: s
-                    .subsections
-                    .iter()
-                    .map(|&c| sections[c].clone().unwrap_or_default())
-                    .collect(),
-                extra: &m.extra,
-                sensitive: section_sensitive[i],
-                owner: m.owner.as_deref(),
-                last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
-                review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
-                assets: assets_of(AssetOwner::Section(i)),
-                ancestors: ancestors(s.parent),
-                feed_url: s.meta.feed.then(|| format!("{}atom.xml", s.url)),
-                paginate_by: s.meta.paginate_by,
-                upcoming: events
-                    .get(&i)
-                    .into_iter()
-                    .flatten()
-                    .filter(|&&p| {
-                        crate::training::event_of(&site.pages[p])
-                            .is_some_and(|e| crate::training::is_upcoming(e, now))
-                    })
-                    .map(|&p| pages[p].clone())
-                    .collect(),
-                listings: listings
-                    .iter()
-                    .filter(|l| l.section == i)
-                    .map(|l| ListingLink {
-                        url: l.url.clone(),
-                        title: l.title.clone(),
-                        kind: l.kind,
-                        value: l.value.clone(),
-                        count: l.pages.len(),
-                    })
-                    .collect(),
-            };
-            sections[i] = Some(Value::from(Serde(view)));
-        }
-        let sections: Vec<Value> = sections
-            .into_iter()
-            .map(Option::unwrap_or_default)
-            .collect();
-
-        let mut taxonomies = BTreeMap::new();
-        let mut terms_by = BTreeMap::new();
-        for t in &site.taxonomies {
-            let previous = reuse.and_then(|(prev, changed)| {
-                prev.terms
-                    .get(&t.name)
-                    .filter(|v| v.len() == t.terms.len())
-                    .map(|v| (v, changed))
-            });
-            let terms: Vec<Value> = t
-                .terms
-                .iter()
-                .enumerate()
-                .map(|(k, term)| {
-                    if let Some((prev, changed)) = previous
-                        && !term.pages.iter().any(|p| changed.contains(p))
-                    {
-                        return prev[k].clone();
-                    }
-                    Value::from(Serde(TermView {
-                        name: &term.name,
-                        slug: &term.slug,
-                        url: &term.url,
-                        permalink: cfg.permalink(&term.url),
-                        pages: term.pages.iter().map(|&p| pages[p].clone()).collect(),
-                    }))
-                })
-                .collect();
-            let tv = Value::from(Serde(TaxonomyView {
-                name: &t.name,
-                url: &t.url,
-                permalink: cfg.permalink(&t.url),
-                terms: Value::from(terms.clone()),
-            }));
-            taxonomies.insert(t.name.clone(), tv);
-            terms_by.insert(t.name.clone(), terms);
-        }
-
-        let site_value = Value::from(Serde(SiteView {
-            title: &cfg.title,
-            description: cfg.description.as_deref(),
-            base_url: &cfg.base_url,
-            base_path: cfg.base_path(),
-            language: &cfg.language,
-            extra: &cfg.extra,
-            today: today.to_string(),
-            alerts: alerts.iter().filter(|a| a.is_current(today)).collect(),
-            home: sections.first().cloned().unwrap_or_default(),
-            sections: Value::from(sections.clone()),
-            taxonomies: taxonomies
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.clone()))
-                .collect(),
-            search_url: cfg
-                .search
-                .enabled
-                .then(|| format!("{}{}", cfg.base_path(), crate::search::PAGE)),
-            a_z_url: cfg
-                .search
-                .enabled
-                .then(|| format!("{}{}", cfg.base_path(), crate::search::A_Z_PAGE)),
-        }));
-
-        let mut upcoming_events: Vec<usize> = events
-            .values()
-            .flatten()
-            .copied()
-            .filter(|&p| {
-                crate::training::event_of(&site.pages[p])
-                    .is_some_and(|e| crate::training::is_upcoming(e, now))
-            })
-            .collect();
-        upcoming_events.sort_by_key(|&p| {
-            (
-                crate::training::event_of(&site.pages[p]).map(|e| e.start),
-                p,
-            )
-        });
+        let sections = shared.section_views(section_html, &pages, &events, &listings, reuse);
+        let (taxonomies, terms) = taxonomy_views(site, &pages, reuse);
+        let site_value = site_view(site, now, alerts, &sections, &taxonomies);
         let listings = listings
             .into_iter()
             .map(|l| {
@@ -524,43 +257,28 @@ impl Views {
             pages,
             sections,
             taxonomies,
-            terms: terms_by,
+            terms,
             site: site_value,
             data: site
                 .data
                 .iter()
                 .map(|(k, v)| (k.clone(), Value::from(Serde(v))))
                 .collect(),
+            // Only page bodies change when views are reused: paths, URLs and topics are as
+            // before, and the A to Z shows no body.
             page_by_path: reuse.map_or_else(
                 || site.page_by_path.clone(),
-                |(prev, _)| prev.page_by_path.clone(),
+                |r| r.prev.page_by_path.clone(),
             ),
             section_by_path: site.section_by_path.clone(),
-            urls: reuse.map_or_else(|| url_map(site), |(prev, _)| prev.urls.clone()),
-            topic_slugs: match reuse {
-                Some((prev, _)) => prev.topic_slugs.clone(),
-                None => site
-                    .pages
-                    .iter()
-                    .map(|p| {
-                        p.meta
-                            .common
-                            .taxonomies
-                            .get("topics")
-                            .into_iter()
-                            .flatten()
-                            .map(|t| slugify(t))
-                            .collect()
-                    })
-                    .collect(),
-            },
-            upcoming_events,
+            urls: reuse.map_or_else(|| url_map(site), |r| r.prev.urls.clone()),
+            topic_slugs: reuse.map_or_else(|| topic_slugs(site), |r| r.prev.topic_slugs.clone()),
+            upcoming_events: upcoming_events(site, &events, now),
             listings,
-            // Only page bodies change when views are reused, and the A to Z shows none.
-            a_z: match reuse {
-                Some((prev, _)) => prev.a_z.clone(),
-                None => Value::from(Serde(crate::search::a_z::build(site, glossary))),
-            },
+            a_z: reuse.map_or_else(
+                || Value::from(Serde(crate::search::a_z::build(site, glossary))),
+                |r| r.prev.a_z.clone(),
+            ),
             base_url: cfg.base_url.clone(),
             base_path: cfg.base_path().to_string(),
         }
@@ -599,6 +317,439 @@ impl Views {
     }
 }
 
+/// The previous build's views and the pages changed since it, for a rebuild that keeps every
+/// view no changed page appears in.
+#[derive(Clone, Copy)]
+struct Reuse<'a> {
+    prev: &'a Views,
+    changed: &'a HashSet<usize>,
+}
+
+impl<'a> Reuse<'a> {
+    /// Takes a page index; returns the previous view of that page if the page is unchanged.
+    fn page(self, index: usize) -> Option<&'a Value> {
+        if self.changed.contains(&index) {
+            return None;
+        }
+        self.prev.pages.get(index)
+    }
+
+    /// Takes the site; returns the sections whose views hold a changed page: every section
+    /// above one, since a section's view nests its subsections'.
+    fn touched_sections(self, site: &Site) -> HashSet<usize> {
+        self.changed
+            .iter()
+            .filter_map(|&p| site.pages.get(p))
+            .flat_map(|p| site.section_chain(p.section))
+            .collect()
+    }
+
+    /// Takes a section index and the result of [`Reuse::touched_sections`]; returns the
+    /// previous view of that section if no changed page is below it.
+    fn section(self, index: usize, touched: &HashSet<usize>) -> Option<&'a Value> {
+        if touched.contains(&index) {
+            return None;
+        }
+        self.prev.sections.get(index)
+    }
+
+    /// Takes a taxonomy; returns its previous term views, if it had the same number of terms
+    /// (so term indices still match).
+    fn terms(self, taxonomy: &Taxonomy) -> Option<&'a [Value]> {
+        self.prev
+            .terms
+            .get(&taxonomy.name)
+            .filter(|v| v.len() == taxonomy.terms.len())
+            .map(Vec::as_slice)
+    }
+
+    /// Takes a term's pages; returns whether any of them changed.
+    fn any_changed(self, pages: &[usize]) -> bool {
+        pages.iter().any(|p| self.changed.contains(p))
+    }
+}
+
+/// What page and section views draw on besides their own content, worked out once per build
+/// rather than once per view.
+struct Shared<'a> {
+    site: &'a Site,
+    now: jiff::Timestamp,
+    /// Per section, whether it is sensitive, after inheritance.
+    section_sensitive: Vec<bool>,
+    /// The files beside each page and section.
+    assets: HashMap<AssetOwner, Vec<&'a Asset>>,
+}
+
+impl<'a> Shared<'a> {
+    /// Takes the site and the build time; returns the shared parts, ready for views.
+    fn new(site: &'a Site, now: jiff::Timestamp) -> Self {
+        // `sensitive` inherits down the tree; parents come before their children in
+        // `site.sections`, so one forward pass settles every section.
+        let mut section_sensitive = vec![false; site.sections.len()];
+        for (i, s) in site.sections.iter().enumerate() {
+            let inherited = s.parent.is_some_and(|p| section_sensitive[p]);
+            section_sensitive[i] = s.meta.common.sensitive.unwrap_or(inherited);
+        }
+        let mut assets: HashMap<AssetOwner, Vec<&Asset>> = HashMap::new();
+        for a in &site.assets {
+            assets.entry(a.owner).or_default().push(a);
+        }
+        Shared {
+            site,
+            now,
+            section_sensitive,
+            assets,
+        }
+    }
+
+    /// Takes a page or section; returns its files as templates see them.
+    fn assets_of(&self, owner: AssetOwner) -> Vec<AssetView<'a>> {
+        let base_path = self.site.config.base_path();
+        self.assets
+            .get(&owner)
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                let name = a.dest.rsplit('/').next().unwrap_or(&a.dest);
+                AssetView {
+                    name,
+                    url: format!("{base_path}{}", a.dest),
+                    size: a.size,
+                    kind: crate::files::kind_label(name),
+                    label: crate::files::label(name, a.size),
+                }
+            })
+            .collect()
+    }
+
+    /// Takes a section (or none); returns links to it and every section above it, home first.
+    fn ancestors(&self, section: Option<usize>) -> Vec<Link> {
+        let site = self.site;
+        let mut out: Vec<Link> = section
+            .into_iter()
+            .flat_map(|s| site.section_chain(s))
+            .map(|i| link(&site.sections[i].meta.common.title, &site.sections[i].url))
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// Takes the rendered Markdown of every page; returns every page's view, in page order,
+    /// reusing the previous view of each unchanged page when `reuse` is given.
+    fn page_views(&self, page_html: &[Rendered], reuse: Option<Reuse<'_>>) -> Vec<Value> {
+        // The largest part of this stage on a big site, and each page's view is its own.
+        self.site
+            .pages
+            .par_iter()
+            .enumerate()
+            .zip(page_html)
+            .map(
+                |((index, _), html)| match reuse.and_then(|r| r.page(index)) {
+                    Some(v) => v.clone(),
+                    None => self.page_view(index, html),
+                },
+            )
+            .collect()
+    }
+
+    /// Takes a page index and the page's rendered Markdown; returns the page's view.
+    fn page_view(&self, index: usize, r: &Rendered) -> Value {
+        let site = self.site;
+        let cfg = &site.config;
+        let p = &site.pages[index];
+        let m = &p.meta.common;
+        let siblings = &site.sections[p.section].pages;
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| siblings.get(i))
+                .map(|&j| link(&site.pages[j].meta.common.title, &site.pages[j].url))
+        };
+        Value::from(Serde(PageView {
+            kind: "page",
+            title: &m.title,
+            description: m.description.as_deref(),
+            date: m.date.as_ref().map(|d| d.text.as_str()),
+            updated: m.updated.as_ref().map(|d| d.text.as_str()),
+            url: &p.url,
+            permalink: cfg.permalink(&p.url),
+            path: &p.path,
+            weight: m.weight,
+            draft: m.draft,
+            content: r.content.clone(),
+            toc: &r.toc,
+            word_count: r.word_count,
+            reading_time: r.word_count.div_ceil(200).max(1),
+            taxonomies: term_refs(cfg, m),
+            extra: &m.extra,
+            sensitive: m.sensitive.unwrap_or(self.section_sensitive[p.section]),
+            owner: m.owner.as_deref(),
+            last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
+            review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
+            assets: self.assets_of(AssetOwner::Page(index)),
+            event: m.event.as_ref().map(|e| event_view(site, p, e, self.now)),
+            ancestors: self.ancestors(Some(p.section)),
+            section: &site.sections[p.section].path,
+            previous: neighbour(p.position.checked_sub(1)),
+            next: neighbour(Some(p.position + 1)),
+        }))
+    }
+
+    /// Takes the rendered Markdown of every section, every page's view, the training sessions
+    /// by section and the training filter pages; returns every section's view, in section
+    /// order, reusing the previous view of each section no changed page is below.
+    fn section_views(
+        &self,
+        section_html: &[Rendered],
+        pages: &[Value],
+        events: &BTreeMap<usize, Vec<usize>>,
+        listings: &[crate::training::Listing],
+        reuse: Option<Reuse<'_>>,
+    ) -> Vec<Value> {
+        let touched = reuse
+            .map(|r| r.touched_sections(self.site))
+            .unwrap_or_default();
+        // Children sort after their parents by path, so building from the end sees every
+        // subsection's value before its parent needs it.
+        let mut sections: Vec<Option<Value>> = vec![None; self.site.sections.len()];
+        for i in (0..self.site.sections.len()).rev() {
+            let view = match reuse.and_then(|r| r.section(i, &touched)) {
+                Some(v) => v.clone(),
+                None => self.section_view(i, &section_html[i], pages, &sections, events, listings),
+            };
+            sections[i] = Some(view);
+        }
+        sections
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect()
+    }
+
+    /// Takes a section index, its rendered Markdown, every page's view, the section views
+    /// built so far (all of its subsections'), the training sessions by section and the
+    /// training filter pages; returns the section's view.
+    fn section_view(
+        &self,
+        i: usize,
+        r: &Rendered,
+        pages: &[Value],
+        sections: &[Option<Value>],
+        events: &BTreeMap<usize, Vec<usize>>,
+        listings: &[crate::training::Listing],
+    ) -> Value {
+        let site = self.site;
+        let cfg = &site.config;
+        let s = &site.sections[i];
+        let m = &s.meta.common;
+        Value::from(Serde(SectionView {
+            kind: "section",
+            title: &m.title,
+            description: m.description.as_deref(),
+            date: m.date.as_ref().map(|d| d.text.as_str()),
+            updated: m.updated.as_ref().map(|d| d.text.as_str()),
+            url: &s.url,
+            permalink: cfg.permalink(&s.url),
+            path: &s.path,
+            weight: m.weight,
+            content: r.content.clone(),
+            toc: &r.toc,
+            word_count: r.word_count,
+            pages: s.pages.iter().map(|&p| pages[p].clone()).collect(),
+            subsections: s
+                .subsections
+                .iter()
+                .map(|&c| sections[c].clone().unwrap_or_default())
+                .collect(),
+            extra: &m.extra,
+            sensitive: self.section_sensitive[i],
+            owner: m.owner.as_deref(),
+            last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
+            review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
+            assets: self.assets_of(AssetOwner::Section(i)),
+            ancestors: self.ancestors(s.parent),
+            feed_url: s.meta.feed.then(|| format!("{}atom.xml", s.url)),
+            paginate_by: s.meta.paginate_by,
+            upcoming: events
+                .get(&i)
+                .into_iter()
+                .flatten()
+                .filter(|&&p| {
+                    crate::training::event_of(&site.pages[p])
+                        .is_some_and(|e| crate::training::is_upcoming(e, self.now))
+                })
+                .map(|&p| pages[p].clone())
+                .collect(),
+            listings: listings
+                .iter()
+                .filter(|l| l.section == i)
+                .map(|l| ListingLink {
+                    url: l.url.clone(),
+                    title: l.title.clone(),
+                    kind: l.kind,
+                    value: l.value.clone(),
+                    count: l.pages.len(),
+                })
+                .collect(),
+        }))
+    }
+}
+
+/// Takes a title and a URL; returns them as a [`Link`].
+fn link(title: &str, url: &str) -> Link {
+    Link {
+        title: title.to_string(),
+        url: url.to_string(),
+    }
+}
+
+/// Takes the site configuration and a page's front matter; returns the page's terms under
+/// every configured taxonomy.
+fn term_refs<'a>(cfg: &'a Config, m: &'a CommonMeta) -> BTreeMap<&'a str, Vec<TermRef<'a>>> {
+    // Every configured taxonomy is present, empty when unused, so templates can loop over
+    // `page.taxonomies.topics` without guarding it.
+    cfg.taxonomies
+        .iter()
+        .map(|name| {
+            let refs = m
+                .taxonomies
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    let slug = slugify(t);
+                    TermRef {
+                        name: t,
+                        url: format!("{}{name}/{slug}/", cfg.base_path()),
+                        slug,
+                    }
+                })
+                .collect();
+            (name.as_str(), refs)
+        })
+        .collect()
+}
+
+/// Takes the site and every page's view; returns each taxonomy's view and its terms' views,
+/// both by taxonomy name. With `reuse`, a term none of whose pages changed keeps its previous
+/// view.
+fn taxonomy_views(
+    site: &Site,
+    pages: &[Value],
+    reuse: Option<Reuse<'_>>,
+) -> (BTreeMap<String, Value>, BTreeMap<String, Vec<Value>>) {
+    let cfg = &site.config;
+    let mut taxonomies = BTreeMap::new();
+    let mut terms_by = BTreeMap::new();
+    for t in &site.taxonomies {
+        let previous = reuse.and_then(|r| Some((r, r.terms(t)?)));
+        let terms: Vec<Value> = t
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(k, term)| {
+                if let Some((r, prev)) = previous
+                    && !r.any_changed(&term.pages)
+                {
+                    return prev[k].clone();
+                }
+                Value::from(Serde(TermView {
+                    name: &term.name,
+                    slug: &term.slug,
+                    url: &term.url,
+                    permalink: cfg.permalink(&term.url),
+                    pages: term.pages.iter().map(|&p| pages[p].clone()).collect(),
+                }))
+            })
+            .collect();
+        let tv = Value::from(Serde(TaxonomyView {
+            name: &t.name,
+            url: &t.url,
+            permalink: cfg.permalink(&t.url),
+            terms: Value::from(terms.clone()),
+        }));
+        taxonomies.insert(t.name.clone(), tv);
+        terms_by.insert(t.name.clone(), terms);
+    }
+    (taxonomies, terms_by)
+}
+
+/// Takes the site, the build time, every alert, every section's view and every taxonomy's
+/// view; returns the `site` variable.
+fn site_view(
+    site: &Site,
+    now: jiff::Timestamp,
+    alerts: &[crate::alerts::Alert],
+    sections: &[Value],
+    taxonomies: &BTreeMap<String, Value>,
+) -> Value {
+    let today = crate::clock::site_date(now);
+    let cfg = &site.config;
+    Value::from(Serde(SiteView {
+        title: &cfg.title,
+        description: cfg.description.as_deref(),
+        base_url: &cfg.base_url,
+        base_path: cfg.base_path(),
+        language: &cfg.language,
+        extra: &cfg.extra,
+        today: today.to_string(),
+        alerts: alerts.iter().filter(|a| a.is_current(today)).collect(),
+        home: sections.first().cloned().unwrap_or_default(),
+        sections: Value::from(sections.to_vec()),
+        taxonomies: taxonomies
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect(),
+        search_url: cfg
+            .search
+            .enabled
+            .then(|| format!("{}{}", cfg.base_path(), crate::search::PAGE)),
+        a_z_url: cfg
+            .search
+            .enabled
+            .then(|| format!("{}{}", cfg.base_path(), crate::search::A_Z_PAGE)),
+    }))
+}
+
+/// Takes the site, its training sessions by section and the build time; returns the pages of
+/// sessions still to come, soonest first (ties by page index).
+fn upcoming_events(
+    site: &Site,
+    events: &BTreeMap<usize, Vec<usize>>,
+    now: jiff::Timestamp,
+) -> Vec<usize> {
+    let mut upcoming: Vec<usize> = events
+        .values()
+        .flatten()
+        .copied()
+        .filter(|&p| {
+            crate::training::event_of(&site.pages[p])
+                .is_some_and(|e| crate::training::is_upcoming(e, now))
+        })
+        .collect();
+    upcoming.sort_by_key(|&p| {
+        (
+            crate::training::event_of(&site.pages[p]).map(|e| e.start),
+            p,
+        )
+    });
+    upcoming
+}
+
+/// Takes the site; returns, per page, the slugs of its `topics` terms.
+fn topic_slugs(site: &Site) -> Vec<Vec<String>> {
+    site.pages
+        .iter()
+        .map(|p| {
+            p.meta
+                .common
+                .taxonomies
+                .get("topics")
+                .into_iter()
+                .flatten()
+                .map(|t| slugify(t))
+                .collect()
+        })
+        .collect()
+}
+
 fn event_view(
     site: &Site,
     p: &crate::content::Page,
@@ -614,7 +765,7 @@ fn event_view(
         end: t::local_rfc3339(e.end),
         dates: t::dates_label(e),
         time: t::time_range(e.sessions[0].0, e.sessions[0].1),
-        month: jiff::Zoned::new(e.start, crate::clock::site_zone())
+        month: jiff::ZonedDateTime::new(e.start, crate::clock::site_zone())
             .strftime("%B %Y")
             .to_string(),
         sessions: e

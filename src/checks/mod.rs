@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 pub mod page;
 
-use crate::config::checks::{Setting, apply, readability_on};
+use crate::config::checks::{ChecksConfig, Setting, apply, readability_on};
 use crate::diagnostics::{Diagnostic, Level};
 use crate::text::LONG_SENTENCE;
 
@@ -178,120 +178,168 @@ pub fn site_findings(
     outputs: &crate::output::Outputs,
     now: jiff::Timestamp,
 ) -> Vec<Diagnostic> {
-    let cfg = &site.config.checks;
     let today = crate::clock::site_date(now);
+    let mut out = Vec::new();
+    // Readability findings take their level from the rule or the threshold, not `apply`, and
+    // are reported after the duplicate titles.
+    let mut plain = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        out.extend(front_matter_findings(&site.config.checks, p, today));
+        plain.extend(readability_findings(&site.config.checks, p, &pages[i]));
+    }
+    out.extend(duplicate_title_findings(site));
+    out.extend(plain);
+    let has = |path: &str| outputs.files.contains_key(path);
+    out.extend(link_findings(site, pages, &has, 0..site.pages.len()));
+    out
+}
+
+/// Takes a page's source and a front matter key; returns the line the key is on, or 1 when
+/// it is not there (so the finding still points into the file).
+fn key_line(source: &str, key: &str) -> usize {
+    source
+        .lines()
+        .position(|l| l.starts_with(&format!("{key}:")))
+        .map_or(1, |i| i + 1)
+}
+
+/// Takes a page, a front matter key and a message; returns a finding at that key's line.
+fn at_key(p: &crate::content::Page, key: &str, msg: String) -> Diagnostic {
+    Diagnostic::in_file(&p.file, msg).at_in(&p.source, key_line(&p.source, key), 1)
+}
+
+/// Takes the checks' settings, a page and the site's date today; returns the page's findings
+/// on its description, date and review fields, at the levels the settings give them.
+fn front_matter_findings(
+    cfg: &ChecksConfig,
+    p: &crate::content::Page,
+    today: jiff::civil::Date,
+) -> Vec<Diagnostic> {
+    let m = &p.meta.common;
     let mut out = Vec::new();
     let mut push = |rule: &'static str, d: Diagnostic| {
         if let Some(d) = apply(cfg, rule, d) {
             out.push(d);
         }
     };
-    let key_at = |source: &str, key: &str| {
-        source
-            .lines()
-            .position(|l| l.starts_with(&format!("{key}:")))
-            .map_or(1, |i| i + 1)
-    };
-    let mut titles: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    // Readability findings take their level from the rule or the threshold, not `apply`.
-    let mut plain = Vec::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        let m = &p.meta.common;
-        let at = |key: &str, msg: String| {
-            Diagnostic::in_file(&p.file, msg).at_in(&p.source, key_at(&p.source, key), 1)
+    match &m.description {
+        None => push(
+            "description",
+            at_key(p, "title", "this page has no description".into())
+                .hint("add `description:` with one sentence that says what the page is for; it shows in search results and listings"),
+        ),
+        Some(d) if d.chars().count() > 160 => push(
+            "description",
+            at_key(p, "description", format!("the description is {} characters long", d.chars().count()))
+                .hint("keep it to 160 characters or fewer, so search engines show all of it"),
+        ),
+        _ => {}
+    }
+    if m.event.is_none()
+        && let Some(d) = &m.date
+        && d.date > today
+    {
+        push(
+            "future-date",
+            at_key(p, "date", format!("the date {} is in the future", d.date))
+                .hint("check the year; a page dated in the future may be a typo"),
+        );
+    }
+    if let Some(due) = &m.review_due
+        && due.date < today
+    {
+        push(
+            "review-due",
+            at_key(p, "review_due", format!("this page was due for review on {}", due.date))
+                .hint("check the page is still right, then set last_reviewed to today and review_due to the next date"),
+        );
+    }
+    let dir = p.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let guidance = cfg
+        .guidance_sections
+        .iter()
+        .any(|g| dir == g.as_str() || dir.starts_with(&format!("{g}/")));
+    if guidance && (m.owner.is_none() || m.last_reviewed.is_none()) {
+        let missing = if m.owner.is_none() {
+            "owner"
+        } else {
+            "last_reviewed"
         };
+        push(
+            "review-missing",
+            at_key(p, "title", format!("this guidance page has no `{missing}`"))
+                .hint("guidance needs `owner:` (who keeps it right) and `last_reviewed:` (when it was last checked)"),
+        );
+    }
+    out
+}
+
+/// Takes the checks' settings, a page and its rendered Markdown; returns its reading-age and
+/// long-sentence findings, if the page is for an audience that needs plain words and the
+/// check is on.
+fn readability_findings(
+    cfg: &ChecksConfig,
+    p: &crate::content::Page,
+    r: &crate::markdown::Rendered,
+) -> Vec<Diagnostic> {
+    let mut plain = Vec::new();
+    let for_plain = p.meta.common.taxonomies.get("audiences").is_some_and(|a| {
+        a.iter()
+            .any(|t| PLAIN_AUDIENCES.contains(&t.to_lowercase().as_str()))
+    });
+    let Some(r) = r
+        .readability
+        .as_ref()
+        .filter(|_| for_plain && readability_on(cfg))
+    else {
+        return plain;
+    };
+    let max = cfg.max_reading_age.unwrap_or(12.0);
+    let rule = |d: Diagnostic| {
+        let d = d.rule("readability");
+        match cfg.level("readability") {
+            Some(Level::Error) => d,
+            _ => d.warning(),
+        }
+    };
+    if let Some(age) = r.reading_age()
+        && age > max
+    {
+        plain.push(rule(
+            at_key(p, "title", format!("this page has a reading age of about {age:.0}; aim for {max:.0} or under"))
+                .hint("use shorter sentences and everyday words; this page is for parents or young people"),
+        ));
+    }
+    for (line, words, opening) in &r.long {
+        plain.push(rule(
+            Diagnostic::in_file(
+                &p.file,
+                format!("a sentence of {words} words: \"{opening}\""),
+            )
+            .at_in(&p.source, *line, 1)
+            .hint(format!(
+                "split it; sentences over {LONG_SENTENCE} words are hard to follow"
+            )),
+        ));
+    }
+    plain
+}
+
+/// Takes the site; returns a finding on each page whose title (ignoring case) another page
+/// also has, pages grouped by title from A to Z.
+fn duplicate_title_findings(site: &crate::content::Site) -> Vec<Diagnostic> {
+    let cfg = &site.config.checks;
+    let mut titles: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
         // Sessions of one course share a title by design; their dates tell them apart.
-        if m.event.is_none() {
-            titles.entry(m.title.to_lowercase()).or_default().push(i);
-        }
-        match &m.description {
-            None => push(
-                "description",
-                at("title", "this page has no description".into())
-                    .hint("add `description:` with one sentence that says what the page is for; it shows in search results and listings"),
-            ),
-            Some(d) if d.chars().count() > 160 => push(
-                "description",
-                at("description", format!("the description is {} characters long", d.chars().count()))
-                    .hint("keep it to 160 characters or fewer, so search engines show all of it"),
-            ),
-            _ => {}
-        }
-        if m.event.is_none()
-            && let Some(d) = &m.date
-            && d.date > today
-        {
-            push(
-                "future-date",
-                at("date", format!("the date {} is in the future", d.date))
-                    .hint("check the year; a page dated in the future may be a typo"),
-            );
-        }
-        if let Some(due) = &m.review_due
-            && due.date < today
-        {
-            push(
-                "review-due",
-                at("review_due", format!("this page was due for review on {}", due.date))
-                    .hint("check the page is still right, then set last_reviewed to today and review_due to the next date"),
-            );
-        }
-        let dir = p.path.rsplit_once('/').map_or("", |(d, _)| d);
-        let guidance = cfg
-            .guidance_sections
-            .iter()
-            .any(|g| dir == g.as_str() || dir.starts_with(&format!("{g}/")));
-        if guidance && (m.owner.is_none() || m.last_reviewed.is_none()) {
-            let missing = if m.owner.is_none() {
-                "owner"
-            } else {
-                "last_reviewed"
-            };
-            push(
-                "review-missing",
-                at("title", format!("this guidance page has no `{missing}`"))
-                    .hint("guidance needs `owner:` (who keeps it right) and `last_reviewed:` (when it was last checked)"),
-            );
-        }
-        let for_plain = m.taxonomies.get("audiences").is_some_and(|a| {
-            a.iter()
-                .any(|t| PLAIN_AUDIENCES.contains(&t.to_lowercase().as_str()))
-        });
-        if let Some(r) = pages[i]
-            .readability
-            .as_ref()
-            .filter(|_| for_plain && readability_on(cfg))
-        {
-            let max = cfg.max_reading_age.unwrap_or(12.0);
-            let rule = |d: Diagnostic| {
-                let d = d.rule("readability");
-                match cfg.level("readability") {
-                    Some(Level::Error) => d,
-                    _ => d.warning(),
-                }
-            };
-            if let Some(age) = r.reading_age()
-                && age > max
-            {
-                plain.push(rule(
-                    at("title", format!("this page has a reading age of about {age:.0}; aim for {max:.0} or under"))
-                        .hint("use shorter sentences and everyday words; this page is for parents or young people"),
-                ));
-            }
-            for (line, words, opening) in &r.long {
-                plain.push(rule(
-                    Diagnostic::in_file(
-                        &p.file,
-                        format!("a sentence of {words} words: \"{opening}\""),
-                    )
-                    .at_in(&p.source, *line, 1)
-                    .hint(format!(
-                        "split it; sentences over {LONG_SENTENCE} words are hard to follow"
-                    )),
-                ));
-            }
+        if p.meta.common.event.is_none() {
+            titles
+                .entry(p.meta.common.title.to_lowercase())
+                .or_default()
+                .push(i);
         }
     }
+    let mut out = Vec::new();
     for pages_with in titles.values().filter(|v| v.len() > 1) {
         for &i in pages_with {
             let p = &site.pages[i];
@@ -300,20 +348,15 @@ pub fn site_findings(
                 .filter(|&&j| j != i)
                 .map(|&j| site.pages[j].file.display().to_string())
                 .collect();
-            push(
-                "duplicate-title",
-                Diagnostic::in_file(
-                    &p.file,
-                    format!("another page has the same title: {}", others.join(", ")),
-                )
-                .at_in(&p.source, key_at(&p.source, "title"), 1)
-                .hint("give each page a title that tells it apart in search results and tabs"),
-            );
+            let d = at_key(
+                p,
+                "title",
+                format!("another page has the same title: {}", others.join(", ")),
+            )
+            .hint("give each page a title that tells it apart in search results and tabs");
+            out.extend(apply(cfg, "duplicate-title", d));
         }
     }
-    out.extend(plain);
-    let has = |path: &str| outputs.files.contains_key(path);
-    out.extend(link_findings(site, pages, &has, 0..site.pages.len()));
     out
 }
 

@@ -158,7 +158,7 @@ pub fn parse_time(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
             "`{s}` has no time; write the start and end times, e.g. {s}T09:30"
         ));
     }
-    let amb = tz.to_ambiguous_zoned(dt);
+    let amb = tz.to_ambiguous_zoned_datetime(dt);
     if amb.is_ambiguous() {
         let what = if matches!(amb.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
             "does not exist in London: the clocks go forward an hour then"
@@ -176,74 +176,9 @@ pub fn parse_time(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
 
 /// Checks the block and works out what it means.
 pub fn check(raw: RawEvent, tz: &TimeZone) -> Result<Event, EventError> {
-    const TIME_HINT: &str = "times are London time, written 2026-12-03T09:30";
-    let time = |s: &Spanned<String>| parse_time(&s.value, tz).map_err(|m| at(s, m, TIME_HINT));
-    let pair = |start: &Spanned<String>, end: &Spanned<String>| {
-        let (a, b) = (time(start)?, time(end)?);
-        if b <= a {
-            return Err(at(
-                end,
-                format!(
-                    "the end ({}) is not after the start ({})",
-                    end.value, start.value
-                ),
-                "check the date and the time of both; a session must end after it starts",
-            ));
-        }
-        Ok((a, b))
-    };
-    let (start, end) = pair(&raw.start, &raw.end)?;
-    let mut sessions = Vec::new();
-    for s in &raw.sessions {
-        let (a, b) = pair(&s.start, &s.end)?;
-        if a < start || b > end {
-            return Err(at(
-                &s.start,
-                format!(
-                    "this session ({} to {}) falls outside the course's start and end",
-                    s.start.value, s.end.value
-                ),
-                "the event's start is the first session's start and its end the last session's end",
-            ));
-        }
-        sessions.push((a, b));
-    }
-    sessions.sort();
-    if sessions.is_empty() {
-        sessions.push((start, end));
-    }
-    let status = match &raw.status {
-        None => Status::Scheduled,
-        Some(s) => match s.value.trim() {
-            "scheduled" => Status::Scheduled,
-            "full" => Status::Full,
-            "cancelled" => Status::Cancelled,
-            "postponed" => Status::Postponed,
-            other => {
-                return Err(at(
-                    s,
-                    format!("unknown status `{other}`"),
-                    "status is one of: scheduled, full, cancelled, postponed",
-                ));
-            }
-        },
-    };
-    let mode = match &raw.mode {
-        None if raw.online => Mode::Online,
-        None => Mode::Onsite,
-        Some(m) => match m.value.trim() {
-            "onsite" => Mode::Onsite,
-            "online" => Mode::Online,
-            "blended" => Mode::Blended,
-            other => {
-                return Err(at(
-                    m,
-                    format!("unknown mode `{other}`"),
-                    "mode is one of: onsite, online, blended",
-                ));
-            }
-        },
-    };
+    let (start, end, sessions) = schedule(&raw, tz)?;
+    let status = status(raw.status.as_ref())?;
+    let mode = mode(raw.mode.as_ref(), raw.online)?;
     let online = raw.online || mode == Mode::Online;
     if !online && raw.venue.as_deref().is_none_or(|v| v.trim().is_empty()) {
         return Err(EventError {
@@ -253,46 +188,9 @@ pub fn check(raw: RawEvent, tz: &TimeZone) -> Result<Event, EventError> {
             column: 1,
         });
     }
-    if let Some(l) = &raw.level
-        && !(1..=4).contains(&l.value)
-    {
-        return Err(at(
-            l,
-            format!("level {} is not between 1 and 4", l.value),
-            "levels run from 1 (basic awareness) to 4 (specialist)",
-        ));
-    }
-    if let (Some(p), Some(c)) = (&raw.places_left, raw.capacity)
-        && p.value > c
-    {
-        return Err(at(
-            p,
-            format!("{} places left, but the capacity is only {c}", p.value),
-            "places_left counts the places still free, so it is at most the capacity",
-        ));
-    }
-    let cost = match &raw.cost {
-        Some(c) if !(c.value.is_finite() && c.value >= 0.0) => {
-            return Err(at(
-                c,
-                format!("cost {} is not a price", c.value),
-                "write the price in pounds, e.g. 45 or 0 for free",
-            ));
-        }
-        Some(c) => c.value,
-        None => 0.0,
-    };
-    let booking_url = match &raw.booking_url {
-        Some(u) if !(u.value.starts_with("https://") || u.value.starts_with("http://")) => {
-            return Err(at(
-                u,
-                format!("booking_url `{}` is not an http(s) address", u.value),
-                "write the full address, starting https://",
-            ));
-        }
-        Some(u) => Some(u.value.clone()),
-        None => None,
-    };
+    check_places(&raw)?;
+    let cost = cost(raw.cost.as_ref())?;
+    let booking_url = booking_url(raw.booking_url.as_ref())?;
     let status =
         if status == Status::Scheduled && raw.places_left.as_ref().is_some_and(|p| p.value == 0) {
             Status::Full
@@ -317,6 +215,151 @@ pub fn check(raw: RawEvent, tz: &TimeZone) -> Result<Event, EventError> {
         booking_url,
         status,
     })
+}
+
+/// Takes a start and end as written; returns them as instants, or an error if either is not
+/// a time or the end is not after the start.
+fn time_pair(
+    start: &Spanned<String>,
+    end: &Spanned<String>,
+    tz: &TimeZone,
+) -> Result<(Timestamp, Timestamp), EventError> {
+    const TIME_HINT: &str = "times are London time, written 2026-12-03T09:30";
+    let time = |s: &Spanned<String>| parse_time(&s.value, tz).map_err(|m| at(s, m, TIME_HINT));
+    let (a, b) = (time(start)?, time(end)?);
+    if b <= a {
+        return Err(at(
+            end,
+            format!(
+                "the end ({}) is not after the start ({})",
+                end.value, start.value
+            ),
+            "check the date and the time of both; a session must end after it starts",
+        ));
+    }
+    Ok((a, b))
+}
+
+/// Takes the block; returns the course's start and end and its sessions in time order (the
+/// whole course as one session when none are listed), or an error for a bad time or a
+/// session outside the course.
+fn schedule(raw: &RawEvent, tz: &TimeZone) -> Result<Schedule, EventError> {
+    let (start, end) = time_pair(&raw.start, &raw.end, tz)?;
+    let mut sessions = Vec::new();
+    for s in &raw.sessions {
+        let (a, b) = time_pair(&s.start, &s.end, tz)?;
+        if a < start || b > end {
+            return Err(at(
+                &s.start,
+                format!(
+                    "this session ({} to {}) falls outside the course's start and end",
+                    s.start.value, s.end.value
+                ),
+                "the event's start is the first session's start and its end the last session's end",
+            ));
+        }
+        sessions.push((a, b));
+    }
+    sessions.sort();
+    if sessions.is_empty() {
+        sessions.push((start, end));
+    }
+    Ok((start, end, sessions))
+}
+
+/// A course's start, end and sessions.
+type Schedule = (Timestamp, Timestamp, Vec<(Timestamp, Timestamp)>);
+
+/// Takes `status` as written; returns it (scheduled when absent), or an error for an unknown
+/// word.
+fn status(status: Option<&Spanned<String>>) -> Result<Status, EventError> {
+    Ok(match status {
+        None => Status::Scheduled,
+        Some(s) => match s.value.trim() {
+            "scheduled" => Status::Scheduled,
+            "full" => Status::Full,
+            "cancelled" => Status::Cancelled,
+            "postponed" => Status::Postponed,
+            other => {
+                return Err(at(
+                    s,
+                    format!("unknown status `{other}`"),
+                    "status is one of: scheduled, full, cancelled, postponed",
+                ));
+            }
+        },
+    })
+}
+
+/// Takes `mode` as written and `online`; returns the mode (from `online` when absent), or an
+/// error for an unknown word.
+fn mode(mode: Option<&Spanned<String>>, online: bool) -> Result<Mode, EventError> {
+    Ok(match mode {
+        None if online => Mode::Online,
+        None => Mode::Onsite,
+        Some(m) => match m.value.trim() {
+            "onsite" => Mode::Onsite,
+            "online" => Mode::Online,
+            "blended" => Mode::Blended,
+            other => {
+                return Err(at(
+                    m,
+                    format!("unknown mode `{other}`"),
+                    "mode is one of: onsite, online, blended",
+                ));
+            }
+        },
+    })
+}
+
+/// Checks the block's `level` is 1 to 4 and that `places_left` is at most the `capacity`.
+fn check_places(raw: &RawEvent) -> Result<(), EventError> {
+    if let Some(l) = &raw.level
+        && !(1..=4).contains(&l.value)
+    {
+        return Err(at(
+            l,
+            format!("level {} is not between 1 and 4", l.value),
+            "levels run from 1 (basic awareness) to 4 (specialist)",
+        ));
+    }
+    if let (Some(p), Some(c)) = (&raw.places_left, raw.capacity)
+        && p.value > c
+    {
+        return Err(at(
+            p,
+            format!("{} places left, but the capacity is only {c}", p.value),
+            "places_left counts the places still free, so it is at most the capacity",
+        ));
+    }
+    Ok(())
+}
+
+/// Takes `cost` as written; returns the price (0 when absent), or an error if it is negative
+/// or not a number.
+fn cost(cost: Option<&Spanned<f64>>) -> Result<f64, EventError> {
+    match cost {
+        Some(c) if !(c.value.is_finite() && c.value >= 0.0) => Err(at(
+            c,
+            format!("cost {} is not a price", c.value),
+            "write the price in pounds, e.g. 45 or 0 for free",
+        )),
+        Some(c) => Ok(c.value),
+        None => Ok(0.0),
+    }
+}
+
+/// Takes `booking_url` as written; returns it, or an error if it is not an http(s) address.
+fn booking_url(url: Option<&Spanned<String>>) -> Result<Option<String>, EventError> {
+    match url {
+        Some(u) if !(u.value.starts_with("https://") || u.value.starts_with("http://")) => Err(at(
+            u,
+            format!("booking_url `{}` is not an http(s) address", u.value),
+            "write the full address, starting https://",
+        )),
+        Some(u) => Ok(Some(u.value.clone())),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ impl FmDate {
                 .parse()
                 .map_err(|_| format!("`{s}` is not a real date (check the month and the day)"))?;
             let instant = date
-                .to_zoned(jiff::tz::TimeZone::UTC)
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
                 .map_err(|e| e.to_string())?
                 .timestamp();
             return Ok(FmDate {
@@ -325,28 +325,16 @@ fn parse_raw(split: &Split<'_>, cx: &Ctx<'_>) -> Result<Raw, Diagnostic> {
     crate::yaml::parse(split.yaml, cx.file, cx.source, split.yaml_line)
 }
 
+/// Checks the fields pages and sections share, taking them out of `raw`; returns them, or
+/// the first problem in the order a writer would meet it (title, `extra`, other keys, dates,
+/// `event`). `is_section` decides which keys are allowed.
 fn common(
     raw: &mut Raw,
     split: &Split<'_>,
     cx: &Ctx<'_>,
     is_section: bool,
 ) -> Result<CommonMeta, Diagnostic> {
-    let title = match raw.title.take() {
-        Some(t) if !t.value.trim().is_empty() => t.value.trim().to_string(),
-        Some(t) => {
-            let (l, c) = cx.spanned_pos(&t, split.yaml_line);
-            return Err(cx
-                .err_at(l, c, "the title is empty")
-                .hint("write the page's title after `title:`"));
-        }
-        None => {
-            return Err(cx
-                .err_at(split.yaml_line, 1, "the front matter has no `title`")
-                .hint(
-                    "every page and section needs a line `title: Its title` in its front matter",
-                ));
-        }
-    };
+    let title = title(raw.title.take(), split, cx)?;
     let date_of = |d: &Option<Spanned<String>>| -> Result<Option<FmDate>, Diagnostic> {
         match d {
             None => Ok(None),
@@ -365,83 +353,8 @@ fn common(
             column,
         }
     };
-    let extra = match raw.extra.take() {
-        None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
-        Some(v @ serde_json::Value::Object(_)) => v,
-        Some(_) => {
-            return Err(cx
-                .err_at(
-                    cx.key_line(split, "extra"),
-                    1,
-                    "`extra` must be a map of keys and values",
-                )
-                .hint("write `extra:` and then indented `key: value` lines"));
-        }
-    };
-
-    let mut taxonomies = BTreeMap::new();
-    for (key, value) in std::mem::take(&mut raw.rest) {
-        let line = cx.key_line(split, &key);
-        if cx.taxonomies.contains(&key) {
-            let terms = match value {
-                serde_json::Value::Array(items) => items
-                    .into_iter()
-                    .map(|i| match i {
-                        serde_json::Value::String(s) if !s.trim().is_empty() => {
-                            Ok(s.trim().to_string())
-                        }
-                        serde_json::Value::Number(n) => Ok(n.to_string()),
-                        _ => Err(()),
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-                    .ok(),
-                serde_json::Value::Null => Some(Vec::new()),
-                _ => None,
-            };
-            match terms {
-                Some(terms) => {
-                    // A term's address is made from its letters and digits.
-                    if let Some(t) = terms.iter().find(|t| crate::content::slugify(t).is_empty()) {
-                        let (l, c) = cx.item_pos(split, &key, t);
-                        return Err(cx
-                            .err_at(
-                                l,
-                                c,
-                                format!("the `{key}` term `{t}` has no letters or digits, so it cannot have a web address"),
-                            )
-                            .hint(format!(
-                                "write the term in words, e.g. `{key}: [Early help]`, or remove it"
-                            )));
-                    }
-                    taxonomies.insert(key, terms);
-                }
-                None => {
-                    return Err(cx
-                        .err_at(line, 1, format!("`{key}` must be a list of terms"))
-                        .hint(format!("write it as `{key}: [first term, second term]`")));
-                }
-            }
-            continue;
-        }
-        let mut allowed: Vec<&str> = PAGE_KEYS.to_vec();
-        if is_section {
-            allowed.extend_from_slice(SECTION_ONLY);
-        }
-        allowed.extend(cx.taxonomies.iter().map(String::as_str));
-        let mut d = cx.err_at(line, 1, format!("unknown key `{key}` in front matter"));
-        d = if !is_section && SECTION_ONLY.contains(&key.as_str()) {
-            d.hint(format!("`{key}` only belongs in a section's _index.md"))
-        } else {
-            let guess = crate::yaml::closest(&key, &allowed)
-                .map(|g| format!("did you mean `{g}`? "))
-                .unwrap_or_default();
-            d.hint(format!(
-                "{guess}Allowed keys: {}. Put your own values under `extra:`",
-                allowed.join(", ")
-            ))
-        };
-        return Err(d);
-    }
+    let extra = extra(raw.extra.take(), split, cx)?;
+    let taxonomies = taxonomies(std::mem::take(&mut raw.rest), split, cx, is_section)?;
 
     Ok(CommonMeta {
         title,
@@ -467,27 +380,154 @@ fn common(
             .filter(|o| !o.is_empty()),
         last_reviewed: date_of(&raw.last_reviewed)?,
         review_due: date_of(&raw.review_due)?,
-        event: match raw.event.take() {
-            None => None,
-            Some(e) if is_section => {
-                let (l, c) = cx.spanned_pos(&e, split.yaml_line);
-                return Err(cx
-                    .err_at(l, c, "`event` belongs on a page, not a section")
-                    .hint("give each session its own page in the section"));
-            }
-            Some(e) => Some(
-                crate::content::event::check(e.value, &crate::clock::site_zone()).map_err(|e| {
-                    let line = if e.line == 0 {
-                        cx.key_line(split, "event")
-                    } else {
-                        split.yaml_line + e.line - 1
-                    };
-                    cx.err_at(line, e.column.max(1), format!("event: {}", e.message))
-                        .hint(e.hint)
-                })?,
-            ),
-        },
+        event: event(raw.event.take(), split, cx, is_section)?,
     })
+}
+
+/// Takes the `title` as written; returns it trimmed, or an error if it is missing or blank.
+fn title(
+    title: Option<Spanned<String>>,
+    split: &Split<'_>,
+    cx: &Ctx<'_>,
+) -> Result<String, Diagnostic> {
+    match title {
+        Some(t) if !t.value.trim().is_empty() => Ok(t.value.trim().to_string()),
+        Some(t) => {
+            let (l, c) = cx.spanned_pos(&t, split.yaml_line);
+            Err(cx
+                .err_at(l, c, "the title is empty")
+                .hint("write the page's title after `title:`"))
+        }
+        None => Err(cx
+            .err_at(split.yaml_line, 1, "the front matter has no `title`")
+            .hint("every page and section needs a line `title: Its title` in its front matter")),
+    }
+}
+
+/// Takes `extra` as written; returns it as a map (empty when absent or null), or an error
+/// if it is any other kind of value.
+fn extra(
+    extra: Option<serde_json::Value>,
+    split: &Split<'_>,
+    cx: &Ctx<'_>,
+) -> Result<serde_json::Value, Diagnostic> {
+    match extra {
+        None | Some(serde_json::Value::Null) => Ok(serde_json::Value::Object(Default::default())),
+        Some(v @ serde_json::Value::Object(_)) => Ok(v),
+        Some(_) => Err(cx
+            .err_at(
+                cx.key_line(split, "extra"),
+                1,
+                "`extra` must be a map of keys and values",
+            )
+            .hint("write `extra:` and then indented `key: value` lines")),
+    }
+}
+
+/// Takes the keys front matter does not name itself (`rest`); returns the taxonomy terms
+/// among them by taxonomy name, or an error for the first key that is not a configured
+/// taxonomy or whose terms are not a list of usable terms.
+fn taxonomies(
+    rest: BTreeMap<String, serde_json::Value>,
+    split: &Split<'_>,
+    cx: &Ctx<'_>,
+    is_section: bool,
+) -> Result<BTreeMap<String, Vec<String>>, Diagnostic> {
+    let mut taxonomies = BTreeMap::new();
+    for (key, value) in rest {
+        let line = cx.key_line(split, &key);
+        if !cx.taxonomies.contains(&key) {
+            return Err(unknown_key(&key, line, cx, is_section));
+        }
+        let terms = match value {
+            serde_json::Value::Array(items) => items
+                .into_iter()
+                .map(|i| match i {
+                    serde_json::Value::String(s) if !s.trim().is_empty() => {
+                        Ok(s.trim().to_string())
+                    }
+                    serde_json::Value::Number(n) => Ok(n.to_string()),
+                    _ => Err(()),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .ok(),
+            serde_json::Value::Null => Some(Vec::new()),
+            _ => None,
+        };
+        let Some(terms) = terms else {
+            return Err(cx
+                .err_at(line, 1, format!("`{key}` must be a list of terms"))
+                .hint(format!("write it as `{key}: [first term, second term]`")));
+        };
+        // A term's address is made from its letters and digits.
+        if let Some(t) = terms.iter().find(|t| crate::content::slugify(t).is_empty()) {
+            let (l, c) = cx.item_pos(split, &key, t);
+            return Err(cx
+                .err_at(
+                    l,
+                    c,
+                    format!("the `{key}` term `{t}` has no letters or digits, so it cannot have a web address"),
+                )
+                .hint(format!(
+                    "write the term in words, e.g. `{key}: [Early help]`, or remove it"
+                )));
+        }
+        taxonomies.insert(key, terms);
+    }
+    Ok(taxonomies)
+}
+
+/// The error for a front-matter `key` (written on `line`) that is neither a known field nor
+/// a configured taxonomy: a section-only key on a page says so, anything else lists the keys
+/// allowed, with the closest as a guess.
+fn unknown_key(key: &str, line: usize, cx: &Ctx<'_>, is_section: bool) -> Diagnostic {
+    let mut allowed: Vec<&str> = PAGE_KEYS.to_vec();
+    if is_section {
+        allowed.extend_from_slice(SECTION_ONLY);
+    }
+    allowed.extend(cx.taxonomies.iter().map(String::as_str));
+    let d = cx.err_at(line, 1, format!("unknown key `{key}` in front matter"));
+    if !is_section && SECTION_ONLY.contains(&key) {
+        d.hint(format!("`{key}` only belongs in a section's _index.md"))
+    } else {
+        let guess = crate::yaml::closest(key, &allowed)
+            .map(|g| format!("did you mean `{g}`? "))
+            .unwrap_or_default();
+        d.hint(format!(
+            "{guess}Allowed keys: {}. Put your own values under `extra:`",
+            allowed.join(", ")
+        ))
+    }
+}
+
+/// Takes the `event` block as written; returns the checked event, or an error if the block
+/// is on a section or does not check out (placed at the line it names within the YAML).
+fn event(
+    event: Option<Spanned<crate::content::event::RawEvent>>,
+    split: &Split<'_>,
+    cx: &Ctx<'_>,
+    is_section: bool,
+) -> Result<Option<crate::content::event::Event>, Diagnostic> {
+    match event {
+        None => Ok(None),
+        Some(e) if is_section => {
+            let (l, c) = cx.spanned_pos(&e, split.yaml_line);
+            Err(cx
+                .err_at(l, c, "`event` belongs on a page, not a section")
+                .hint("give each session its own page in the section"))
+        }
+        Some(e) => crate::content::event::check(e.value, &crate::clock::site_zone())
+            .map(Some)
+            .map_err(|e| {
+                let line = if e.line == 0 {
+                    cx.key_line(split, "event")
+                } else {
+                    split.yaml_line + e.line - 1
+                };
+                cx.err_at(line, e.column.max(1), format!("event: {}", e.message))
+                    .hint(e.hint)
+            }),
+    }
 }
 
 /// Parses a page's front matter.

@@ -390,6 +390,8 @@ fn home_section(config: &Config) -> Parsed {
     }
 }
 
+/// Ties the parsed files into a [`Site`]: takes every content file, the assets found beside
+/// them and the data files; returns the site, or every problem with URLs and folders.
 fn assemble(
     layout: Arc<Layout>,
     config: Config,
@@ -401,17 +403,7 @@ fn assemble(
     let mut diags = Diagnostics::new();
     let base = config.base_path().to_string();
 
-    // Drafts (and everything below a draft section) are left out unless asked for.
-    let draft_dirs: Vec<Vec<String>> = files
-        .iter()
-        .filter(|f| matches!(f.kind, Kind::Section(_)) && f.draft() && !drafts)
-        .map(|f| f.dir().to_vec())
-        .collect();
-    let under_draft = |dir: &[String]| draft_dirs.iter().any(|d| dir.starts_with(d));
-    let (kept, left_out): (Vec<Parsed>, Vec<Parsed>) = files
-        .into_iter()
-        .partition(|f| drafts || !(f.draft() || under_draft(f.dir())));
-    let draft_paths: HashSet<String> = left_out.iter().map(|f| f.rel.join("/")).collect();
+    let (kept, draft_paths, draft_dirs) = leave_out_drafts(files, drafts);
     let (mut section_files, mut page_files): (Vec<Parsed>, Vec<Parsed>) = kept
         .into_iter()
         .partition(|f| matches!(f.kind, Kind::Section(_)));
@@ -423,199 +415,11 @@ fn assemble(
     }
 
     // Sections first, so that every page can find its parent.
-    let mut sections: Vec<Section> = Vec::new();
-    let mut dir_to_section: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-    for f in section_files {
-        let Kind::Section(meta) = f.kind else {
-            continue;
-        };
-        let dir = f.rel[..f.rel.len() - 1].to_vec();
-        let url = match folder_url(&base, &dir) {
-            Ok(u) => u,
-            Err(name) => {
-                diags.push(
-                    Diagnostic::in_file(
-                        &f.file,
-                        format!("cannot make a web address from the folder name `{name}`"),
-                    )
-                    .hint("rename the folder to use letters or digits"),
-                );
-                continue;
-            }
-        };
-        let parent = (0..dir.len())
-            .rev()
-            .find_map(|n| dir_to_section.get(&dir[..n]).copied());
-        let idx = sections.len();
-        dir_to_section.insert(dir, idx);
-        sections.push(Section {
-            file: f.file,
-            path: f.rel.join("/"),
-            source: f.source,
-            meta,
-            body_start: f.body_start,
-            body_line: f.body_line,
-            url,
-            parent,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-        });
-        if let Some(p) = parent {
-            sections[p].subsections.push(idx);
-        }
-    }
-
-    // Pages, in path order.
-    let mut pages: Vec<Page> = Vec::new();
-    let mut bundle_dirs: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-    for f in page_files {
-        let Kind::Page { meta, bundle } = f.kind else {
-            continue;
-        };
-        let (file, source) = (f.file, f.source);
-        let dir = f.rel[..f.rel.len() - 1].to_vec();
-        // A bundle's folder is the page itself; its URL hangs off the folder above.
-        let (url_dirs, own_name) = if bundle {
-            if dir_to_section.contains_key(&dir) {
-                diags.push(err(&file, &source, 1, 1, "this folder has both an index.md page and an _index.md section")
-                    .hint("rename index.md to describe the page (e.g. overview.md), or remove _index.md"));
-                continue;
-            }
-            match dir.split_last() {
-                Some((last, up)) => (up.to_vec(), last.clone()),
-                None => {
-                    diags.push(
-                        err(
-                            &file,
-                            &source,
-                            1,
-                            1,
-                            "content/index.md would replace the home page",
-                        )
-                        .hint("put the home page's text in content/_index.md instead"),
-                    );
-                    continue;
-                }
-            }
-        } else {
-            let stem = f
-                .rel
-                .last()
-                .map(|n| n.trim_end_matches(".md").to_string())
-                .unwrap_or_default();
-            (dir.clone(), stem)
-        };
-        let slug = match &meta.common.slug {
-            Some(s) => {
-                slug_of(&s.value, &file, &source).map_err(|d| d.at_in(&source, s.line, s.column))
-            }
-            None => slug_of(&own_name, &file, &source),
-        };
-        let slug = match slug {
-            Ok(v) => v,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let mut url = match folder_url(&base, &url_dirs) {
-            Ok(u) => u,
-            Err(name) => {
-                diags.push(Diagnostic::in_file(
-                    &file,
-                    format!("cannot make a web address from the folder name `{name}`"),
-                ));
-                continue;
-            }
-        };
-        url.push_str(&slug);
-        url.push('/');
-        let section = (0..=dir.len())
-            .rev()
-            .find_map(|n| dir_to_section.get(&dir[..n]).copied())
-            .unwrap_or(0);
-        let idx = pages.len();
-        if bundle {
-            bundle_dirs.insert(dir, idx);
-        }
-        pages.push(Page {
-            file,
-            path: f.rel.join("/"),
-            source,
-            meta,
-            body_start: f.body_start,
-            body_line: f.body_line,
-            url,
-            section,
-            position: 0,
-        });
-        sections[section].pages.push(idx);
-    }
-
-    // Order each section's pages and subsections.
-    for s in 0..sections.len() {
-        let mut list = std::mem::take(&mut sections[s].pages);
-        sort_pages(&mut list, &pages, sections[s].meta.sort_by);
-        for (pos, &p) in list.iter().enumerate() {
-            pages[p].position = pos;
-        }
-        sections[s].pages = list;
-        let mut subs = std::mem::take(&mut sections[s].subsections);
-        subs.sort_by(|&a, &b| {
-            let (ma, mb) = (&sections[a].meta.common, &sections[b].meta.common);
-            (
-                ma.weight.is_none(),
-                ma.weight,
-                ma.title.to_lowercase(),
-                &sections[a].path,
-            )
-                .cmp(&(
-                    mb.weight.is_none(),
-                    mb.weight,
-                    mb.title.to_lowercase(),
-                    &sections[b].path,
-                ))
-        });
-        sections[s].subsections = subs;
-    }
-
-    // Assets go beside the page bundle or section that owns their folder.
-    let mut assets = Vec::new();
-    for walk::Entry { rel, path: source } in raw_assets {
-        let dir = &rel[..rel.len() - 1];
-        let owner = (0..=dir.len()).rev().find_map(|n| {
-            let d = &dir[..n];
-            bundle_dirs
-                .get(d)
-                .map(|&p| (n, pages[p].url.clone(), AssetOwner::Page(p)))
-                .or_else(|| {
-                    dir_to_section
-                        .get(d)
-                        .map(|&s| (n, sections[s].url.clone(), AssetOwner::Section(s)))
-                })
-        });
-        let Some((n, url, owner)) = owner else {
-            // Under a draft section that was left out.
-            continue;
-        };
-        if under_draft(dir) {
-            continue;
-        }
-        let mut dest = url.trim_start_matches(&base).to_string();
-        for c in &rel[n..] {
-            dest.push_str(c);
-            dest.push('/');
-        }
-        dest.pop();
-        // A file that vanished since the walk is reported when it is copied; 0 until then.
-        let size = std::fs::metadata(&source).map_or(0, |m| m.len());
-        assets.push(Asset {
-            source,
-            dest,
-            size,
-            owner,
-        });
-    }
+    let mut folders = Folders::default();
+    let mut sections = build_sections(section_files, &base, &mut folders, &mut diags);
+    let mut pages = build_pages(page_files, &base, &mut sections, &mut folders, &mut diags);
+    order_sections(&mut sections, &mut pages);
+    let assets = place_assets(raw_assets, &base, &pages, &sections, &folders, &draft_dirs);
 
     let page_by_path = pages
         .iter()
@@ -643,6 +447,292 @@ fn assemble(
         section_by_path,
     };
     diags.into_result(site)
+}
+
+/// The folders that own content, by their components below `content/`: pages find their
+/// section here, and assets the page bundle or section they sit beside.
+#[derive(Default)]
+struct Folders {
+    /// A folder with an `_index.md` to the index of its section.
+    sections: BTreeMap<Vec<String>, usize>,
+    /// A page bundle's folder (one with an `index.md`) to the index of its page.
+    bundles: BTreeMap<Vec<String>, usize>,
+}
+
+/// Whether `dir` is at or below one of the left-out draft section folders `draft_dirs`.
+fn under_draft(draft_dirs: &[Vec<String>], dir: &[String]) -> bool {
+    draft_dirs.iter().any(|d| dir.starts_with(d))
+}
+
+/// Drafts (and everything below a draft section) are left out unless `drafts` asks for them.
+/// Takes every parsed file; returns the files kept, the content paths of those left out (so
+/// a link to one can say so) and the folders of the draft sections left out (whose assets go
+/// too).
+fn leave_out_drafts(
+    files: Vec<Parsed>,
+    drafts: bool,
+) -> (Vec<Parsed>, HashSet<String>, Vec<Vec<String>>) {
+    let draft_dirs: Vec<Vec<String>> = files
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::Section(_)) && f.draft() && !drafts)
+        .map(|f| f.dir().to_vec())
+        .collect();
+    let (kept, left_out): (Vec<Parsed>, Vec<Parsed>) = files
+        .into_iter()
+        .partition(|f| drafts || !(f.draft() || under_draft(&draft_dirs, f.dir())));
+    let draft_paths: HashSet<String> = left_out.iter().map(|f| f.rel.join("/")).collect();
+    (kept, draft_paths, draft_dirs)
+}
+
+/// Makes the sections from the `_index.md` files, sorted by path with the home section first,
+/// recording each one's folder in `folders`; returns them with parents and subsections linked
+/// (subsections not yet ordered). A folder name that makes no URL is reported in `diags` and
+/// its section left out.
+fn build_sections(
+    section_files: Vec<Parsed>,
+    base: &str,
+    folders: &mut Folders,
+    diags: &mut Diagnostics,
+) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    for f in section_files {
+        let Kind::Section(meta) = f.kind else {
+            continue;
+        };
+        let dir = f.rel[..f.rel.len() - 1].to_vec();
+        let url = match folder_url(base, &dir) {
+            Ok(u) => u,
+            Err(name) => {
+                diags.push(
+                    Diagnostic::in_file(
+                        &f.file,
+                        format!("cannot make a web address from the folder name `{name}`"),
+                    )
+                    .hint("rename the folder to use letters or digits"),
+                );
+                continue;
+            }
+        };
+        let parent = (0..dir.len())
+            .rev()
+            .find_map(|n| folders.sections.get(&dir[..n]).copied());
+        let idx = sections.len();
+        folders.sections.insert(dir, idx);
+        sections.push(Section {
+            file: f.file,
+            path: f.rel.join("/"),
+            source: f.source,
+            meta,
+            body_start: f.body_start,
+            body_line: f.body_line,
+            url,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+        if let Some(p) = parent {
+            sections[p].subsections.push(idx);
+        }
+    }
+    sections
+}
+
+/// Makes the pages from the other Markdown files, in path order, adding each to the page list
+/// of its section in `sections` (not yet ordered) and recording page bundles' folders in
+/// `folders`; returns them. A page that can have no URL is reported in `diags` and left out.
+fn build_pages(
+    page_files: Vec<Parsed>,
+    base: &str,
+    sections: &mut [Section],
+    folders: &mut Folders,
+    diags: &mut Diagnostics,
+) -> Vec<Page> {
+    let mut pages: Vec<Page> = Vec::new();
+    for f in page_files {
+        let Kind::Page { meta, bundle } = f.kind else {
+            continue;
+        };
+        let (file, source) = (f.file, f.source);
+        let dir = f.rel[..f.rel.len() - 1].to_vec();
+        let url_parts = page_url_parts(&f.rel, &file, &source, bundle, folders);
+        let (url_dirs, own_name) = match url_parts {
+            Ok(parts) => parts,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let slug = match &meta.common.slug {
+            Some(s) => {
+                slug_of(&s.value, &file, &source).map_err(|d| d.at_in(&source, s.line, s.column))
+            }
+            None => slug_of(&own_name, &file, &source),
+        };
+        let slug = match slug {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let mut url = match folder_url(base, &url_dirs) {
+            Ok(u) => u,
+            Err(name) => {
+                diags.push(Diagnostic::in_file(
+                    &file,
+                    format!("cannot make a web address from the folder name `{name}`"),
+                ));
+                continue;
+            }
+        };
+        url.push_str(&slug);
+        url.push('/');
+        let section = (0..=dir.len())
+            .rev()
+            .find_map(|n| folders.sections.get(&dir[..n]).copied())
+            .unwrap_or(0);
+        let idx = pages.len();
+        if bundle {
+            folders.bundles.insert(dir, idx);
+        }
+        pages.push(Page {
+            file,
+            path: f.rel.join("/"),
+            source,
+            meta,
+            body_start: f.body_start,
+            body_line: f.body_line,
+            url,
+            section,
+            position: 0,
+        });
+        sections[section].pages.push(idx);
+    }
+    pages
+}
+
+/// Where a page's URL comes from: takes its path components `rel` below `content/`, its file
+/// and text (for messages) and whether it is a bundle's `index.md`; returns the folders its
+/// URL hangs off and the name its slug is made from, or why it can have no URL of its own.
+fn page_url_parts(
+    rel: &[String],
+    file: &Path,
+    source: &str,
+    bundle: bool,
+    folders: &Folders,
+) -> Result<(Vec<String>, String), Diagnostic> {
+    let dir = &rel[..rel.len() - 1];
+    if !bundle {
+        let stem = rel
+            .last()
+            .map(|n| n.trim_end_matches(".md").to_string())
+            .unwrap_or_default();
+        return Ok((dir.to_vec(), stem));
+    }
+    // A bundle's folder is the page itself; its URL hangs off the folder above.
+    if folders.sections.contains_key(dir) {
+        return Err(err(
+            file,
+            source,
+            1,
+            1,
+            "this folder has both an index.md page and an _index.md section",
+        )
+        .hint("rename index.md to describe the page (e.g. overview.md), or remove _index.md"));
+    }
+    match dir.split_last() {
+        Some((last, up)) => Ok((up.to_vec(), last.clone())),
+        None => Err(err(
+            file,
+            source,
+            1,
+            1,
+            "content/index.md would replace the home page",
+        )
+        .hint("put the home page's text in content/_index.md instead")),
+    }
+}
+
+/// Orders each section's pages by its `sort_by` (setting each page's `position`) and its
+/// subsections by weight, then title, then path.
+fn order_sections(sections: &mut [Section], pages: &mut [Page]) {
+    for s in 0..sections.len() {
+        let mut list = std::mem::take(&mut sections[s].pages);
+        sort_pages(&mut list, pages, sections[s].meta.sort_by);
+        for (pos, &p) in list.iter().enumerate() {
+            pages[p].position = pos;
+        }
+        sections[s].pages = list;
+        let mut subs = std::mem::take(&mut sections[s].subsections);
+        subs.sort_by(|&a, &b| {
+            let (ma, mb) = (&sections[a].meta.common, &sections[b].meta.common);
+            (
+                ma.weight.is_none(),
+                ma.weight,
+                ma.title.to_lowercase(),
+                &sections[a].path,
+            )
+                .cmp(&(
+                    mb.weight.is_none(),
+                    mb.weight,
+                    mb.title.to_lowercase(),
+                    &sections[b].path,
+                ))
+        });
+        sections[s].subsections = subs;
+    }
+}
+
+/// Assets go beside the page bundle or section that owns their folder. Takes the files found
+/// beside content and what owns each folder; returns the assets to copy, leaving out those
+/// of draft sections that were left out (`draft_dirs`).
+fn place_assets(
+    raw_assets: Vec<walk::Entry>,
+    base: &str,
+    pages: &[Page],
+    sections: &[Section],
+    folders: &Folders,
+    draft_dirs: &[Vec<String>],
+) -> Vec<Asset> {
+    let mut assets = Vec::new();
+    for walk::Entry { rel, path: source } in raw_assets {
+        let dir = &rel[..rel.len() - 1];
+        let owner = (0..=dir.len()).rev().find_map(|n| {
+            let d = &dir[..n];
+            folders
+                .bundles
+                .get(d)
+                .map(|&p| (n, pages[p].url.clone(), AssetOwner::Page(p)))
+                .or_else(|| {
+                    folders
+                        .sections
+                        .get(d)
+                        .map(|&s| (n, sections[s].url.clone(), AssetOwner::Section(s)))
+                })
+        });
+        let Some((n, url, owner)) = owner else {
+            // Under a draft section that was left out.
+            continue;
+        };
+        if under_draft(draft_dirs, dir) {
+            continue;
+        }
+        let mut dest = url.trim_start_matches(base).to_string();
+        for c in &rel[n..] {
+            dest.push_str(c);
+            dest.push('/');
+        }
+        dest.pop();
+        // A file that vanished since the walk is reported when it is copied; 0 until then.
+        let size = std::fs::metadata(&source).map_or(0, |m| m.len());
+        assets.push(Asset {
+            source,
+            dest,
+            size,
+            owner,
+        });
+    }
+    assets
 }
 
 fn date_key(d: &Option<FmDate>) -> Option<jiff::Timestamp> {

@@ -596,23 +596,8 @@ fn doc_terms<'a>(
 }
 
 /// Appends `n` in decimal (`write!` is several times slower, and there are millions).
-fn push_int(s: &mut Vec<u8>, mut n: u32) {
-    // Most record numbers and many document steps are one digit.
-    if n < 10 {
-        s.push(b'0' + n as u8);
-        return;
-    }
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    s.extend_from_slice(&buf[i..]);
+fn push_int(s: &mut Vec<u8>, n: u32) {
+    s.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// The documents of `site`: its pages, then its sections.

@@ -1,0 +1,615 @@
+//! The pipeline that `build`, `check` and `serve` all drive: config → content → Markdown →
+//! checks → views → templates → render, with the search index built alongside. A full run
+//! gives `Stages`; `serve`'s change plan asks the same stages to redo only part of the work
+//! (`Stages::edit_bodies`, `Stages::edit_templates`), and writing is [`crate::output`]'s.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::checks::Checks;
+use crate::config::Config;
+use crate::content::{self, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics, Level};
+use crate::glossary::Glossary;
+use crate::layout::Layout;
+use crate::markdown::{self, LinkContext, Rendered, Source};
+use crate::output::{self, OutputFile};
+use crate::render::{self, Target};
+use crate::templates::TemplateSet;
+use crate::views::{self, Views};
+
+/// What `haven build` was asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.yaml`).
+    pub root: PathBuf,
+    /// Where to write; `root/public` when `None`.
+    pub output_dir: Option<PathBuf>,
+    /// Include pages and sections marked `draft: true`.
+    pub drafts: bool,
+    /// Replaces `base_url` from `site.yaml` (for previews and staging hosts).
+    pub base_url: Option<String>,
+    /// What counts as now for alerts and upcoming events; the clock when `None`.
+    pub now: Option<jiff::Timestamp>,
+    /// Estimate every page's reading age even when the readability rule is off (for the
+    /// content report).
+    pub reading_ages: bool,
+    /// Fail the build, leaving the previous output as it was, if there is any warning.
+    pub deny_warnings: bool,
+}
+
+impl BuildOptions {
+    /// The output folder these options write to.
+    pub fn output(&self) -> PathBuf {
+        self.output_dir
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// Wall time per pipeline stage, for profiling a build without a profiler.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    /// Each stage in turn.
+    pub stages: Vec<(&'static str, Duration)>,
+    /// Work done alongside a stage (not added to the total): after which stage, what, how long.
+    pub alongside: Vec<(usize, &'static str, Duration)>,
+}
+
+impl Timings {
+    /// Records that `stage` ended now, `since` it started; returns now for the next stage.
+    pub(crate) fn lap(&mut self, stage: &'static str, since: Instant) -> Instant {
+        let now = Instant::now();
+        self.stages.push((stage, now - since));
+        now
+    }
+
+    /// Records work that ran alongside the stages just recorded (shown under the last).
+    pub(crate) fn note(&mut self, what: &'static str, took: Duration) {
+        self.alongside.push((self.stages.len(), what, took));
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: Duration = self.stages.iter().map(|(_, d)| *d).sum();
+        let share = |d: &Duration| {
+            if total.is_zero() {
+                0.0
+            } else {
+                100.0 * d.as_secs_f64() / total.as_secs_f64()
+            }
+        };
+        for (i, (stage, d)) in self.stages.iter().enumerate() {
+            writeln!(
+                f,
+                "  {stage:<34} {:>8.1} ms {:>5.1}%",
+                d.as_secs_f64() * 1e3,
+                share(d)
+            )?;
+            for (_, what, d) in self.alongside.iter().filter(|a| a.0 == i + 1) {
+                writeln!(
+                    f,
+                    "    alongside them: {what:<18} {:>8.1} ms",
+                    d.as_secs_f64() * 1e3
+                )?;
+            }
+        }
+        write!(f, "  {:<34} {:>8.1} ms", "total", total.as_secs_f64() * 1e3)
+    }
+}
+
+/// Opens the site folder and reads its configuration, applying command-line overrides. The
+/// output folder is kept out of reach of the site's links, so a site never publishes itself.
+pub fn open_site(opts: &BuildOptions) -> Result<(Layout, Config), Diagnostic> {
+    let mut layout = Layout::open(&opts.root)?;
+    layout.exclude(&opts.output());
+    let mut config = Config::load(&mut layout)?;
+    if let Some(url) = &opts.base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(
+                Diagnostic::error(format!("--base-url `{url}` is not an http(s) address"))
+                    .hint("pass a full address such as --base-url https://preview.example.org/"),
+            );
+        }
+        config.base_url = crate::config::normalise_base_url(url);
+    }
+    Ok((layout, config))
+}
+
+/// Everything the Markdown stage reads besides the page itself. Two builds with equal
+/// contexts render an unchanged body to the same HTML, which is what lets `serve` reuse it.
+pub(crate) struct MarkdownContext {
+    urls: std::collections::HashMap<String, String>,
+    pub(crate) glossary: Glossary,
+    glossary_source: Option<String>,
+    checks: Checks,
+    allow_raw_html: bool,
+    drafts: std::collections::HashSet<String>,
+}
+
+impl MarkdownContext {
+    pub(crate) fn new(site: &Site, reading_ages: bool) -> Result<MarkdownContext, Diagnostics> {
+        Ok(MarkdownContext {
+            urls: views::url_map(site),
+            glossary: Glossary::from_data(&site.data_sources)?,
+            glossary_source: site
+                .data_sources
+                .get(crate::glossary::GLOSSARY_FILE)
+                .cloned(),
+            checks: Checks {
+                config: site.config.checks.clone(),
+                language: crate::checks::load_language(&site.layout, site.config.theme.as_deref())?,
+                allowed_caps: crate::config::checks::allowed_caps(&site.config.checks),
+                force_readability: reading_ages,
+            },
+            allow_raw_html: site.config.allow_raw_html,
+            drafts: site.draft_paths.clone(),
+        })
+    }
+
+    pub(crate) fn links(&self) -> LinkContext<'_> {
+        LinkContext {
+            urls: &self.urls,
+            allow_raw_html: self.allow_raw_html,
+            glossary: &self.glossary,
+            drafts: &self.drafts,
+        }
+    }
+
+    /// Whether a body rendered under `other` renders the same under `self`.
+    fn same_as(&self, other: &MarkdownContext) -> bool {
+        self.urls == other.urls
+            && self.glossary_source == other.glossary_source
+            && self.checks == other.checks
+            && self.allow_raw_html == other.allow_raw_html
+            && self.drafts == other.drafts
+    }
+}
+
+/// Renders one page or section body.
+pub(crate) fn render_body(
+    file: &Path,
+    text: &str,
+    body_line: usize,
+    body: &str,
+    cx: &MarkdownContext,
+) -> Result<Rendered, Diagnostics> {
+    let src = Source {
+        file,
+        text,
+        body_line,
+    };
+    let (mut rendered, facts) = markdown::render(body, &src, &cx.links())?;
+    let (findings, readability) = crate::checks::page(&facts, body, &src, &cx.checks, &cx.glossary);
+    rendered.findings = findings;
+    rendered.readability = readability;
+    Ok(rendered)
+}
+
+fn render_markdown(
+    site: &Site,
+    cx: &MarkdownContext,
+    previous: Option<&Stages>,
+) -> Result<(Vec<Rendered>, Vec<Rendered>), Diagnostics> {
+    // A body that has not changed since the previous build (under the same context) keeps
+    // its HTML: `serve` re-renders only what was edited.
+    let reuse = previous.filter(|p| p.markdown.same_as(cx));
+    let pages: Vec<Result<Rendered, Diagnostics>> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            if let Some(prev) = reuse
+                && let Some(&j) = prev.site.page_by_path.get(&p.path)
+                && prev.site.pages[j].body() == p.body()
+                && prev.site.pages[j].body_line == p.body_line
+            {
+                return Ok(prev.pages[j].clone());
+            }
+            render_body(&p.file, &p.source, p.body_line, p.body(), cx)
+        })
+        .collect();
+    let sections: Vec<Result<Rendered, Diagnostics>> = site
+        .sections
+        .par_iter()
+        .map(|s| render_body(&s.file, &s.source, s.body_line, s.body(), cx))
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut keep = |v: Vec<Result<Rendered, Diagnostics>>| -> Vec<Rendered> {
+        v.into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|d| {
+                    diags.extend(d);
+                    Rendered::default()
+                })
+            })
+            .collect()
+    };
+    let (p, s) = (keep(pages), keep(sections));
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    check_anchors(site, &p, &s)?;
+    Ok((p, s))
+}
+
+/// Every `@/page.md#anchor` link must name a heading that exists on that page.
+pub(crate) fn check_anchors(
+    site: &Site,
+    pages: &[Rendered],
+    sections: &[Rendered],
+) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let sources = site
+        .pages
+        .iter()
+        .zip(pages)
+        .map(|(p, r)| (&p.file, &p.source, r))
+        .chain(
+            site.sections
+                .iter()
+                .zip(sections)
+                .map(|(s, r)| (&s.file, &s.source, r)),
+        );
+    for (file, source, r) in sources {
+        for link in &r.links {
+            let Some(anchor) = &link.anchor else { continue };
+            let target = site
+                .page_by_path
+                .get(&link.target)
+                .map(|&i| &pages[i])
+                .or_else(|| {
+                    site.section_by_path
+                        .get(&link.target)
+                        .map(|&i| &sections[i])
+                });
+            if let Some(t) = target
+                && !t.anchors.iter().any(|a| a == anchor)
+            {
+                let known = if t.anchors.is_empty() {
+                    "that page has no headings".to_string()
+                } else {
+                    format!("its headings are: #{}", t.anchors.join(", #"))
+                };
+                diags.push(
+                    Diagnostic::in_file(
+                        file,
+                        format!(
+                            "link to `@/{}#{anchor}`, but that page has no heading `#{anchor}`",
+                            link.target
+                        ),
+                    )
+                    .at_in(source, link.line, link.column)
+                    .hint(known),
+                );
+            }
+        }
+    }
+    diags.into_result(())
+}
+
+/// Every stage's result, kept by `serve` so that the next change re-does only what it
+/// affects.
+pub(crate) struct Stages {
+    pub(crate) site: Site,
+    pub(crate) templates: TemplateSet,
+    pub(crate) markdown: MarkdownContext,
+    pub(crate) pages: Vec<Rendered>,
+    pub(crate) sections: Vec<Rendered>,
+    pub(crate) alerts: Vec<crate::alerts::Alert>,
+    pub(crate) views: Arc<Views>,
+    pub(crate) outputs: output::Outputs,
+    pub(crate) findings: Diagnostics,
+    pub(crate) now: jiff::Timestamp,
+    pub(crate) timings: Timings,
+}
+
+/// The page and section titles by content path, for alert messages.
+fn titles(site: &Site) -> std::collections::HashMap<String, String> {
+    site.pages
+        .iter()
+        .map(|p| (p.path.clone(), p.meta.common.title.clone()))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (s.path.clone(), s.meta.common.title.clone())),
+        )
+        .collect()
+}
+
+pub(crate) fn run_stages(
+    opts: &BuildOptions,
+    previous: Option<&Stages>,
+    sink: Option<output::Sink<'_>>,
+) -> Result<Stages, Diagnostics> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let (layout, config) = open_site(opts)?;
+    let layout = Arc::new(layout);
+    let theme = config.theme.clone();
+    let (site, templates) = rayon::join(
+        || content::load(layout.clone(), config, opts.drafts),
+        || TemplateSet::load(&layout, theme.as_deref()),
+    );
+    let (site, templates) = match (site, templates) {
+        (Ok(s), Ok(t)) => (s, t),
+        (s, t) => {
+            let mut d = Diagnostics::new();
+            if let Err(e) = s {
+                d.extend(e);
+            }
+            if let Err(e) = t {
+                d.extend(e);
+            }
+            return Err(d.sorted());
+        }
+    };
+    let t = timings.lap("read content, front matter, templates", t);
+    let markdown = MarkdownContext::new(&site, opts.reading_ages).map_err(Diagnostics::sorted)?;
+    let (pages, sections) =
+        render_markdown(&site, &markdown, previous).map_err(Diagnostics::sorted)?;
+    let t = timings.lap("render Markdown", t);
+    let mut findings = Diagnostics::new();
+    for r in pages.iter().chain(&sections) {
+        findings.0.extend(r.findings.iter().cloned());
+    }
+    let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
+    let alerts = crate::alerts::load(&site.data_sources, &markdown.urls, &titles(&site))?;
+    // The search index reads only the rendered Markdown, so it is built while the views are
+    // modelled and the templates render: it fills the gaps where they leave a processor idle
+    // (modelling is partly sequential, writing files waits on the disk).
+    let ((views, view_time, rendered), index) = rayon::join(
+        || {
+            let start = Instant::now();
+            let views = Arc::new(Views::build(
+                &site,
+                &pages,
+                &sections,
+                now,
+                &alerts,
+                &markdown.glossary,
+                None,
+            ));
+            let view_time = start.elapsed();
+            let rendered = render::render_site(&site, views.clone(), &templates, sink);
+            (views, view_time, rendered)
+        },
+        || {
+            let start = Instant::now();
+            site.config.search.enabled.then(|| {
+                let files =
+                    crate::search::index(&site, &pages, &sections, &markdown.glossary, sink);
+                (files, start.elapsed())
+            })
+        },
+    );
+    timings.stages.push(("model views", view_time));
+    let t = timings.lap(
+        if sink.is_some() {
+            "render templates and write"
+        } else {
+            "render templates"
+        },
+        t + view_time,
+    );
+    let mut outputs = rendered?;
+    if let Some((files, took)) = index {
+        timings.note("search index", took);
+        let files = files.map_err(|e| Diagnostic::from_anyhow(None, &e))?;
+        let mut clashes = Diagnostics::new();
+        for f in files {
+            if let Err(d) = outputs.add(f) {
+                clashes.push(d);
+            }
+        }
+        clashes.into_result(())?;
+    }
+    findings
+        .0
+        .extend(crate::checks::site_findings(&site, &pages, &outputs, now));
+    // Every file has been read by now: the links skipped on the way are warnings.
+    findings.extend(layout.take_warnings());
+    timings.lap("site checks", t);
+    Ok(Stages {
+        site,
+        templates,
+        markdown,
+        pages,
+        sections,
+        alerts,
+        views,
+        outputs,
+        findings: findings.sorted(),
+        now,
+        timings,
+    })
+}
+
+/// The content checks set to `error`, if any failed.
+pub(crate) fn error_findings(findings: &Diagnostics) -> Option<Diagnostics> {
+    let mut errors = Diagnostics::new();
+    errors
+        .0
+        .extend(findings.iter().filter(|d| d.level == Level::Error).cloned());
+    (!errors.is_empty()).then_some(errors)
+}
+
+impl Stages {
+    /// Renders edited page bodies (page index, new source text) and every output that can show
+    /// them; `has` says whether a path is in the site as it is served (for link checks). On an
+    /// error the stages are left as they were.
+    pub(crate) fn edit_bodies(
+        &mut self,
+        edits: Vec<(usize, String)>,
+        has: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let mut fresh = Vec::new();
+        for (i, text) in edits {
+            let p = &self.site.pages[i];
+            let r = render_body(
+                &p.file,
+                &text,
+                p.body_line,
+                &text[p.body_start..],
+                &self.markdown,
+            )?;
+            fresh.push((i, text, r));
+        }
+        // Swap the new bodies in, check, and swap back if anything after fails.
+        let mut old = Vec::new();
+        for (i, text, r) in fresh {
+            let prev_source = std::mem::replace(&mut self.site.pages[i].source, text);
+            let prev_rendered = std::mem::replace(&mut self.pages[i], r);
+            old.push((i, prev_source, prev_rendered));
+        }
+        let changed: HashSet<usize> = old.iter().map(|(i, _, _)| *i).collect();
+        let headings_changed = old
+            .iter()
+            .any(|(i, _, r)| r.anchors != self.pages[*i].anchors);
+        let rendered = self
+            .check_edits(&changed, headings_changed, has)
+            .and_then(|()| self.render_edits(&changed));
+        if rendered.is_err() {
+            for (i, source, rendered) in old {
+                self.site.pages[i].source = source;
+                self.pages[i] = rendered;
+            }
+        }
+        rendered
+    }
+
+    /// The views again (reusing what the edits cannot change) and the outputs that show the
+    /// `changed` pages.
+    fn render_edits(&mut self, changed: &HashSet<usize>) -> Result<Vec<OutputFile>, Diagnostics> {
+        let views = Arc::new(Views::build(
+            &self.site,
+            &self.pages,
+            &self.sections,
+            self.now,
+            &self.alerts,
+            &self.markdown.glossary,
+            Some((&self.views, changed)),
+        ));
+        let affected = affected_targets(&self.site, &views, changed);
+        let jobs = render::jobs(&self.site, &views, &|t| affected.contains(&t));
+        let env = crate::templates::environment(&self.templates, views.clone());
+        let rendered = render::render_jobs(&env, &self.templates, &self.site, jobs, None)?;
+        self.views = views;
+        Ok(rendered)
+    }
+
+    /// The error-level checks an edited body can fail: `@/` anchors across the site, and the
+    /// site-path links of the edited pages (or of every page, if an edit changed the
+    /// headings others may link to).
+    fn check_edits(
+        &self,
+        changed: &HashSet<usize>,
+        headings_changed: bool,
+        has: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<(), Diagnostics> {
+        check_anchors(&self.site, &self.pages, &self.sections)?;
+        let which: Vec<usize> = if headings_changed {
+            (0..self.site.pages.len()).collect()
+        } else {
+            changed.iter().copied().collect()
+        };
+        let findings =
+            crate::checks::link_findings(&self.site, &self.pages, has, which.into_iter());
+        let mut d = Diagnostics::new();
+        d.0.extend(
+            self.pages
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| changed.contains(i))
+                .flat_map(|(_, r)| r.findings.iter().cloned()),
+        );
+        d.0.extend(findings);
+        match error_findings(&d) {
+            Some(errors) => Err(errors.sorted()),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads the templates again and re-renders the outputs whose templates use an edited
+    /// one. `None` when that cannot be worked out (a template named through a variable).
+    pub(crate) fn edit_templates(&mut self) -> Result<Option<Vec<OutputFile>>, Diagnostics> {
+        let set = TemplateSet::load(&self.site.layout, self.site.config.theme.as_deref())?;
+        let changed: HashSet<String> = set
+            .files
+            .iter()
+            .filter(|(name, f)| {
+                self.templates
+                    .files
+                    .get(*name)
+                    .is_none_or(|old| old.source != f.source)
+            })
+            .map(|(name, _)| name.clone())
+            .chain(
+                self.templates
+                    .files
+                    .keys()
+                    .filter(|n| !set.files.contains_key(*n))
+                    .cloned(),
+            )
+            .collect();
+        let (Some(old_users), Some(new_users)) = (
+            self.templates.dependents(&changed),
+            set.dependents(&changed),
+        ) else {
+            return Ok(None);
+        };
+        let users: HashSet<String> = old_users.union(&new_users).cloned().collect();
+        let jobs: Vec<render::Job> = render::jobs(&self.site, &self.views, &|_| true)
+            .into_iter()
+            .filter(|j| users.contains(&j.template))
+            .collect();
+        let env = crate::templates::environment(&set, self.views.clone());
+        let rendered = render::render_jobs(&env, &set, &self.site, jobs, None)?;
+        self.templates = set;
+        Ok(Some(rendered))
+    }
+
+    /// The search index's files for the pages as they are now, if search is on.
+    pub(crate) fn search_files(&self) -> Option<Vec<OutputFile>> {
+        if !self.site.config.search.enabled {
+            return None;
+        }
+        crate::search::index(
+            &self.site,
+            &self.pages,
+            &self.sections,
+            &self.markdown.glossary,
+            None,
+        )
+        .ok()
+    }
+}
+
+/// The template renders that can show the bodies of `changed` pages.
+fn affected_targets(site: &Site, views: &Views, changed: &HashSet<usize>) -> HashSet<Target> {
+    let mut out = HashSet::new();
+    for &i in changed {
+        out.insert(Target::Page(i));
+        out.extend(
+            site.section_chain(site.pages[i].section)
+                .map(Target::Section),
+        );
+        for (t, tax) in site.taxonomies.iter().enumerate() {
+            for (k, term) in tax.terms.iter().enumerate() {
+                if term.pages.contains(&i) {
+                    out.insert(Target::Term(t, k));
+                }
+            }
+        }
+        for (k, (l, _)) in views.listings.iter().enumerate() {
+            if l.pages.contains(&i) {
+                out.insert(Target::Listing(k));
+            }
+        }
+    }
+    out
+}
