@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
+use crate::layout::Layout;
 use crate::output::Body;
 use crate::pipeline::{BuildOptions, Stages};
 
@@ -158,22 +159,15 @@ impl Incremental {
             return Plan::Full;
         }
         let rel: Vec<PathBuf> = changed.iter().map(|p| self.relative(p)).collect();
-        let theme_templates = state
-            .site
-            .config
-            .theme
-            .as_ref()
-            .map(|t| Path::new("themes").join(t).join("templates"));
-        let is_template = |p: &Path| {
-            p.starts_with("templates") || theme_templates.as_ref().is_some_and(|t| p.starts_with(t))
-        };
+        let template_dirs = Layout::template_dirs(state.site.config.theme.as_deref());
+        let is_template = |p: &Path| template_dirs.iter().any(|d| p.starts_with(d));
         if rel.iter().all(|p| is_template(p)) {
             return Plan::Templates;
         }
         let mut edits = Vec::new();
         for p in &rel {
             let Some(content_path) = p
-                .strip_prefix("content")
+                .strip_prefix(crate::layout::CONTENT)
                 .ok()
                 .and_then(|c| c.to_str())
                 .map(|c| c.replace('\\', "/"))

@@ -186,7 +186,7 @@ fn write_reading_ages(h: &mut String, site: &Site, readability: &[Option<Readabi
             .meta
             .common
             .taxonomies
-            .get("audiences")
+            .get(crate::config::AUDIENCES)
             .map_or(String::new(), |a| a.join(", "));
         let _ = writeln!(
             h,

@@ -154,6 +154,17 @@ pub fn event_pages(site: &Site) -> BTreeMap<usize, Vec<usize>> {
     by
 }
 
+/// The sessions among `pages` still to come at `now`, soonest first (ties in page order): the
+/// one rule for "upcoming" that listings, the home page and templates share.
+pub fn upcoming(site: &Site, pages: impl IntoIterator<Item = usize>, now: Timestamp) -> Vec<usize> {
+    let mut out: Vec<usize> = pages
+        .into_iter()
+        .filter(|&i| event_of(&site.pages[i]).is_some_and(|e| is_upcoming(e, now)))
+        .collect();
+    out.sort_by_key(|&i| (event_of(&site.pages[i]).map(|e| e.start), i));
+    out
+}
+
 /// The event of a page, if it has one.
 pub fn event_of(p: &Page) -> Option<&Event> {
     p.meta.common.event.as_ref()
@@ -165,11 +176,7 @@ pub fn listings(site: &Site, now: Timestamp) -> Vec<Listing> {
     for (section, pages) in event_pages(site) {
         let base = &site.sections[section].url;
         let ev = |i: usize| event_of(&site.pages[i]);
-        let upcoming: Vec<usize> = pages
-            .iter()
-            .copied()
-            .filter(|&i| ev(i).is_some_and(|e| is_upcoming(e, now)))
-            .collect();
+        let upcoming = upcoming(site, pages.iter().copied(), now);
         let mut past: Vec<usize> = pages
             .iter()
             .copied()
@@ -226,10 +233,10 @@ pub fn listings(site: &Site, now: Timestamp) -> Vec<Listing> {
                 out.push(Listing {
                     url: format!("{base}{tax}/{slug}/"),
                     title: format!("Courses on {name}"),
-                    kind: if tax == "audiences" {
-                        "audiences"
+                    kind: if tax == crate::config::AUDIENCES {
+                        crate::config::AUDIENCES
                     } else {
-                        "topics"
+                        crate::config::TOPICS
                     },
                     value: name,
                     pages: v,

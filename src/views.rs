@@ -715,22 +715,7 @@ fn upcoming_events(
     events: &BTreeMap<usize, Vec<usize>>,
     now: jiff::Timestamp,
 ) -> Vec<usize> {
-    let mut upcoming: Vec<usize> = events
-        .values()
-        .flatten()
-        .copied()
-        .filter(|&p| {
-            crate::training::event_of(&site.pages[p])
-                .is_some_and(|e| crate::training::is_upcoming(e, now))
-        })
-        .collect();
-    upcoming.sort_by_key(|&p| {
-        (
-            crate::training::event_of(&site.pages[p]).map(|e| e.start),
-            p,
-        )
-    });
-    upcoming
+    crate::training::upcoming(site, events.values().flatten().copied(), now)
 }
 
 /// Takes the site; returns, per page, the slugs of its `topics` terms.
@@ -741,7 +726,7 @@ fn topic_slugs(site: &Site) -> Vec<Vec<String>> {
             p.meta
                 .common
                 .taxonomies
-                .get("topics")
+                .get(crate::config::TOPICS)
                 .into_iter()
                 .flatten()
                 .map(|t| slugify(t))

@@ -22,6 +22,15 @@ pub fn parse<T: DeserializeOwned>(
         .map_err(|err| to_diagnostic(&err, file, source, first_line))
 }
 
+/// The line (counted from 0 within `text`) on which the top-level key `key` is written, found
+/// by its text: serde keeps no position for flattened or free-form keys.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        l.strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    })
+}
+
 fn to_diagnostic(
     err: &serde_saphyr::Error,
     file: &Path,

@@ -197,10 +197,7 @@ pub fn site_findings(
 /// Takes a page's source and a front matter key; returns the line the key is on, or 1 when
 /// it is not there (so the finding still points into the file).
 fn key_line(source: &str, key: &str) -> usize {
-    source
-        .lines()
-        .position(|l| l.starts_with(&format!("{key}:")))
-        .map_or(1, |i| i + 1)
+    crate::yaml::key_line(source, key).map_or(1, |i| i + 1)
 }
 
 /// Takes a page, a front matter key and a message; returns a finding at that key's line.
@@ -283,10 +280,15 @@ fn readability_findings(
     r: &crate::markdown::Rendered,
 ) -> Vec<Diagnostic> {
     let mut plain = Vec::new();
-    let for_plain = p.meta.common.taxonomies.get("audiences").is_some_and(|a| {
-        a.iter()
-            .any(|t| PLAIN_AUDIENCES.contains(&t.to_lowercase().as_str()))
-    });
+    let for_plain = p
+        .meta
+        .common
+        .taxonomies
+        .get(crate::config::AUDIENCES)
+        .is_some_and(|a| {
+            a.iter()
+                .any(|t| PLAIN_AUDIENCES.contains(&t.to_lowercase().as_str()))
+        });
     let Some(r) = r
         .readability
         .as_ref()

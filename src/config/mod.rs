@@ -77,16 +77,22 @@ fn default_language() -> String {
     "en-GB".to_string()
 }
 
+/// The taxonomy of subjects (`topics: [neglect]`): training sessions are listed by it.
+pub const TOPICS: &str = "topics";
+/// The taxonomy of who a page is for (`audiences: [young people]`): reading ages are checked
+/// for its plain-language audiences, and the report shows it.
+pub const AUDIENCES: &str = "audiences";
+
 fn default_taxonomies() -> Vec<String> {
-    vec!["topics".to_string(), "audiences".to_string()]
+    vec![TOPICS.to_string(), AUDIENCES.to_string()]
 }
 
 fn empty_map() -> serde_json::Value {
     serde_json::Value::Object(serde_json::Map::new())
 }
 
-/// Front-matter keys a taxonomy may not take, because pages already use them.
-const RESERVED: &[&str] = &[
+/// The front-matter keys of every page and section; any other key must be a taxonomy.
+pub const PAGE_KEYS: &[&str] = &[
     "title",
     "description",
     "date",
@@ -97,17 +103,14 @@ const RESERVED: &[&str] = &[
     "template",
     "aliases",
     "extra",
-    "sort_by",
-    "paginate_by",
-    "page_template",
-    "feed",
-    "page",
     "sensitive",
     "owner",
     "last_reviewed",
     "review_due",
     "event",
 ];
+/// The front-matter keys only a section's `_index.md` may have.
+pub const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by", "page_template", "feed"];
 
 impl Config {
     /// Reads and validates `site.yaml` in the site folder, and lets the layout follow links
@@ -196,7 +199,11 @@ impl Config {
             let ok = !t.is_empty()
                 && t.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !ok || RESERVED.contains(&t.as_str()) || !seen.insert(t) {
+            // `page` is the name templates know a page by, so it cannot be a taxonomy either.
+            let taken = PAGE_KEYS.contains(&t.as_str())
+                || SECTION_KEYS.contains(&t.as_str())
+                || t == "page";
+            if !ok || taken || !seen.insert(t) {
                 return Err(Diagnostic::in_file(
                     shown,
                     format!("`{t}` cannot be a taxonomy name"),
@@ -238,9 +245,7 @@ impl Config {
 
 /// The line of a top-level key, or 1 when it is not found.
 fn line_of(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|l| l.starts_with(&format!("{key}:")))
-        .map_or(1, |i| i + 1)
+    crate::yaml::key_line(text, key).map_or(1, |i| i + 1)
 }
 
 /// Makes sure the base URL ends with exactly one `/`.

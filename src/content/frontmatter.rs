@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::config::{PAGE_KEYS, SECTION_KEYS};
 use crate::diagnostics::Diagnostic;
 
 /// A content file split into its parts. Line numbers are 1-based lines of the whole file.
@@ -164,25 +165,6 @@ struct Raw {
     rest: BTreeMap<String, serde_json::Value>,
 }
 
-const PAGE_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "date",
-    "updated",
-    "draft",
-    "weight",
-    "slug",
-    "template",
-    "aliases",
-    "extra",
-    "sensitive",
-    "owner",
-    "last_reviewed",
-    "review_due",
-    "event",
-];
-const SECTION_ONLY: &[&str] = &["sort_by", "paginate_by", "page_template", "feed"];
-
 /// A string value with the line it was written on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Located {
@@ -282,14 +264,7 @@ impl Ctx<'_> {
 
     /// Where a top-level key is written, found by its text since flattened keys lose spans.
     fn key_line(&self, split: &Split<'_>, key: &str) -> usize {
-        split
-            .yaml
-            .lines()
-            .position(|l| {
-                l.strip_prefix(key)
-                    .is_some_and(|r| r.trim_start().starts_with(':'))
-            })
-            .map_or(split.yaml_line, |i| split.yaml_line + i)
+        crate::yaml::key_line(split.yaml, key).map_or(split.yaml_line, |i| split.yaml_line + i)
     }
 
     /// Where the list item `item` of the top-level key `key` is written (at its opening quote
@@ -483,11 +458,11 @@ fn taxonomies(
 fn unknown_key(key: &str, line: usize, cx: &Ctx<'_>, is_section: bool) -> Diagnostic {
     let mut allowed: Vec<&str> = PAGE_KEYS.to_vec();
     if is_section {
-        allowed.extend_from_slice(SECTION_ONLY);
+        allowed.extend_from_slice(SECTION_KEYS);
     }
     allowed.extend(cx.taxonomies.iter().map(String::as_str));
     let d = cx.err_at(line, 1, format!("unknown key `{key}` in front matter"));
-    if !is_section && SECTION_ONLY.contains(&key) {
+    if !is_section && SECTION_KEYS.contains(&key) {
         d.hint(format!("`{key}` only belongs in a section's _index.md"))
     } else {
         let guess = crate::yaml::closest(key, &allowed)

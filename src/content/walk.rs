@@ -38,7 +38,7 @@ pub fn discover(layout: &Layout, diags: &mut Diagnostics) -> Discovered {
     let dir = Path::new(layout::CONTENT);
     if !layout.is_dir(dir) {
         diags.push(
-            Diagnostic::in_file("content", "there is no content folder")
+            Diagnostic::in_file(layout::CONTENT, "there is no content folder")
                 .hint("create a folder named content beside site.yaml, with an _index.md for the home page"),
         );
         return Discovered::default();
