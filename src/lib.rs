@@ -5,7 +5,7 @@
 //! [`markdown`] (HTML and the facts the checks read) → [`checks`] → [`search`], [`views`] and
 //! [`templates`] → [`render`] → [`output`] (the marker, the lock and the atomic swap).
 //! [`pipeline`] runs the stages: whole for [`mod@build`] and `check`, in part for [`serve`]'s change
-//! plan ([`incremental`]). [`diagnostics`] is the one error type users see, and every file is
+//! plan ([`serve::plan`]). [`diagnostics`] is the one error type users see, and every file is
 //! read through [`layout`], which knows the site's folders and refuses links that lead out of
 //! the site. [`MODULE_ORDER`] lists every module in the order dependencies may flow.
 
@@ -44,7 +44,6 @@ pub const MODULE_ORDER: &[&str] = &[
     "report",
     "pipeline",
     "build",
-    "incremental",
     "serve",
 ];
 
@@ -60,7 +59,6 @@ pub mod files;
 pub mod glossary;
 pub mod highlight;
 pub mod ical;
-pub mod incremental;
 pub mod layout;
 pub mod markdown;
 pub mod output;

@@ -1,4 +1,5 @@
-//! Rebuilding after a change, for `haven serve`: re-does only what the change can affect.
+//! The change plan, for `haven serve`: takes the paths that changed and decides what the
+//! [`crate::pipeline`] must redo, keeping the served files of the last good build.
 //!
 //! - The body of a page edited, its front matter untouched: that page's Markdown, then the
 //!   page, the listings of its section and the sections above it, its taxonomy term pages
