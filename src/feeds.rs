@@ -26,7 +26,7 @@ pub fn atom(site: &Site, section: &Section) -> String {
         .filter_map(|&i| stamp(i))
         .max()
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let self_url = cfg.permalink(&format!("{}atom.xml", section.url));
+    let self_url = cfg.permalink(&format!("{}atom.xml", section.doc.url));
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
@@ -57,7 +57,7 @@ pub fn atom(site: &Site, section: &Section) -> String {
     let _ = writeln!(
         x,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(&cfg.permalink(&section.url))
+        escape(&cfg.permalink(&section.doc.url))
     );
     let _ = writeln!(x, "  <id>{}</id>", escape(&self_url));
     let _ = writeln!(x, "  <updated>{}</updated>", updated);
@@ -65,7 +65,7 @@ pub fn atom(site: &Site, section: &Section) -> String {
     for &i in &pages {
         let p = &site.pages[i];
         let m = &p.meta.common;
-        let link = cfg.permalink(&p.url);
+        let link = cfg.permalink(&p.doc.url);
         x.push_str("  <entry>\n");
         let _ = writeln!(x, "    <title>{}</title>", escape(&m.title));
         let _ = writeln!(
@@ -98,10 +98,10 @@ pub fn sitemap(site: &Site) -> String {
             .map(|d| d.text.clone())
     };
     for p in &site.pages {
-        entries.push((cfg.permalink(&p.url), lastmod(&p.meta.common)));
+        entries.push((cfg.permalink(&p.doc.url), lastmod(&p.meta.common)));
     }
     for s in &site.sections {
-        entries.push((cfg.permalink(&s.url), lastmod(&s.meta.common)));
+        entries.push((cfg.permalink(&s.doc.url), lastmod(&s.meta.common)));
     }
     for t in &site.taxonomies {
         entries.push((cfg.permalink(&t.url), None));

@@ -204,19 +204,33 @@ fn render_markdown(
         .par_iter()
         .map(|p| {
             if let Some(prev) = reuse
-                && let Some(&j) = prev.site.page_by_path.get(&p.path)
-                && prev.site.pages[j].body() == p.body()
-                && prev.site.pages[j].body_line == p.body_line
+                && let Some(&j) = prev.site.page_by_path.get(&p.doc.path)
+                && prev.site.pages[j].doc.body() == p.doc.body()
+                && prev.site.pages[j].doc.body_line == p.doc.body_line
             {
                 return Ok(prev.pages[j].clone());
             }
-            render_body(&p.file, &p.source, p.body_line, p.body(), cx)
+            render_body(
+                &p.doc.file,
+                &p.doc.source,
+                p.doc.body_line,
+                p.doc.body(),
+                cx,
+            )
         })
         .collect();
     let sections: Vec<Result<Rendered, Diagnostics>> = site
         .sections
         .par_iter()
-        .map(|s| render_body(&s.file, &s.source, s.body_line, s.body(), cx))
+        .map(|s| {
+            render_body(
+                &s.doc.file,
+                &s.doc.source,
+                s.doc.body_line,
+                s.doc.body(),
+                cx,
+            )
+        })
         .collect();
     let mut diags = Diagnostics::new();
     let mut keep = |v: Vec<Result<Rendered, Diagnostics>>| -> Vec<Rendered> {
@@ -248,12 +262,12 @@ pub(crate) fn check_anchors(
         .pages
         .iter()
         .zip(pages)
-        .map(|(p, r)| (&p.file, &p.source, r))
+        .map(|(p, r)| (&p.doc.file, &p.doc.source, r))
         .chain(
             site.sections
                 .iter()
                 .zip(sections)
-                .map(|(s, r)| (&s.file, &s.source, r)),
+                .map(|(s, r)| (&s.doc.file, &s.doc.source, r)),
         );
     for (file, source, r) in sources {
         for link in &r.links {
@@ -312,11 +326,11 @@ pub(crate) struct Stages {
 fn titles(site: &Site) -> std::collections::HashMap<String, String> {
     site.pages
         .iter()
-        .map(|p| (p.path.clone(), p.meta.common.title.clone()))
+        .map(|p| (p.doc.path.clone(), p.meta.common.title.clone()))
         .chain(
             site.sections
                 .iter()
-                .map(|s| (s.path.clone(), s.meta.common.title.clone())),
+                .map(|s| (s.doc.path.clone(), s.meta.common.title.clone())),
         )
         .collect()
 }
@@ -451,10 +465,10 @@ impl Stages {
         for (i, text) in edits {
             let p = &self.site.pages[i];
             let r = render_body(
-                &p.file,
+                &p.doc.file,
                 &text,
-                p.body_line,
-                &text[p.body_start..],
+                p.doc.body_line,
+                &text[p.doc.body_start..],
                 &self.markdown,
             )?;
             fresh.push((i, text, r));
@@ -462,7 +476,7 @@ impl Stages {
         // Swap the new bodies in, check, and swap back if anything after fails.
         let mut old = Vec::new();
         for (i, text, r) in fresh {
-            let prev_source = std::mem::replace(&mut self.site.pages[i].source, text);
+            let prev_source = std::mem::replace(&mut self.site.pages[i].doc.source, text);
             let prev_rendered = std::mem::replace(&mut self.pages[i], r);
             old.push((i, prev_source, prev_rendered));
         }
@@ -475,7 +489,7 @@ impl Stages {
             .and_then(|()| self.render_edits(&changed));
         if rendered.is_err() {
             for (i, source, rendered) in old {
-                self.site.pages[i].source = source;
+                self.site.pages[i].doc.source = source;
                 self.pages[i] = rendered;
             }
         }

@@ -102,10 +102,10 @@ fn page_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<J
                 ("site", views.site.clone()),
                 ("page", views.pages[i].clone()),
                 ("section", views.sections[p.section].clone()),
-                ("current_url", Value::from(p.url.as_str())),
+                ("current_url", Value::from(p.doc.url.as_str())),
             ]),
-            path: url_to_path(&p.url, base),
-            origin: p.file.clone(),
+            path: url_to_path(&p.doc.url, base),
+            origin: p.doc.file.clone(),
             chosen_at,
             target: Target::Page(i),
         });
@@ -117,7 +117,7 @@ fn page_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<J
 /// chose it, the file and line that did.
 fn page_template(site: &Site, p: &crate::content::Page) -> (String, Option<(PathBuf, Located)>) {
     if let Some(t) = &p.meta.common.template {
-        return (t.value.clone(), Some((p.file.clone(), t.clone())));
+        return (t.value.clone(), Some((p.doc.file.clone(), t.clone())));
     }
     // An inherited page_template is blamed on the _index.md that set it.
     let mut at = Some(p.section);
@@ -126,7 +126,7 @@ fn page_template(site: &Site, p: &crate::content::Page) -> (String, Option<(Path
     }
     let setter = at.and_then(|i| {
         let s = &site.sections[i];
-        Some((s.file.clone(), s.meta.page_template.clone()?))
+        Some((s.doc.file.clone(), s.meta.page_template.clone()?))
     });
     match setter {
         Some((file, t)) => (t.value.clone(), Some((file, t))),
@@ -145,7 +145,7 @@ fn section_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Ve
         }
         let m = &s.meta.common;
         let (template, chosen_at) = match &m.template {
-            Some(t) => (t.value.clone(), Some((s.file.clone(), t.clone()))),
+            Some(t) => (t.value.clone(), Some((s.doc.file.clone(), t.clone()))),
             None if i == 0 => ("index.html".to_string(), None),
             None => ("section.html".to_string(), None),
         };
@@ -158,9 +158,9 @@ fn section_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Ve
         };
         let pager_url = |n: usize| {
             if n == 1 {
-                s.url.clone()
+                s.doc.url.clone()
             } else {
-                format!("{}page/{n}/", s.url)
+                format!("{}page/{n}/", s.doc.url)
             }
         };
         let total = chunks.len();
@@ -185,7 +185,7 @@ fn section_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Ve
                 template: template.clone(),
                 ctx: ctx(&pairs),
                 path: url_to_path(&url, base),
-                origin: s.file.clone(),
+                origin: s.doc.file.clone(),
                 chosen_at: chosen_at.clone(),
                 target: Target::Section(i),
             });
@@ -308,7 +308,7 @@ fn listing_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Ve
                 ("current_url", Value::from(l.url.as_str())),
             ]),
             path: url_to_path(&l.url, base),
-            origin: site.sections[l.section].file.clone(),
+            origin: site.sections[l.section].doc.file.clone(),
             chosen_at: None,
             target: Target::Listing(li),
         });
@@ -413,14 +413,22 @@ type AliasAt<'a> = BTreeMap<String, Vec<(&'a Located, &'a std::path::Path, &'a s
 
 /// Every alias of the site with the address it stands for, its file and that file's text.
 fn aliases(site: &Site) -> impl Iterator<Item = (&Located, &str, &std::path::Path, &str)> {
-    let pages = site
-        .pages
-        .iter()
-        .map(|p| (&p.meta.common.aliases, &p.url, &p.file, &p.source));
-    let sections = site
-        .sections
-        .iter()
-        .map(|s| (&s.meta.common.aliases, &s.url, &s.file, &s.source));
+    let pages = site.pages.iter().map(|p| {
+        (
+            &p.meta.common.aliases,
+            &p.doc.url,
+            &p.doc.file,
+            &p.doc.source,
+        )
+    });
+    let sections = site.sections.iter().map(|s| {
+        (
+            &s.meta.common.aliases,
+            &s.doc.url,
+            &s.doc.file,
+            &s.doc.source,
+        )
+    });
     pages.chain(sections).flat_map(|(list, url, file, source)| {
         list.iter()
             .map(move |a| (a, url.as_str(), file.as_path(), source.as_str()))
@@ -506,13 +514,13 @@ pub fn render_jobs(
                 let src = site
                     .pages
                     .iter()
-                    .find(|p| &p.file == file)
-                    .map(|p| p.source.as_str())
+                    .find(|p| &p.doc.file == file)
+                    .map(|p| p.doc.source.as_str())
                     .or_else(|| {
                         site.sections
                             .iter()
-                            .find(|s| &s.file == file)
-                            .map(|s| s.source.as_str())
+                            .find(|s| &s.doc.file == file)
+                            .map(|s| s.doc.source.as_str())
                     })?;
                 Some((file.as_path(), l.line, l.column, src))
             });
@@ -613,7 +621,7 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
                         )
                         .into_bytes(),
                     ),
-                    origin: p.file.display().to_string(),
+                    origin: p.doc.file.display().to_string(),
                 }));
             }
         }
@@ -628,7 +636,7 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
             })
             .collect();
         out.push(Ok(OutputFile {
-            path: format!("{}calendar.ics", s.url.strip_prefix(base).unwrap_or("")),
+            path: format!("{}calendar.ics", s.doc.url.strip_prefix(base).unwrap_or("")),
             body: Body::Bytes(
                 crate::ical::calendar(
                     &format!("{}: {}", cfg.title, s.meta.common.title),
@@ -637,7 +645,7 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
                 )
                 .into_bytes(),
             ),
-            origin: s.file.display().to_string(),
+            origin: s.doc.file.display().to_string(),
         }));
     }
 
@@ -664,16 +672,16 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
             && (s.pages.len() > per as usize)
         {
             out.push(Ok(OutputFile {
-                path: url_to_path(&format!("{}page/1/", s.url), base),
-                body: Body::Bytes(feeds::redirect_page(cfg, &s.url).into_bytes()),
-                origin: s.file.display().to_string(),
+                path: url_to_path(&format!("{}page/1/", s.doc.url), base),
+                body: Body::Bytes(feeds::redirect_page(cfg, &s.doc.url).into_bytes()),
+                origin: s.doc.file.display().to_string(),
             }));
         }
         if s.meta.feed {
             out.push(Ok(OutputFile {
-                path: format!("{}atom.xml", s.url.strip_prefix(base).unwrap_or("")),
+                path: format!("{}atom.xml", s.doc.url.strip_prefix(base).unwrap_or("")),
                 body: Body::Bytes(feeds::atom(site, s).into_bytes()),
-                origin: s.file.display().to_string(),
+                origin: s.doc.file.display().to_string(),
             }));
         }
     }

@@ -115,7 +115,7 @@ fn write_reviews(h: &mut String, site: &Site, today: jiff::civil::Date) {
         .filter_map(|p| p.meta.common.review_due.as_ref().map(|d| (d.date, p)))
         .filter(|(d, _)| *d <= horizon)
         .collect();
-    due.sort_by(|a, b| (a.0, &a.1.path).cmp(&(b.0, &b.1.path)));
+    due.sort_by(|a, b| (a.0, &a.1.doc.path).cmp(&(b.0, &b.1.doc.path)));
     if due.is_empty() {
         h.push_str("<p>No page is due for review in that time.</p>\n");
         return;
@@ -131,7 +131,7 @@ fn write_reviews(h: &mut String, site: &Site, today: jiff::civil::Date) {
             h,
             "<tr><td>{} <br><small>{}</small></td><td>{}{overdue}</td><td>{}</td></tr>",
             esc(&p.meta.common.title),
-            esc(&p.file.display().to_string()),
+            esc(&p.doc.file.display().to_string()),
             d.strftime("%-d %B %Y"),
             esc(p.meta.common.owner.as_deref().unwrap_or("No owner"))
         );

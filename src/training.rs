@@ -174,7 +174,7 @@ pub fn event_of(p: &Page) -> Option<&Event> {
 pub fn listings(site: &Site, now: Timestamp) -> Vec<Listing> {
     let mut out = Vec::new();
     for (section, pages) in event_pages(site) {
-        let base = &site.sections[section].url;
+        let base = &site.sections[section].doc.url;
         let ev = |i: usize| event_of(&site.pages[i]);
         let upcoming = upcoming(site, pages.iter().copied(), now);
         let mut past: Vec<usize> = pages
@@ -260,7 +260,7 @@ pub fn uid(site: &Site, p: &Page) -> String {
         .unwrap_or("haven.invalid");
     format!(
         "{}@{host}",
-        p.path.trim_end_matches(".md").replace('/', "-")
+        p.doc.path.trim_end_matches(".md").replace('/', "-")
     )
 }
 
@@ -308,14 +308,14 @@ pub fn ical_event(site: &Site, p: &Page, e: &Event) -> ical::Event {
         } else {
             e.venue.clone()
         },
-        url: Some(site.config.permalink(&p.url)),
+        url: Some(site.config.permalink(&p.doc.url)),
         cancelled: e.status == Status::Cancelled,
     }
 }
 
 /// Output path of a session's own `.ics` file, beside its page.
 pub fn ics_path(p: &Page, base_path: &str) -> String {
-    let dir = p.url.strip_prefix(base_path).unwrap_or(&p.url);
+    let dir = p.doc.url.strip_prefix(base_path).unwrap_or(&p.doc.url);
     let name = dir
         .trim_end_matches('/')
         .rsplit('/')
@@ -327,7 +327,7 @@ pub fn ics_path(p: &Page, base_path: &str) -> String {
 /// schema.org `Course` with its `CourseInstance`, as JSON-LD safe to put inside `<script>`.
 pub fn json_ld(site: &Site, p: &Page, e: &Event) -> String {
     let m = &p.meta.common;
-    let page_url = site.config.permalink(&p.url);
+    let page_url = site.config.permalink(&p.doc.url);
     let attendance = match e.mode {
         Mode::Onsite => "https://schema.org/OfflineEventAttendanceMode",
         Mode::Online => "https://schema.org/OnlineEventAttendanceMode",

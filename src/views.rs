@@ -428,7 +428,12 @@ impl<'a> Shared<'a> {
         let mut out: Vec<Link> = section
             .into_iter()
             .flat_map(|s| site.section_chain(s))
-            .map(|i| link(&site.sections[i].meta.common.title, &site.sections[i].url))
+            .map(|i| {
+                link(
+                    &site.sections[i].meta.common.title,
+                    &site.sections[i].doc.url,
+                )
+            })
             .collect();
         out.reverse();
         out
@@ -461,7 +466,7 @@ impl<'a> Shared<'a> {
         let siblings = &site.sections[p.section].pages;
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| siblings.get(i))
-                .map(|&j| link(&site.pages[j].meta.common.title, &site.pages[j].url))
+                .map(|&j| link(&site.pages[j].meta.common.title, &site.pages[j].doc.url))
         };
         Value::from(Serde(PageView {
             kind: "page",
@@ -469,9 +474,9 @@ impl<'a> Shared<'a> {
             description: m.description.as_deref(),
             date: m.date.as_ref().map(|d| d.text.as_str()),
             updated: m.updated.as_ref().map(|d| d.text.as_str()),
-            url: &p.url,
-            permalink: cfg.permalink(&p.url),
-            path: &p.path,
+            url: &p.doc.url,
+            permalink: cfg.permalink(&p.doc.url),
+            path: &p.doc.path,
             weight: m.weight,
             draft: m.draft,
             content: r.content.clone(),
@@ -487,7 +492,7 @@ impl<'a> Shared<'a> {
             assets: self.assets_of(AssetOwner::Page(index)),
             event: m.event.as_ref().map(|e| event_view(site, p, e, self.now)),
             ancestors: self.ancestors(Some(p.section)),
-            section: &site.sections[p.section].path,
+            section: &site.sections[p.section].doc.path,
             previous: neighbour(p.position.checked_sub(1)),
             next: neighbour(Some(p.position + 1)),
         }))
@@ -545,9 +550,9 @@ impl<'a> Shared<'a> {
             description: m.description.as_deref(),
             date: m.date.as_ref().map(|d| d.text.as_str()),
             updated: m.updated.as_ref().map(|d| d.text.as_str()),
-            url: &s.url,
-            permalink: cfg.permalink(&s.url),
-            path: &s.path,
+            url: &s.doc.url,
+            permalink: cfg.permalink(&s.doc.url),
+            path: &s.doc.path,
             weight: m.weight,
             content: r.content.clone(),
             toc: &r.toc,
@@ -565,7 +570,7 @@ impl<'a> Shared<'a> {
             review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
             assets: self.assets_of(AssetOwner::Section(i)),
             ancestors: self.ancestors(s.parent),
-            feed_url: s.meta.feed.then(|| format!("{}atom.xml", s.url)),
+            feed_url: s.meta.feed.then(|| format!("{}atom.xml", s.doc.url)),
             paginate_by: s.meta.paginate_by,
             upcoming: events
                 .get(&i)
@@ -744,7 +749,7 @@ fn event_view(
     use crate::training as t;
     let (availability, booking_closed) = t::availability(e, now);
     let base = site.config.base_path();
-    let section_url = &site.sections[p.section].url;
+    let section_url = &site.sections[p.section].doc.url;
     EventView {
         start: t::local_rfc3339(e.start),
         end: t::local_rfc3339(e.end),
@@ -786,11 +791,11 @@ fn event_view(
 pub fn url_map(site: &Site) -> HashMap<String, String> {
     site.pages
         .iter()
-        .map(|p| (p.path.clone(), p.url.clone()))
+        .map(|p| (p.doc.path.clone(), p.doc.url.clone()))
         .chain(
             site.sections
                 .iter()
-                .map(|s| (s.path.clone(), s.url.clone())),
+                .map(|s| (s.doc.path.clone(), s.doc.url.clone())),
         )
         .collect()
 }

@@ -202,7 +202,7 @@ fn key_line(source: &str, key: &str) -> usize {
 
 /// Takes a page, a front matter key and a message; returns a finding at that key's line.
 fn at_key(p: &crate::content::Page, key: &str, msg: String) -> Diagnostic {
-    Diagnostic::in_file(&p.file, msg).at_in(&p.source, key_line(&p.source, key), 1)
+    Diagnostic::in_file(&p.doc.file, msg).at_in(&p.doc.source, key_line(&p.doc.source, key), 1)
 }
 
 /// Takes the checks' settings, a page and the site's date today; returns the page's findings
@@ -251,7 +251,7 @@ fn front_matter_findings(
                 .hint("check the page is still right, then set last_reviewed to today and review_due to the next date"),
         );
     }
-    let dir = p.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let dir = p.doc.path.rsplit_once('/').map_or("", |(d, _)| d);
     let guidance = cfg
         .guidance_sections
         .iter()
@@ -315,10 +315,10 @@ fn readability_findings(
     for (line, words, opening) in &r.long {
         plain.push(rule(
             Diagnostic::in_file(
-                &p.file,
+                &p.doc.file,
                 format!("a sentence of {words} words: \"{opening}\""),
             )
-            .at_in(&p.source, *line, 1)
+            .at_in(&p.doc.source, *line, 1)
             .hint(format!(
                 "split it; sentences over {LONG_SENTENCE} words are hard to follow"
             )),
@@ -348,7 +348,7 @@ fn duplicate_title_findings(site: &crate::content::Site) -> Vec<Diagnostic> {
             let others: Vec<String> = pages_with
                 .iter()
                 .filter(|&&j| j != i)
-                .map(|&j| site.pages[j].file.display().to_string())
+                .map(|&j| site.pages[j].doc.file.display().to_string())
                 .collect();
             let d = at_key(
                 p,
@@ -376,7 +376,7 @@ pub fn link_findings(
         .pages
         .iter()
         .zip(pages)
-        .map(|(p, r)| (p.url.clone(), r.anchors.as_slice()))
+        .map(|(p, r)| (p.doc.url.clone(), r.anchors.as_slice()))
         .collect();
     let which: Vec<usize> = which.collect();
     which
@@ -385,7 +385,7 @@ pub fn link_findings(
             let p = &site.pages[i];
             let anchors = &anchors;
             pages[i].local_links.iter().filter_map(move |l| {
-                let msg = link_problem(&l.target, &p.url, site.config.base_path(), has, anchors)?;
+                let msg = link_problem(&l.target, &p.doc.url, site.config.base_path(), has, anchors)?;
                 let hint = if msg.contains("no heading") {
                     "a heading's anchor is its text in lower case, with hyphens for spaces: `## Signs to look for` is #signs-to-look-for"
                 } else {
@@ -394,8 +394,8 @@ pub fn link_findings(
                 apply(
                     cfg,
                     "link-target",
-                    Diagnostic::in_file(&p.file, msg)
-                        .at_in(&p.source, l.line, l.column)
+                    Diagnostic::in_file(&p.doc.file, msg)
+                        .at_in(&p.doc.source, l.line, l.column)
                         .hint(hint),
                 )
             })

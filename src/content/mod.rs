@@ -19,66 +19,58 @@ use std::sync::Arc;
 
 pub use walk::{Discovered, discover};
 
-/// A page: any `.md` file other than `_index.md`.
+/// What pages and sections both are: a Markdown file with front matter, published at an
+/// address.
 #[derive(Debug)]
-pub struct Page {
+pub struct Document {
     /// The file relative to the site root, e.g. `content/guidance/neglect.md` (for messages).
     pub file: PathBuf,
-    /// The path relative to `content/` with `/` separators: the key of `@/` links.
+    /// The path relative to `content/` with `/` separators, the key of `@/` links:
+    /// `guidance/neglect.md`, or `guidance/_index.md` for a section.
     pub path: String,
     /// The whole file, decoded and with CRLF normalised (for excerpts in messages).
     pub source: String,
-    /// Parsed front matter.
-    pub meta: PageMeta,
     /// Byte offset of the Markdown body in `source`.
     pub body_start: usize,
     /// Line of the file on which the body starts.
     pub body_line: usize,
     /// Site-relative URL, starting with the base path, ending with `/`.
     pub url: String,
+}
+
+impl Document {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+}
+
+/// A page: any `.md` file other than `_index.md`.
+#[derive(Debug)]
+pub struct Page {
+    /// Its file, text and address.
+    pub doc: Document,
+    /// Parsed front matter.
+    pub meta: PageMeta,
     /// Index into [`Site::sections`] of the section the page belongs to.
     pub section: usize,
     /// Index of the page in that section's ordered list.
     pub position: usize,
 }
 
-impl Page {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.source[self.body_start..]
-    }
-}
-
 /// A section: a folder with an `_index.md`.
 #[derive(Debug)]
 pub struct Section {
-    /// The `_index.md` relative to the site root (for messages).
-    pub file: PathBuf,
-    /// The path relative to `content/`, e.g. `guidance/_index.md` (or `_index.md` for home).
-    pub path: String,
-    /// The whole file, decoded.
-    pub source: String,
+    /// Its `_index.md`, text and address.
+    pub doc: Document,
     /// Parsed front matter.
     pub meta: SectionMeta,
-    /// Byte offset of the Markdown body in `source`.
-    pub body_start: usize,
-    /// Line of the file on which the body starts.
-    pub body_line: usize,
-    /// Site-relative URL.
-    pub url: String,
     /// Index of the parent section; `None` for the home section.
     pub parent: Option<usize>,
     /// Pages directly in this section, in the section's order.
     pub pages: Vec<usize>,
     /// Child sections, by weight then title.
     pub subsections: Vec<usize>,
-}
-
-impl Section {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.source[self.body_start..]
-    }
 }
 
 /// A file copied into the output unchanged: a page bundle's PDF, an image beside a section.
@@ -424,12 +416,12 @@ fn assemble(
     let page_by_path = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.path.clone(), i))
+        .map(|(i, p)| (p.doc.path.clone(), i))
         .collect();
     let section_by_path = sections
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.path.clone(), i))
+        .map(|(i, s)| (s.doc.path.clone(), i))
         .collect();
     let taxonomies = build_taxonomies(&config, &pages, &base);
     let site = Site {
@@ -519,13 +511,15 @@ fn build_sections(
         let idx = sections.len();
         folders.sections.insert(dir, idx);
         sections.push(Section {
-            file: f.file,
-            path: f.rel.join("/"),
-            source: f.source,
+            doc: Document {
+                file: f.file,
+                path: f.rel.join("/"),
+                source: f.source,
+                body_start: f.body_start,
+                body_line: f.body_line,
+                url,
+            },
             meta,
-            body_start: f.body_start,
-            body_line: f.body_line,
-            url,
             parent,
             pages: Vec::new(),
             subsections: Vec::new(),
@@ -596,13 +590,15 @@ fn build_pages(
             folders.bundles.insert(dir, idx);
         }
         pages.push(Page {
-            file,
-            path: f.rel.join("/"),
-            source,
+            doc: Document {
+                file,
+                path: f.rel.join("/"),
+                source,
+                body_start: f.body_start,
+                body_line: f.body_line,
+                url,
+            },
             meta,
-            body_start: f.body_start,
-            body_line: f.body_line,
-            url,
             section,
             position: 0,
         });
@@ -670,13 +666,13 @@ fn order_sections(sections: &mut [Section], pages: &mut [Page]) {
                 ma.weight.is_none(),
                 ma.weight,
                 ma.title.to_lowercase(),
-                &sections[a].path,
+                &sections[a].doc.path,
             )
                 .cmp(&(
                     mb.weight.is_none(),
                     mb.weight,
                     mb.title.to_lowercase(),
-                    &sections[b].path,
+                    &sections[b].doc.path,
                 ))
         });
         sections[s].subsections = subs;
@@ -702,12 +698,12 @@ fn place_assets(
             folders
                 .bundles
                 .get(d)
-                .map(|&p| (n, pages[p].url.clone(), AssetOwner::Page(p)))
+                .map(|&p| (n, pages[p].doc.url.clone(), AssetOwner::Page(p)))
                 .or_else(|| {
                     folders
                         .sections
                         .get(d)
-                        .map(|&s| (n, sections[s].url.clone(), AssetOwner::Section(s)))
+                        .map(|&s| (n, sections[s].doc.url.clone(), AssetOwner::Section(s)))
                 })
         });
         let Some((n, url, owner)) = owner else {
@@ -753,7 +749,7 @@ pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
                 .cmp(&(mb.weight.is_none(), mb.weight))
                 .then_with(title),
         }
-        .then_with(|| pa.path.cmp(&pb.path))
+        .then_with(|| pa.doc.path.cmp(&pb.doc.path))
     });
 }
 

@@ -63,7 +63,7 @@ pub fn build(site: &Site, glossary: &Glossary) -> Vec<Letter> {
         }
         entries.push(Entry {
             title: p.meta.common.title.clone(),
-            url: p.url.clone(),
+            url: p.doc.url.clone(),
             kind: if p.section == 0 {
                 String::new()
             } else {
@@ -75,7 +75,7 @@ pub fn build(site: &Site, glossary: &Glossary) -> Vec<Letter> {
     for s in site.sections.iter().skip(1) {
         entries.push(Entry {
             title: s.meta.common.title.clone(),
-            url: s.url.clone(),
+            url: s.doc.url.clone(),
             kind: "Section".to_string(),
             see: None,
         });

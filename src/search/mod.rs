@@ -615,7 +615,7 @@ fn documents<'a>(site: &'a Site, pages: &'a [Rendered], sections: &'a [Rendered]
         .map(|(p, r)| Doc {
             title: &p.meta.common.title,
             description: p.meta.common.description.as_deref().unwrap_or(""),
-            url: &p.url,
+            url: &p.doc.url,
             section: section_title(p.section),
             taxonomies: doc_terms(site, &p.meta.common),
             html: r.html(),
@@ -623,7 +623,7 @@ fn documents<'a>(site: &'a Site, pages: &'a [Rendered], sections: &'a [Rendered]
         .chain(site.sections.iter().zip(sections).map(|(s, r)| Doc {
             title: &s.meta.common.title,
             description: s.meta.common.description.as_deref().unwrap_or(""),
-            url: &s.url,
+            url: &s.doc.url,
             section: s.parent.map_or("", section_title),
             taxonomies: doc_terms(site, &s.meta.common),
             html: r.html(),

@@ -187,11 +187,11 @@ impl Incremental {
             };
             // Same front matter, byte for byte, means the same metadata and the same body
             // start; then only the body can have changed.
-            let head = &page.source[..page.body_start];
+            let head = &page.doc.source[..page.doc.body_start];
             if !text.starts_with(head) {
                 return Plan::Full;
             }
-            if text != page.source && !edits.iter().any(|(j, _)| *j == i) {
+            if text != page.doc.source && !edits.iter().any(|(j, _)| *j == i) {
                 edits.push((i, text));
             }
         }
