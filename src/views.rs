@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::frontmatter::CommonMeta;
-use crate::content::{Asset, AssetOwner, Site, Taxonomy, slugify};
+use crate::content::{Asset, AssetOwner, Document, Site, Taxonomy, slugify};
 use crate::markdown::{Rendered, TocEntry};
 
 /// A title and URL, for breadcrumbs and previous/next links.
@@ -82,9 +82,10 @@ struct TermRef<'a> {
     url: String,
 }
 
-#[derive(Serialize)]
-struct PageView<'a> {
-    kind: &'static str,
+/// What page and section views share: the document's address, its front matter and its
+/// rendered body. Written into each view's own fields (not as a nested map, and not through
+/// `#[serde(flatten)]`, which goes through a map and made modelling views a quarter slower).
+struct DocView<'a> {
     title: &'a str,
     description: Option<&'a str>,
     date: Option<&'a str>,
@@ -93,48 +94,129 @@ struct PageView<'a> {
     permalink: String,
     path: &'a str,
     weight: Option<i64>,
-    draft: bool,
     content: Value,
     toc: &'a [TocEntry],
     word_count: usize,
-    reading_time: usize,
-    taxonomies: BTreeMap<&'a str, Vec<TermRef<'a>>>,
     extra: &'a serde_json::Value,
     sensitive: bool,
     owner: Option<&'a str>,
     last_reviewed: Option<&'a str>,
     review_due: Option<&'a str>,
     assets: Vec<AssetView<'a>>,
-    event: Option<EventView>,
     ancestors: Vec<Link>,
+}
+
+impl DocView<'_> {
+    /// How many fields [`DocView::write`] writes.
+    const FIELDS: usize = 18;
+
+    /// Writes the shared fields into a view being serialised.
+    fn write<S: serde::ser::SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
+        // Every field named, so that a new one cannot be left out without a compile error.
+        let DocView {
+            title,
+            description,
+            date,
+            updated,
+            url,
+            permalink,
+            path,
+            weight,
+            content,
+            toc,
+            word_count,
+            extra,
+            sensitive,
+            owner,
+            last_reviewed,
+            review_due,
+            assets,
+            ancestors,
+        } = self;
+        st.serialize_field("title", title)?;
+        st.serialize_field("description", description)?;
+        st.serialize_field("date", date)?;
+        st.serialize_field("updated", updated)?;
+        st.serialize_field("url", url)?;
+        st.serialize_field("permalink", permalink)?;
+        st.serialize_field("path", path)?;
+        st.serialize_field("weight", weight)?;
+        st.serialize_field("content", content)?;
+        st.serialize_field("toc", toc)?;
+        st.serialize_field("word_count", word_count)?;
+        st.serialize_field("extra", extra)?;
+        st.serialize_field("sensitive", sensitive)?;
+        st.serialize_field("owner", owner)?;
+        st.serialize_field("last_reviewed", last_reviewed)?;
+        st.serialize_field("review_due", review_due)?;
+        st.serialize_field("assets", assets)?;
+        st.serialize_field("ancestors", ancestors)
+    }
+}
+
+/// Serialises a view: `kind`, then the shared fields, then the view's own.
+macro_rules! view_serialize {
+    ($view:ident, $name:literal, [$($field:ident),* $(,)?]) => {
+        impl Serialize for $view<'_> {
+            fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                // Every field named, so that one added to the view but not here cannot
+                // compile (and so cannot go missing from templates without a word).
+                let $view { kind, doc, $($field),* } = self;
+                let own = [$(stringify!($field)),*].len();
+                let mut st = ser.serialize_struct($name, 1 + DocView::FIELDS + own)?;
+                st.serialize_field("kind", kind)?;
+                doc.write(&mut st)?;
+                $(st.serialize_field(stringify!($field), $field)?;)*
+                st.end()
+            }
+        }
+    };
+}
+
+view_serialize!(
+    PageView,
+    "PageView",
+    [
+        draft,
+        reading_time,
+        taxonomies,
+        event,
+        section,
+        previous,
+        next
+    ]
+);
+view_serialize!(
+    SectionView,
+    "SectionView",
+    [
+        pages,
+        subsections,
+        feed_url,
+        paginate_by,
+        upcoming,
+        listings
+    ]
+);
+
+struct PageView<'a> {
+    kind: &'static str,
+    doc: DocView<'a>,
+    draft: bool,
+    reading_time: usize,
+    taxonomies: BTreeMap<&'a str, Vec<TermRef<'a>>>,
+    event: Option<EventView>,
     section: &'a str,
     previous: Option<Link>,
     next: Option<Link>,
 }
 
-#[derive(Serialize)]
 struct SectionView<'a> {
     kind: &'static str,
-    title: &'a str,
-    description: Option<&'a str>,
-    date: Option<&'a str>,
-    updated: Option<&'a str>,
-    url: &'a str,
-    permalink: String,
-    path: &'a str,
-    weight: Option<i64>,
-    content: Value,
-    toc: &'a [TocEntry],
-    word_count: usize,
+    doc: DocView<'a>,
     pages: Value,
     subsections: Value,
-    extra: &'a serde_json::Value,
-    sensitive: bool,
-    owner: Option<&'a str>,
-    last_reviewed: Option<&'a str>,
-    review_due: Option<&'a str>,
-    assets: Vec<AssetView<'a>>,
-    ancestors: Vec<Link>,
     feed_url: Option<String>,
     paginate_by: Option<u32>,
     /// Training sessions in this section still to come, soonest first.
@@ -457,6 +539,40 @@ impl<'a> Shared<'a> {
             .collect()
     }
 
+    /// Takes a page's or section's document, front matter, rendered Markdown, whether it is
+    /// sensitive, what owns its files and the section above it; returns the part of its view
+    /// that pages and sections share.
+    fn doc_view(
+        &self,
+        doc: &'a Document,
+        m: &'a CommonMeta,
+        r: &'a Rendered,
+        sensitive: bool,
+        owner: AssetOwner,
+        parent: Option<usize>,
+    ) -> DocView<'a> {
+        DocView {
+            title: &m.title,
+            description: m.description.as_deref(),
+            date: m.date.as_ref().map(|d| d.text.as_str()),
+            updated: m.updated.as_ref().map(|d| d.text.as_str()),
+            url: &doc.url,
+            permalink: self.site.config.permalink(&doc.url),
+            path: &doc.path,
+            weight: m.weight,
+            content: r.content.clone(),
+            toc: &r.toc,
+            word_count: r.word_count,
+            extra: &m.extra,
+            sensitive,
+            owner: m.owner.as_deref(),
+            last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
+            review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
+            assets: self.assets_of(owner),
+            ancestors: self.ancestors(parent),
+        }
+    }
+
     /// Takes a page index and the page's rendered Markdown; returns the page's view.
     fn page_view(&self, index: usize, r: &Rendered) -> Value {
         let site = self.site;
@@ -468,30 +584,21 @@ impl<'a> Shared<'a> {
             i.and_then(|i| siblings.get(i))
                 .map(|&j| link(&site.pages[j].meta.common.title, &site.pages[j].doc.url))
         };
+        let sensitive = m.sensitive.unwrap_or(self.section_sensitive[p.section]);
         Value::from(Serde(PageView {
             kind: "page",
-            title: &m.title,
-            description: m.description.as_deref(),
-            date: m.date.as_ref().map(|d| d.text.as_str()),
-            updated: m.updated.as_ref().map(|d| d.text.as_str()),
-            url: &p.doc.url,
-            permalink: cfg.permalink(&p.doc.url),
-            path: &p.doc.path,
-            weight: m.weight,
+            doc: self.doc_view(
+                &p.doc,
+                m,
+                r,
+                sensitive,
+                AssetOwner::Page(index),
+                Some(p.section),
+            ),
             draft: m.draft,
-            content: r.content.clone(),
-            toc: &r.toc,
-            word_count: r.word_count,
             reading_time: r.word_count.div_ceil(200).max(1),
             taxonomies: term_refs(cfg, m),
-            extra: &m.extra,
-            sensitive: m.sensitive.unwrap_or(self.section_sensitive[p.section]),
-            owner: m.owner.as_deref(),
-            last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
-            review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
-            assets: self.assets_of(AssetOwner::Page(index)),
             event: m.event.as_ref().map(|e| event_view(site, p, e, self.now)),
-            ancestors: self.ancestors(Some(p.section)),
             section: &site.sections[p.section].doc.path,
             previous: neighbour(p.position.checked_sub(1)),
             next: neighbour(Some(p.position + 1)),
@@ -541,35 +648,18 @@ impl<'a> Shared<'a> {
         listings: &[crate::training::Listing],
     ) -> Value {
         let site = self.site;
-        let cfg = &site.config;
         let s = &site.sections[i];
         let m = &s.meta.common;
+        let sensitive = self.section_sensitive[i];
         Value::from(Serde(SectionView {
             kind: "section",
-            title: &m.title,
-            description: m.description.as_deref(),
-            date: m.date.as_ref().map(|d| d.text.as_str()),
-            updated: m.updated.as_ref().map(|d| d.text.as_str()),
-            url: &s.doc.url,
-            permalink: cfg.permalink(&s.doc.url),
-            path: &s.doc.path,
-            weight: m.weight,
-            content: r.content.clone(),
-            toc: &r.toc,
-            word_count: r.word_count,
+            doc: self.doc_view(&s.doc, m, r, sensitive, AssetOwner::Section(i), s.parent),
             pages: s.pages.iter().map(|&p| pages[p].clone()).collect(),
             subsections: s
                 .subsections
                 .iter()
                 .map(|&c| sections[c].clone().unwrap_or_default())
                 .collect(),
-            extra: &m.extra,
-            sensitive: self.section_sensitive[i],
-            owner: m.owner.as_deref(),
-            last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
-            review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
-            assets: self.assets_of(AssetOwner::Section(i)),
-            ancestors: self.ancestors(s.parent),
             feed_url: s.meta.feed.then(|| format!("{}atom.xml", s.doc.url)),
             paginate_by: s.meta.paginate_by,
             upcoming: events
