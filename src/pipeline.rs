@@ -247,63 +247,8 @@ fn render_markdown(
     if diags.has_errors() {
         return Err(diags);
     }
-    check_anchors(site, &p, &s)?;
+    crate::checks::anchor_errors(site, &p, &s)?;
     Ok((p, s))
-}
-
-/// Every `@/page.md#anchor` link must name a heading that exists on that page.
-pub(crate) fn check_anchors(
-    site: &Site,
-    pages: &[Rendered],
-    sections: &[Rendered],
-) -> Result<(), Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let sources = site
-        .pages
-        .iter()
-        .zip(pages)
-        .map(|(p, r)| (&p.doc.file, &p.doc.source, r))
-        .chain(
-            site.sections
-                .iter()
-                .zip(sections)
-                .map(|(s, r)| (&s.doc.file, &s.doc.source, r)),
-        );
-    for (file, source, r) in sources {
-        for link in &r.links {
-            let Some(anchor) = &link.anchor else { continue };
-            let target = site
-                .page_by_path
-                .get(&link.target)
-                .map(|&i| &pages[i])
-                .or_else(|| {
-                    site.section_by_path
-                        .get(&link.target)
-                        .map(|&i| &sections[i])
-                });
-            if let Some(t) = target
-                && !t.anchors.iter().any(|a| a == anchor)
-            {
-                let known = if t.anchors.is_empty() {
-                    "that page has no headings".to_string()
-                } else {
-                    format!("its headings are: #{}", t.anchors.join(", #"))
-                };
-                diags.push(
-                    Diagnostic::in_file(
-                        file,
-                        format!(
-                            "link to `@/{}#{anchor}`, but that page has no heading `#{anchor}`",
-                            link.target
-                        ),
-                    )
-                    .at_in(source, link.line, link.column)
-                    .hint(known),
-                );
-            }
-        }
-    }
-    diags.into_result(())
 }
 
 /// Every stage's result, kept by `serve` so that the next change re-does only what it
@@ -525,7 +470,7 @@ impl Stages {
         headings_changed: bool,
         has: &(dyn Fn(&str) -> bool + Sync),
     ) -> Result<(), Diagnostics> {
-        check_anchors(&self.site, &self.pages, &self.sections)?;
+        crate::checks::anchor_errors(&self.site, &self.pages, &self.sections)?;
         let which: Vec<usize> = if headings_changed {
             (0..self.site.pages.len()).collect()
         } else {

@@ -18,7 +18,9 @@ use serde::Deserialize;
 pub mod page;
 
 use crate::config::checks::{ChecksConfig, Setting, apply, readability_on};
-use crate::diagnostics::{Diagnostic, Level};
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics, Level};
+use crate::markdown::Rendered;
 use crate::text::LONG_SENTENCE;
 
 pub use page::{Checks, page};
@@ -403,6 +405,64 @@ pub fn link_findings(
         .collect()
 }
 
+/// Every `@/page.md#anchor` link must name a heading that exists on that page: always an
+/// error, since an `@/` link is the editor saying exactly where it goes.
+pub fn anchor_errors(
+    site: &Site,
+    pages: &[Rendered],
+    sections: &[Rendered],
+) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let sources = site
+        .pages
+        .iter()
+        .zip(pages)
+        .map(|(p, r)| (&p.doc.file, &p.doc.source, r))
+        .chain(
+            site.sections
+                .iter()
+                .zip(sections)
+                .map(|(s, r)| (&s.doc.file, &s.doc.source, r)),
+        );
+    for (file, source, r) in sources {
+        for link in &r.links {
+            let Some(anchor) = &link.anchor else { continue };
+            let target = site
+                .page_by_path
+                .get(&link.target)
+                .map(|&i| &pages[i])
+                .or_else(|| {
+                    site.section_by_path
+                        .get(&link.target)
+                        .map(|&i| &sections[i])
+                });
+            if let Some(t) = target
+                && !t.anchors.iter().any(|a| a == anchor)
+            {
+                let known = if t.anchors.is_empty() {
+                    "that page has no headings".to_string()
+                } else {
+                    format!("its headings are: #{}", t.anchors.join(", #"))
+                };
+                diags.push(
+                    Diagnostic::in_file(
+                        file,
+                        no_heading(&format!("@/{}#{anchor}", link.target), anchor),
+                    )
+                    .at_in(source, link.line, link.column)
+                    .hint(known),
+                );
+            }
+        }
+    }
+    diags.into_result(())
+}
+
+/// The message for a link to a heading a page does not have, the same for every kind of link.
+fn no_heading(target: &str, anchor: &str) -> String {
+    format!("link to `{target}`, but that page has no heading `#{anchor}`")
+}
+
 /// Why a site-relative or relative link is not answered, if it is not: no output file at that
 /// path, or (for a page of this site) no heading with the link's `#anchor`.
 fn link_problem(
@@ -457,9 +517,9 @@ fn link_problem(
         format!("{}{rel}/", base_path)
     };
     match (anchor, anchors.get(&url)) {
-        (Some(a), Some(known)) if !a.is_empty() && !known.iter().any(|k| k == a) => Some(format!(
-            "link to `{target}`, but that page has no heading `#{a}`"
-        )),
+        (Some(a), Some(known)) if !a.is_empty() && !known.iter().any(|k| k == a) => {
+            Some(no_heading(target, a))
+        }
         _ => None,
     }
 }
