@@ -367,9 +367,12 @@ pub(crate) fn run_stages(
         }
         clashes.into_result(())?;
     }
-    findings
-        .0
-        .extend(crate::checks::site_findings(&site, &pages, &outputs, now));
+    findings.0.extend(crate::checks::site_findings(
+        &site,
+        &pages,
+        &|path: &str| outputs.files.contains_key(path),
+        now,
+    ));
     // Every file has been read by now: the links skipped on the way are warnings.
     findings.extend(layout.take_warnings());
     timings.lap("site checks", t);

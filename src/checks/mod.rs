@@ -173,11 +173,12 @@ pub fn load_language(
 }
 
 /// Checks that need the whole site: front matter, review dates, duplicate titles, and links to
-/// site paths (`/x/` or relative) that no output file answers.
+/// site paths (`/x/` or relative) that no output file answers (`has` says whether the built
+/// site has a path).
 pub fn site_findings(
-    site: &crate::content::Site,
-    pages: &[crate::markdown::Rendered],
-    outputs: &crate::output::Outputs,
+    site: &Site,
+    pages: &[Rendered],
+    has: &(dyn Fn(&str) -> bool + Sync),
     now: jiff::Timestamp,
 ) -> Vec<Diagnostic> {
     let today = crate::clock::site_date(now);
@@ -191,8 +192,7 @@ pub fn site_findings(
     }
     out.extend(duplicate_title_findings(site));
     out.extend(plain);
-    let has = |path: &str| outputs.files.contains_key(path);
-    out.extend(link_findings(site, pages, &has, 0..site.pages.len()));
+    out.extend(link_findings(site, pages, has, 0..site.pages.len()));
     out
 }
 
