@@ -171,6 +171,28 @@ fn board_and_subgroups_come_from_data() {
     }
     assert!(board.contains("<th scope=\"col\">Role</th>"));
     assert!(board.contains("Independent Chair and Scrutineer"));
+    // Roles with commas in them are shown whole (a YAML flow mapping once cut them short at
+    // the first comma, and published "Assistant Director" for seven different roles).
+    for role in [
+        "Assistant Director, Children&#39;s Social Care",
+        "Head of Service, Safeguarding and Quality Assurance",
+        "Detective Chief Inspector, Child Abuse Investigation Team",
+        "Chair, Children, Families and Voluntary Sector Forum",
+        "Lead Officer, Education Safeguarding",
+    ] {
+        assert!(board.contains(role), "{role} is not shown whole");
+    }
+    // Every member and adviser is exactly a role and an agency: a value cut at a comma shows
+    // up as a stray key.
+    let data: serde_json::Value =
+        serde_saphyr::from_str(&fs::read_to_string(repo().join("data/board.yaml")).unwrap())
+            .unwrap();
+    for list in ["members", "advisers"] {
+        for m in data[list].as_array().unwrap() {
+            let keys: BTreeSet<&str> = m.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, BTreeSet::from(["agency", "role"]), "{m}");
+        }
+    }
     let subs = read(out.path(), "about/sub-groups/index.html");
     assert!(subs.contains("<h2 id=\"vulnerable-children\">Vulnerable Children</h2>"));
     assert!(subs.contains("Jane Bailey"));
