@@ -150,14 +150,20 @@ impl Layout {
     pub fn resolve(&self, rel: &Path) -> Option<PathBuf> {
         let path = self.root.join(rel);
         fs::symlink_metadata(&path).ok()?;
-        match fs::canonicalize(&path) {
+        self.real_inside(&path, rel)
+    }
+
+    /// The real path of `path` if it may be read; otherwise `None`, with a warning naming it
+    /// as `shown` (a link that leaves the site, or leads nowhere).
+    fn real_inside(&self, path: &Path, shown: &Path) -> Option<PathBuf> {
+        match fs::canonicalize(path) {
             Ok(real) if self.permits(&real) => Some(real),
             Ok(real) => {
-                self.refuse(rel, Some(&real));
+                self.refuse(shown, Some(&real));
                 None
             }
             Err(_) => {
-                self.refuse(rel, None);
+                self.refuse(shown, None);
                 None
             }
         }
@@ -396,21 +402,9 @@ impl Walk<'_> {
 
     /// The real path and metadata of a link that may be followed.
     fn follow(&mut self, link: &Path, rel: &[String]) -> Option<(PathBuf, fs::Metadata)> {
-        let shown = self.shown(rel);
-        match fs::canonicalize(link) {
-            Ok(real) if self.layout.permits(&real) => {
-                let meta = fs::metadata(&real).ok()?;
-                Some((real, meta))
-            }
-            Ok(real) => {
-                self.layout.refuse(&shown, Some(&real));
-                None
-            }
-            Err(_) => {
-                self.layout.refuse(&shown, None);
-                None
-            }
-        }
+        let real = self.layout.real_inside(link, &self.shown(rel))?;
+        let meta = fs::metadata(&real).ok()?;
+        Some((real, meta))
     }
 }
 

@@ -31,6 +31,12 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
     })
 }
 
+/// The line number (from 1) of the top-level key `key` in `text`, or 1 when it is not there,
+/// so that a message about it still points into the file.
+pub fn key_line_or_first(text: &str, key: &str) -> usize {
+    key_line(text, key).map_or(1, |i| i + 1)
+}
+
 fn to_diagnostic(
     err: &serde_saphyr::Error,
     file: &Path,

@@ -2,28 +2,13 @@
 //! feature) and refuses each site in `tests/fixtures/broken/` (the good site with one file
 //! replaced), naming the file and line, exiting non-zero and leaving the previous output alone.
 
-use std::collections::BTreeMap;
+mod common;
+
+use common::{copy_dir, fixtures, snapshot, stderr};
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// A fresh copy of the good site in a temporary folder.
 fn good_site() -> tempfile::TempDir {
@@ -47,25 +32,6 @@ fn build(root: &Path, extra: &[&str]) -> Output {
 
 fn read(root: &Path, rel: &str) -> String {
     fs::read_to_string(root.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-/// Every file below `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

@@ -3,29 +3,16 @@
 //! build killed at any moment leave a complete site, and no file from outside the site folder
 //! is ever published.
 
-use std::collections::BTreeMap;
+mod common;
+
+use common::{copy_dir, fixtures, snapshot, stderr};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const NOW: &str = "2026-11-23";
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// A copy of the good fixture site in `dir/site`, with every source folder present.
 fn good_site() -> (tempfile::TempDir, PathBuf) {
@@ -68,31 +55,11 @@ fn build_into(root: &Path, out: &Path) -> Output {
     build(root, &["--output-dir", out.to_str().unwrap()])
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// Asserts that the command's messages contain `words`.
 #[track_caller]
 fn says(o: &Output, words: &str) {
     let err = stderr(o);
     assert!(err.contains(words), "expected {words:?} in:\n{err}");
-}
-
-/// Every file below `dir` with its bytes (following a linked `dir` itself).
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .follow_root_links(true)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap_or_default(),
-            )
-        })
-        .collect()
 }
 
 /// Names beside the output that a build may leave: only its lock file.
@@ -266,7 +233,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
         )
         .unwrap();
     };
-    let mut reference = BTreeMap::new();
+    let mut reference = std::collections::BTreeMap::new();
     for v in ["A", "B"] {
         version(v);
         let out = dir.path().join(format!("ref-{v}"));
@@ -502,11 +469,14 @@ mod links {
                 .contains("Kept elsewhere in the site.")
         );
         let config = fs::read_to_string(root.join("site.yaml")).unwrap();
-        fs::write(
-            root.join("site.yaml"),
-            format!("{config}linked_folders: [../shared]\n"),
-        )
-        .unwrap();
+        let set_links = |folders: &str| {
+            fs::write(
+                root.join("site.yaml"),
+                format!("{config}linked_folders: [{folders}]\n"),
+            )
+            .unwrap();
+        };
+        set_links("../shared");
         let o = build(&root, &[]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(!stderr(&o).contains("skipped"), "{}", stderr(&o));
@@ -515,11 +485,7 @@ mod links {
             "shared leaflet"
         );
         // A listed folder that does not exist is an error in site.yaml, with its line.
-        fs::write(
-            root.join("site.yaml"),
-            format!("{config}linked_folders: [../nowhere]\n"),
-        )
-        .unwrap();
+        set_links("../nowhere");
         let o = build(&root, &[]);
         assert_eq!(o.status.code(), Some(1));
         says(&o, "site.yaml:9:1: error: the linked folder `../nowhere`");
@@ -553,7 +519,7 @@ mod links {
         let config = fs::read_to_string(root.join("site.yaml")).unwrap();
         fs::write(
             root.join("site.yaml"),
-            format!("{config}linked_folders: [../shared-theme]\n"),
+            config + "linked_folders: [../shared-theme]\n",
         )
         .unwrap();
         let o = build(&root, &[]);

@@ -196,15 +196,13 @@ pub fn site_findings(
     out
 }
 
-/// Takes a page's source and a front matter key; returns the line the key is on, or 1 when
-/// it is not there (so the finding still points into the file).
-fn key_line(source: &str, key: &str) -> usize {
-    crate::yaml::key_line(source, key).map_or(1, |i| i + 1)
-}
-
 /// Takes a page, a front matter key and a message; returns a finding at that key's line.
 fn at_key(p: &crate::content::Page, key: &str, msg: String) -> Diagnostic {
-    Diagnostic::in_file(&p.doc.file, msg).at_in(&p.doc.source, key_line(&p.doc.source, key), 1)
+    Diagnostic::in_file(&p.doc.file, msg).at_in(
+        &p.doc.source,
+        crate::yaml::key_line_or_first(&p.doc.source, key),
+        1,
+    )
 }
 
 /// Takes the checks' settings, a page and the site's date today; returns the page's findings

@@ -140,7 +140,11 @@ impl Config {
         let config = Self::parse(&text, shown)?;
         layout.allow(&config.linked_folders).map_err(|m| {
             Diagnostic::in_file(shown, m)
-                .at_in(&text, line_of(&text, "linked_folders"), 1)
+                .at_in(
+                    &text,
+                    crate::yaml::key_line_or_first(&text, "linked_folders"),
+                    1,
+                )
                 .hint(
                     "list folders that exist, relative to the site folder, such as ../shared-theme",
                 )
@@ -157,7 +161,7 @@ impl Config {
     }
 
     fn validate(&self, text: &str, shown: &Path) -> Result<(), Diagnostic> {
-        let line_of = |key: &str| line_of(text, key);
+        let line_of = |key: &str| crate::yaml::key_line_or_first(text, key);
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
             return Err(Diagnostic::in_file(
                 shown,
@@ -241,11 +245,6 @@ impl Config {
         let origin = self.base_url.trim_end_matches(self.base_path());
         format!("{origin}{url}")
     }
-}
-
-/// The line of a top-level key, or 1 when it is not found.
-fn line_of(text: &str, key: &str) -> usize {
-    crate::yaml::key_line(text, key).map_or(1, |i| i + 1)
 }
 
 /// Makes sure the base URL ends with exactly one `/`.

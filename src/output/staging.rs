@@ -207,18 +207,11 @@ fn marker_kind(dir: &Path) -> Option<Kind> {
     }
 }
 
-/// Whether the running system refuses the atomic exchange; set by tests to try the
-/// two-rename path on Linux too.
-static FORCE_TWO_RENAMES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
 /// Swaps two existing paths in one step. `Ok(false)` when this system cannot.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
     use rustix::io::Errno;
-    if FORCE_TWO_RENAMES.load(Ordering::Relaxed) {
-        return Ok(false);
-    }
     match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
         Ok(()) => Ok(true),
         Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::NOTSUP => Ok(false),
@@ -228,7 +221,6 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
-    let _ = FORCE_TWO_RENAMES.load(Ordering::Relaxed);
     Ok(false)
 }
 
@@ -319,6 +311,9 @@ pub struct Staging {
     place: Place,
     kind: Kind,
     finished: bool,
+    /// The one-step swap: [`exchange`], or, in tests, one that always declines, to try the
+    /// two-rename path on any system.
+    exchange: fn(&Path, &Path) -> std::io::Result<bool>,
     _lock: OutputLock,
 }
 
@@ -352,6 +347,7 @@ impl Staging {
             place,
             kind,
             finished: false,
+            exchange,
             _lock: lock,
         })
     }
@@ -461,7 +457,7 @@ impl Staging {
             self.finished = true;
             return Ok(());
         }
-        if exchange(staging, out)
+        if (self.exchange)(staging, out)
             .with_context(|| format!("cannot swap the new site into {}", out.display()))?
         {
             // The staging folder's name now holds the previous site.
@@ -625,6 +621,17 @@ mod tests {
         Staging::new(layout, out, Kind::Site)?.finish(&outputs(files), "https://e.org/")
     }
 
+    /// [`build`] as on a system without the atomic exchange.
+    fn build_with_two_renames(
+        layout: &Layout,
+        out: &Path,
+        files: &[(&str, &str)],
+    ) -> Result<usize, Diagnostic> {
+        let mut staging = Staging::new(layout, out, Kind::Site)?;
+        staging.exchange = |_, _| Ok(false);
+        staging.finish(&outputs(files), "https://e.org/")
+    }
+
     fn leftovers(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(dir)
             .unwrap()
@@ -647,8 +654,8 @@ mod tests {
 
     #[test]
     fn swaps_in_new_site_and_removes_old_files_both_ways() {
-        for two_renames in [false, true] {
-            FORCE_TWO_RENAMES.store(two_renames, Ordering::Relaxed);
+        type Build = fn(&Layout, &Path, &[(&str, &str)]) -> Result<usize, Diagnostic>;
+        for build in [build as Build, build_with_two_renames] {
             let (_tmp, layout) = site();
             let out = layout.root().join("public");
             assert_eq!(build(&layout, &out, &[("stale.html", "old")]).unwrap(), 1);
@@ -665,7 +672,6 @@ mod tests {
                 "{:?}",
                 leftovers(layout.root())
             );
-            FORCE_TWO_RENAMES.store(false, Ordering::Relaxed);
         }
     }
 

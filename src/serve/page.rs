@@ -71,7 +71,7 @@ fn meta_policies(html: &str) -> Vec<String> {
         if let Some((_, policy)) = attrs.iter().find(|(name, _)| name == "content")
             && is_csp
         {
-            policies.push(unescape_attribute(policy.trim()));
+            policies.push(crate::search::text::decode(policy.trim()));
         }
     }
     policies
@@ -113,18 +113,6 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
         };
         out.push((name, value.to_string()));
     }
-}
-
-/// The character references a template may write in an attribute value.
-fn unescape_attribute(v: &str) -> String {
-    v.replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// Adds the reload script (and the error overlay, if the last build failed) to an HTML page.
