@@ -4,30 +4,20 @@
 
 mod common;
 
-use common::{copy_dir, fixtures, snapshot, stderr};
+use common::{
+    broken_fixture_failures, broken_fixtures, build, copy_dir, fixtures, good_site, snapshot,
+    stderr,
+};
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
-
-/// A fresh copy of the good site in a temporary folder.
-fn good_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("good"), dir.path());
-    dir
-}
 
 fn haven(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_haven"))
         .args(args)
         .output()
         .unwrap()
-}
-
-fn build(root: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["build", "--root", root.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    haven(&args)
 }
 
 fn read(root: &Path, rel: &str) -> String {
@@ -422,256 +412,37 @@ fn help_and_version() {
     );
 }
 
-/// Each broken fixture, with the file, line and words its error must contain.
-const BROKEN: &[(&str, &str, &str)] = &[
-    ("bad-yaml", "content/guidance/neglect.md:2:", "expected"),
-    (
-        "unknown-key",
-        "content/about.md:3:1: error: unknown key `summary`",
-        "Allowed keys",
-    ),
-    (
-        "missing-title",
-        "content/about.md:2:1: error: the front matter has no `title`",
-        "title:",
-    ),
-    (
-        "duplicate-url",
-        "two sources would write the same address /about/",
-        "content/about/index.md",
-    ),
-    (
-        "broken-link",
-        "content/about.md:6:5: error: link to `@/guidance/missing.md`, which does not exist",
-        "check the spelling",
-    ),
-    (
-        "broken-anchor",
-        "content/about.md:4:5: error: link to `@/guidance/neglect.md#signs-of-harm`",
-        "#signs-of-neglect",
-    ),
-    (
-        "missing-template",
-        "content/special.md:3:11: error: the template `does-not-exist.html` does not exist",
-        "templates/does-not-exist.html",
-    ),
-    (
-        "raw-html",
-        "content/about.md:6:1: error: raw HTML is not allowed in content: `<div class=\"box\">",
-        "allow_raw_html",
-    ),
-    (
-        "unknown-config-key",
-        "site.yaml:4:1: error: unknown field `langauge`",
-        "did you mean `language`",
-    ),
-    (
-        "template-error",
-        "templates/special.html:3:",
-        "page.no_such_field",
-    ),
-    (
-        "bad-date",
-        "content/about.md:3:7: error: `31/02/2025` is not a date in the form year-month-day",
-        "2025-06-01",
-    ),
-    (
-        "alias-escape",
-        "content/about.md:3:",
-        "is not a safe address",
-    ),
-    ("endless-template", "templates/special.html:2:", "error"),
-    (
-        "invalid-utf8",
-        "content/about.md: error: this file is not UTF-8 text (bad byte on line 2)",
-        "UTF-8",
-    ),
-    (
-        "empty-file",
-        "content/about.md:1:1: error: this file has no front matter",
-        "---",
-    ),
-    ("tab-indent", "content/about.md:4:", "tab"),
-    (
-        "section-key-on-page",
-        "content/about.md:3:1: error: `paginate_by` is a section setting",
-        "_index.md",
-    ),
-    (
-        "event-end-before-start",
-        "content/course.md:5:8: error: event: the end (2026-12-03T09:00) is not after the start",
-        "must end after it starts",
-    ),
-    (
-        "event-bad-status",
-        "content/course.md:7:11: error: event: unknown status `booked`",
-        "scheduled, full, cancelled, postponed",
-    ),
-    (
-        "event-booking-url",
-        "content/course.md:7:16: error: event: booking_url `www.example.org/book` is not an http(s) address",
-        "https://",
-    ),
-    (
-        "event-clock-gap",
-        "content/course.md:4:10: error: event: `2027-03-28T01:30` does not exist in London",
-        "London time",
-    ),
-    (
-        "alert-bad-date",
-        "data/alerts.yaml:4:13: error: alert `Summer`: `starts`: `2026-06-31` is not a real date",
-        "2026-06-15",
-    ),
-    (
-        "glossary-bad-entry",
-        "data/glossary.yaml:4:5: error: unknown field `meaning`",
-        "definition",
-    ),
-    (
-        "check-image-alt",
-        "content/photos.md:7:1: error[image-alt]: the image `team.jpg` has no alt text",
-        "square brackets",
-    ),
-    (
-        "check-heading-skip",
-        "content/skips.md:7:1: error[heading-order]: this heading jumps from level 2 to level 4",
-        "use ###",
-    ),
-    (
-        "check-heading-h1",
-        "content/two-titles.md:5:1: error[heading-h1]",
-        "##",
-    ),
-    (
-        "check-local-link",
-        "content/old-links.md:5:5: error[link-target]: link to `/guidance/old-neglect/`",
-        "@/",
-    ),
-    (
-        "check-language",
-        "content/wording.md:5:28: error[language]: \"child prostitution\": write \"child sexual exploitation\" instead",
-        "Serious Crime Act 2015",
-    ),
-    (
-        "check-unknown-rule",
-        "site.yaml:11:1: error: there is no check called `link-txt`",
-        "did you mean `link-text`?",
-    ),
-    (
-        "link-to-draft",
-        "content/about.md:6:5: error: link to `@/news/secret.md`, which is a draft and will not be published",
-        "draft: true",
-    ),
-    (
-        "wrong-type",
-        "content/heavy.md:3:9: error: expected a whole number here",
-        "",
-    ),
-    (
-        "template-recursion",
-        "templates/loop.html:1:4: error:",
-        "recursion limit exceeded",
-    ),
-    (
-        "alias-dot-folder",
-        "content/about.md:3:11: error: the alias `/.git/config.html` is not a safe address on this site",
-        "cannot start with a dot",
-    ),
-    (
-        "alias-javascript",
-        "content/about.md:3:11: error: the alias `javascript:x` is not a safe address on this site",
-        "be a full web address",
-    ),
-    (
-        "alias-robots-txt",
-        "content/about.md:3:11: error: the alias `/robots.txt` is not a safe address on this site: it names a file",
-        "such as /robots.txt",
-    ),
-    (
-        "alias-robots-folder",
-        "content/about.md:3:11: error: the alias `/robots.txt/` needs a folder where the site already has the file /robots.txt",
-        "choose one that no other page or file of the site uses",
-    ),
-    (
-        "alias-clash",
-        "content/about.md:3:11: error: the alias `/guidance/` is already the address of content/guidance/_index.md",
-        "choose one that no other page or file of the site uses",
-    ),
-    (
-        "link-javascript-raw-html",
-        "content/about.md:6:6: error: the link address `javascript:alert(document.cookie)` is not allowed: a `javascript:` address runs code",
-        "@/",
-    ),
-    (
-        "term-no-letters",
-        "content/about.md:3:22: error: the `topics` term `!!!` has no letters or digits, so it cannot have a web address",
-        "`topics: [Early help]`",
-    ),
-    (
-        "check-local-anchor",
-        "content/anchors.md:7:9: error[link-target]: link to `#summary`, but that page has no heading `#summary`",
-        "#signs-to-look-for",
-    ),
-];
-
 #[test]
 fn broken_sites_fail_clearly_and_keep_the_previous_output() {
-    let mut failures = Vec::new();
-    for (name, location, words) in BROKEN {
-        let site = good_site();
-        let root = site.path();
-        assert!(
-            build(root, &[]).status.success(),
-            "{name}: the good site must build first"
-        );
-        let before = snapshot(&root.join("public"));
-        copy_dir(&fixtures().join("broken").join(name), root);
-
-        let out = build(root, &[]);
-        let err = stderr(&out);
-        if out.status.code() != Some(1) {
-            failures.push(format!(
-                "{name}: exit {:?}, expected 1\n{err}",
-                out.status.code()
-            ));
-        }
-        if !err.contains(location) || !err.contains(words) {
-            failures.push(format!(
-                "{name}: expected `{location}` and `{words}` in:\n{err}"
-            ));
-        }
-        if err.contains("panicked") {
-            failures.push(format!("{name}: panicked\n{err}"));
-        }
-        if snapshot(&root.join("public")) != before {
-            failures.push(format!("{name}: the previous public/ was changed"));
-        }
-        let leftovers: Vec<_> = fs::read_dir(root)
-            .unwrap()
-            .filter_map(Result::ok)
-            .filter(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.contains(".haven-") && !name.ends_with(".haven-lock")
-            })
-            .collect();
-        if !leftovers.is_empty() {
-            failures.push(format!("{name}: staging folders left behind"));
-        }
-    }
+    let failures: Vec<String> = broken_fixtures()
+        .iter()
+        .flat_map(|(name, location, words)| broken_fixture_failures(name, location, words))
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
-fn every_broken_fixture_is_listed() {
-    let on_disk: Vec<String> = fs::read_dir(fixtures().join("broken"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    for name in on_disk {
-        assert!(
-            BROKEN.iter().any(|(n, _, _)| *n == name),
-            "{name} has no expectation in BROKEN"
-        );
+fn every_broken_fixture_has_an_expectation() {
+    let names: Vec<String> = broken_fixtures().into_iter().map(|(n, _, _)| n).collect();
+    assert!(
+        names.len() >= 40,
+        "only {} broken fixtures found",
+        names.len()
+    );
+    for entry in fs::read_dir(fixtures().join("broken")).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().unwrap().is_dir() {
+            assert!(names.contains(&name), "{name} has no {name}.expect");
+        } else {
+            let stem = name
+                .strip_suffix(".expect")
+                .expect("only .expect files beside fixtures");
+            assert!(
+                fixtures().join("broken").join(stem).is_dir(),
+                "{name} has no fixture folder"
+            );
+        }
     }
 }
 
