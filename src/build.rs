@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostics;
 use crate::layout::Layout;
 use crate::output::{self, Kind, Outputs, Staging};
 pub use crate::pipeline::{BuildOptions, Timings};
-use crate::pipeline::{error_findings, run_stages};
+use crate::pipeline::{Stopped, error_findings, run_all, run_stages};
 /// What a successful build did, for the one-line summary.
 #[derive(Clone, Debug)]
 pub struct BuildSummary {
@@ -61,8 +61,9 @@ pub struct RenderedSite {
     pub now: jiff::Timestamp,
 }
 
-fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
-    let s = run_stages(opts, None, None)?;
+/// Every stage but writing; on failure, every problem found, warnings included.
+fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Stopped> {
+    let s = run_all(opts, None, None)?;
     Ok(RenderedSite {
         site: s.site,
         outputs: s.outputs,
@@ -76,7 +77,7 @@ fn render_all(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
 /// Runs every stage except writing: the whole site as an in-memory list of files. Content
 /// checks set to `error` fail it; warnings come back in [`RenderedSite::findings`].
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
-    let r = render_all(opts)?;
+    let r = render_all(opts).map_err(Stopped::errors)?;
     match error_findings(&r.findings) {
         Some(errors) => Err(errors),
         None => Ok(r),
@@ -84,18 +85,20 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
 }
 
 /// `haven check`: builds in memory, writes nothing, and returns every problem found, errors
-/// and warnings alike.
+/// and warnings alike. A file that cannot be read (bad YAML) does not hide the problems in
+/// the others: they are all checked and reported together.
 pub fn check(opts: &BuildOptions) -> Diagnostics {
     match render_all(opts) {
         Ok(r) => r.findings,
-        Err(d) => d,
+        Err(Stopped(d)) => d,
     }
 }
 
-/// Like [`check`], but keeps the built site (for the content report). Errors that stop a
-/// build before the content checks (bad YAML, a missing template) come back as `Err`.
+/// Like [`check`], but keeps the built site (for the content report). When something fails
+/// that a site cannot be made without (bad YAML, a missing template), every problem found,
+/// errors and warnings alike, comes back as `Err`.
 pub fn check_site(opts: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
-    render_all(opts)
+    render_all(opts).map_err(|Stopped(d)| d)
 }
 
 /// Builds the site and writes it to the output folder, atomically.

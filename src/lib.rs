@@ -28,6 +28,7 @@ pub const MODULE_ORDER: &[&str] = &[
     "layout",
     "glossary",
     "text",
+    "schemas",
     "config",
     "content",
     "output",
@@ -43,6 +44,7 @@ pub const MODULE_ORDER: &[&str] = &[
     "render",
     "report",
     "pipeline",
+    "schema_export",
     "build",
     "serve",
 ];
@@ -65,6 +67,8 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod schema_export;
+pub mod schemas;
 pub mod search;
 pub mod serve;
 pub mod templates;

@@ -74,6 +74,16 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Write JSON Schemas of the front matter (pages, sections, training sessions), of
+    /// site.yaml and of the theme's data files, for form-based editors and CMSs.
+    Schema {
+        /// The site folder, holding site.yaml.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Where to write them [default: ROOT/json-schemas]. Replaced whole each time.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+    },
     /// Build the site into memory and serve it for previewing, rebuilding and reloading open
     /// pages whenever a file in content/, templates/, themes/, static/, data/ or site.yaml
     /// changes. Nothing is written to public/.
@@ -136,6 +146,7 @@ fn main() -> ExitCode {
             deny_warnings,
             report.as_deref(),
         ),
+        Command::Schema { root, output_dir } => schema(root, output_dir.as_deref()),
         Command::Build {
             root,
             output_dir,
@@ -156,6 +167,28 @@ fn main() -> ExitCode {
             },
             timings,
         ),
+    }
+}
+
+/// `haven schema`: takes the site folder and where to write; prints where the schemas went.
+fn schema(root: PathBuf, out: Option<&std::path::Path>) -> ExitCode {
+    let opts = haven::BuildOptions {
+        root,
+        ..Default::default()
+    };
+    match haven::schema_export::write(&opts, out) {
+        Ok((dir, n)) => {
+            println!("Wrote {} to {}", plural(n, "schema file"), dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            eprintln!(
+                "{diags}
+
+No schemas were written."
+            );
+            ExitCode::FAILURE
+        }
     }
 }
 

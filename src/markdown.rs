@@ -1,6 +1,7 @@
 //! Stage 3: Markdown to HTML with comrak, plus the passes a site needs on the syntax tree:
-//! heading ids and the table of contents, `@/` internal links, rejecting raw HTML and addresses
-//! that run code, and code highlighting. It also returns the [`Facts`] the content checks read
+//! heading ids and the table of contents, `@/` paths in links and images (and, where raw HTML is
+//! allowed, in `<a href>` and `<img src>`), rejecting raw HTML and addresses that run code, and
+//! code highlighting. It also returns the [`Facts`] the content checks read
 //! (headings, images, links and prose, with where each is written); it applies no content rule
 //! itself.
 
@@ -32,17 +33,21 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-/// A `@/` link found in a page, kept so anchors can be checked once every page is rendered.
+/// A link or image address found in a page, kept so that its target can be checked once every
+/// page is rendered (for an `@/` path) or every output file is known (for any other address).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InternalLink {
-    /// Content path of the target (`guidance/neglect.md`).
+    /// For an `@/` path, the content path it names (`guidance/neglect.md`, `about/chart.png`);
+    /// otherwise the address as written (`/contact/`, `report.pdf#page=2`, `https://…`).
     pub target: String,
-    /// The `#anchor`, if any.
+    /// The `#anchor` of an `@/` path, if any (other addresses keep theirs in `target`).
     pub anchor: Option<String>,
     /// Where the link is written in the source file.
     pub line: usize,
     /// Column of the link in the source file.
     pub column: usize,
+    /// Whether an image shows it (`![…](…)` or `<img src>`), rather than a link opening it.
+    pub image: bool,
 }
 
 /// The HTML of a page body and what later stages need to know about it.
@@ -55,14 +60,17 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every heading id in the page.
     pub anchors: Vec<String>,
-    /// Internal links to check.
+    /// `@/` links and images, resolved, so that the checks can make sure the heading or the
+    /// file beside content each one names is there.
     pub links: Vec<InternalLink>,
     /// Words in the body text.
     pub word_count: usize,
     /// Problems the content checks found in it (warnings, and errors for rules set to
     /// error), filled in by [`crate::checks::page()`].
     pub findings: Vec<Diagnostic>,
-    /// Site-relative and relative link targets (not `@/`), checked once every file is known.
+    /// Every other link and image address the site could answer, checked once every output
+    /// file is known: site-relative and relative ones, and full http(s) addresses (some of
+    /// which may be this site's own).
     pub local_links: Vec<InternalLink>,
     /// Counts for the reading-age estimate, when the readability check is on.
     pub readability: Option<crate::text::Readability>,
@@ -251,9 +259,9 @@ struct Walked<'a> {
     diags: Diagnostics,
     /// Headings with their ids, in document order.
     flat_toc: Vec<TocEntry>,
-    /// Resolved `@/` links, for the anchor check.
+    /// Resolved `@/` links and images, for the checks of their targets.
     links: Vec<InternalLink>,
-    /// Site-relative and relative links, checked once every file is known.
+    /// Other addresses the site could answer, checked once every file is known.
     local_links: Vec<InternalLink>,
     /// Words in the text.
     words: usize,
@@ -329,6 +337,10 @@ fn walk<'a>(
                     decorative,
                     at: sp,
                 });
+                let at = Written::at(src, sp, true);
+                if let Some(url) = visit_address(&img.url, at, src, cx, &mut w) {
+                    img.url = url;
+                }
             }
             NodeValue::Link(link) => {
                 visit_link(link, inner.unwrap_or_default(), sp, src, cx, &mut w);
@@ -336,6 +348,9 @@ fn walk<'a>(
             NodeValue::HtmlBlock(b) => {
                 let is_comment = b.literal.trim_start().starts_with("<!--");
                 let snippet = b.literal.trim().lines().next().unwrap_or("").to_string();
+                if !is_comment && cx.allow_raw_html {
+                    raw_html_addresses(&mut b.literal, sp, src, cx, &mut w);
+                }
                 drop(data);
                 if is_comment {
                     w.comments.push(node);
@@ -346,6 +361,9 @@ fn walk<'a>(
             NodeValue::HtmlInline(s) => {
                 let is_comment = s.starts_with("<!--");
                 let snippet = s.clone();
+                if !is_comment && cx.allow_raw_html {
+                    raw_html_addresses(s, sp, src, cx, &mut w);
+                }
                 drop(data);
                 if is_comment {
                     w.comments.push(node);
@@ -361,8 +379,7 @@ fn walk<'a>(
 }
 
 /// Records a link written at `sp` with text `label` into `w`: refuses an address that must
-/// not be published, keeps local links for checking, and rewrites an `@/` link's address to
-/// the target's URL (or reports a target that is missing or a draft).
+/// not be published, and keeps its target for checking, resolving an `@/` path.
 fn visit_link(
     link: &mut comrak::nodes::NodeLink,
     label: String,
@@ -379,49 +396,242 @@ fn visit_link(
         label,
         at: sp,
     });
-    // Same-page `#anchor` links are checked too: they resolve against this page.
-    let local =
-        !link.url.starts_with("@/") && !link.url.contains(':') && !link.url.starts_with("//");
-    if local && !link.url.is_empty() {
-        w.local_links.push(InternalLink {
-            target: link.url.clone(),
-            anchor: None,
+    if let Some(url) = visit_address(&link.url, Written::at(src, sp, false), src, cx, w) {
+        link.url = url;
+    }
+}
+
+/// Where an address is written in the source file, and whether an image shows it.
+#[derive(Clone, Copy)]
+struct Written {
+    line: usize,
+    column: usize,
+    image: bool,
+}
+
+impl Written {
+    /// The address of the link or image (`image`) at `sp` in the body of `src`.
+    fn at(src: &Source<'_>, sp: Sourcepos, image: bool) -> Written {
+        Written {
             line: src.body_line + sp.start.line.saturating_sub(1),
             column: sp.start.column,
-        });
+            image,
+        }
     }
-    let Some(rest) = link.url.strip_prefix("@/") else {
-        return;
+
+    /// A record of `target` written here, for the checks.
+    fn link(self, target: &str, anchor: Option<&str>) -> InternalLink {
+        InternalLink {
+            target: target.to_string(),
+            anchor: anchor.map(str::to_string),
+            line: self.line,
+            column: self.column,
+            image: self.image,
+        }
+    }
+}
+
+/// Keeps the address `url` written `at` for the checks, and returns what to publish instead
+/// of it, if anything: an `@/` path becomes the URL of the page, section or file beside
+/// content it names. An `@/` path that can name nothing (no such page, a draft, a page as an
+/// image) is an error here; whether a file beside content is there is checked later, against
+/// the site's assets.
+fn visit_address(
+    url: &str,
+    at: Written,
+    src: &Source<'_>,
+    cx: &LinkContext<'_>,
+    w: &mut Walked<'_>,
+) -> Option<String> {
+    let error = |msg: String, hint: String| {
+        Diagnostic::in_file(src.file, msg)
+            .at_in(src.text, at.line, at.column)
+            .hint(hint)
+    };
+    let Some(rest) = url.strip_prefix("@/") else {
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        // Same-page `#anchor` links are checked too: they resolve against this page.
+        let local = !url.contains(':') && !url.starts_with("//");
+        let web = lower.starts_with("http://") || lower.starts_with("https://");
+        if (local || web) && !url.is_empty() {
+            w.local_links.push(at.link(url, None));
+        }
+        return None;
     };
     let (path, anchor) = match rest.split_once('#') {
-        Some((p, a)) => (p, Some(a.to_string())),
+        Some((p, a)) => (p, Some(a)),
         None => (rest, None),
     };
-    match cx.urls.get(path) {
-        Some(url) => {
-            let mut resolved = url.clone();
-            if let Some(a) = &anchor {
-                resolved.push('#');
-                resolved.push_str(a);
+    let (mut resolved, is_page) = match cx.urls.get(path) {
+        Some(u) => (u.clone(), true),
+        None => match crate::alerts::content_file_url(cx.urls, path) {
+            Some(u) => (u, false),
+            None => {
+                let (msg, hint) = if cx.drafts.contains(path) {
+                    at_path_draft(path, at.image)
+                } else {
+                    let known: Vec<&str> = cx.urls.keys().map(String::as_str).collect();
+                    at_path_missing(path, at.image, crate::alerts::closest_path(path, &known))
+                };
+                w.diags.push(error(msg, hint));
+                return None;
             }
-            let line = src.body_line + sp.start.line.saturating_sub(1);
-            w.links.push(InternalLink {
-                target: path.to_string(),
-                anchor,
-                line,
-                column: sp.start.column,
-            });
-            link.url = resolved;
-        }
-        None if cx.drafts.contains(path) => w.diags.push(
-            src.err(sp, format!("link to `@/{path}`, which is a draft and will not be published"))
-                .hint("publish that page first (remove `draft: true`), or remove the link until it is ready"),
-        ),
-        None => w.diags.push(
-            src.err(sp, format!("link to `@/{path}`, which does not exist"))
-                .hint("`@/` links name a file below content/, e.g. @/guidance/neglect.md; check the spelling"),
-        ),
+        },
+    };
+    if at.image && is_page {
+        w.diags.push(error(
+            format!("the image `@/{path}` is a page, not a picture"),
+            "name the picture's file, e.g. ![what the chart shows](@/about/chart.png) for content/about/chart.png".to_string(),
+        ));
+        return None;
     }
+    w.links.push(at.link(path, anchor));
+    if let Some(a) = anchor {
+        resolved.push('#');
+        resolved.push_str(a);
+    }
+    Some(resolved)
+}
+
+/// The message and hint for an `@/` path (`path`, after the `@/`) that names no page, section
+/// or file beside content, written as a link or, when `image`, as an image; `guess` is the
+/// closest content path there is, if any is close. The checks use it too, so a missing page and
+/// a missing file read alike.
+pub fn at_path_missing(path: &str, image: bool, guess: Option<&str>) -> (String, String) {
+    let guess = guess.map(|g| format!("@/{g}"));
+    let hint = |h: &str| crate::alerts::did_you_mean(guess.as_deref(), h);
+    if image {
+        (
+            format!("the image `@/{path}` does not exist"),
+            hint(
+                "an `@/` image names a file below content/, e.g. @/about/chart.png for content/about/chart.png; check the spelling, and that the file is there",
+            ),
+        )
+    } else {
+        (
+            format!("link to `@/{path}`, which does not exist"),
+            hint(
+                "`@/` links name a file below content/, e.g. @/guidance/neglect.md; check the spelling",
+            ),
+        )
+    }
+}
+
+/// The message and hint for an `@/` path (`path`, after the `@/`) that names a draft, which
+/// this build leaves out.
+pub fn at_path_draft(path: &str, image: bool) -> (String, String) {
+    let what = if image { "the image" } else { "link to" };
+    (
+        format!("{what} `@/{path}`, which is a draft and will not be published"),
+        "publish that page first (remove `draft: true`), or remove the link until it is ready"
+            .to_string(),
+    )
+}
+
+/// Finds the `src` of each `<img>` and the `href` of each `<a>` in raw HTML `html` (a node at
+/// `sp`), keeps them for the checks, and writes the URL an `@/` path names in its place, as
+/// for Markdown links and images.
+fn raw_html_addresses(
+    html: &mut String,
+    sp: Sourcepos,
+    src: &Source<'_>,
+    cx: &LinkContext<'_>,
+    w: &mut Walked<'_>,
+) {
+    let mut replace = Vec::new();
+    for (range, image) in html_addresses(html) {
+        let before = &html[..range.start];
+        let newlines = before.matches('\n').count();
+        let column = match before.rfind('\n') {
+            Some(i) => before[i + 1..].chars().count() + 1,
+            None => sp.start.column + before.chars().count(),
+        };
+        let at = Written {
+            line: src.body_line + sp.start.line.saturating_sub(1) + newlines,
+            column,
+            image,
+        };
+        let value = html[range.clone()].to_string();
+        if let Some(url) = visit_address(&value, at, src, cx, w) {
+            replace.push((range, url));
+        }
+    }
+    // From the end, so that the earlier ranges still point at their text.
+    for (range, url) in replace.into_iter().rev() {
+        let safe = url
+            .replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;")
+            .replace(' ', "%20");
+        html.replace_range(range, &safe);
+    }
+}
+
+/// Where the values of `<img src>` and `<a href>` are in `html`, each with whether it is an
+/// image's. Attribute values in quotes, in single quotes or bare are found; entities in them are
+/// left as written.
+fn html_addresses(html: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) {
+        i = lt + 1;
+        let name_end = b[i..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |p| p + i);
+        let tag = html[i..name_end].to_ascii_lowercase();
+        let wanted = match tag.as_str() {
+            "img" => "src",
+            "a" => "href",
+            _ => continue,
+        };
+        i = name_end;
+        while i < b.len() && b[i] != b'>' {
+            if b[i].is_ascii_whitespace() || b[i] == b'/' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
+                i += 1;
+            }
+            let name = html[start..i].to_ascii_lowercase();
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'=') {
+                continue;
+            }
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let value = match b.get(i) {
+                Some(&q) if q == b'"' || q == b'\'' => {
+                    let from = i + 1;
+                    let to = b[from..]
+                        .iter()
+                        .position(|&c| c == q)
+                        .map_or(b.len(), |p| p + from);
+                    i = (to + 1).min(b.len());
+                    from..to
+                }
+                _ => {
+                    let from = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    from..i
+                }
+            };
+            if name == wanted {
+                out.push((value, tag == "img"));
+            }
+        }
+    }
+    out
 }
 
 /// Writes the tree under `root` as HTML, giving headings the ids in `anchors` (in document
@@ -860,5 +1070,148 @@ mod tests {
         ] {
             assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
         }
+    }
+
+    /// Renders `md` with pages and sections at `urls`, raw HTML allowed or not.
+    fn go_with(
+        md: &str,
+        urls: &[(&str, &str)],
+        allow_raw_html: bool,
+    ) -> Result<Rendered, Diagnostics> {
+        let u: HashMap<String, String> = urls
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let src = Source {
+            file: Path::new("content/p.md"),
+            text: md,
+            body_line: 1,
+        };
+        let cx = LinkContext {
+            urls: &u,
+            allow_raw_html,
+            glossary: &Glossary::default(),
+            drafts: &HashSet::new(),
+        };
+        render(md, &src, &cx).map(|(r, _)| r)
+    }
+
+    const SITE: &[(&str, &str)] = &[
+        ("_index.md", "/lscp/"),
+        ("guidance/_index.md", "/lscp/guidance/"),
+        ("guidance/neglect.md", "/lscp/guidance/neglect/"),
+        ("reports/annual/index.md", "/lscp/reports/annual-2024/"),
+    ];
+
+    #[test]
+    fn at_paths_in_images_and_links_name_files_beside_content() {
+        let r = go_with(
+            "![Flow](@/guidance/flow.png) ![Chart](@/reports/annual/charts/may.png)\n\n\
+             [Report (PDF)](@/reports/annual/report.pdf#page=2) ![Logo](/images/logo.png) \
+             [Gov](https://www.gov.uk/) [Mail](mailto:a@example.org)\n",
+            SITE,
+            false,
+        )
+        .unwrap();
+        for needle in [
+            "src=\"/lscp/guidance/flow.png\"",
+            "src=\"/lscp/reports/annual-2024/charts/may.png\"",
+            "href=\"/lscp/reports/annual-2024/report.pdf#page=2\"",
+        ] {
+            assert!(r.html().contains(needle), "{needle}: {}", r.html());
+        }
+        let at: Vec<(&str, bool)> = r
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.image))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("guidance/flow.png", true),
+                ("reports/annual/charts/may.png", true),
+                ("reports/annual/report.pdf", false)
+            ]
+        );
+        let local: Vec<(&str, bool)> = r
+            .local_links
+            .iter()
+            .map(|l| (l.target.as_str(), l.image))
+            .collect();
+        assert_eq!(
+            local,
+            [("/images/logo.png", true), ("https://www.gov.uk/", false)]
+        );
+    }
+
+    #[test]
+    fn at_paths_that_name_nothing_are_errors_with_a_guess() {
+        let e = go_with("Read [neglect](@/guidance/negelct.md).\n", SITE, false).unwrap_err();
+        assert_eq!((e.0[0].line, e.0[0].column), (Some(1), Some(6)));
+        let hint = e.0[0].hint.as_deref().unwrap_or("");
+        assert!(
+            hint.starts_with("did you mean `@/guidance/neglect.md`?"),
+            "{hint}"
+        );
+        let e = go_with("![Neglect](@/guidance/neglect.md)\n", SITE, false).unwrap_err();
+        assert!(
+            e.0[0].message.contains("is a page, not a picture"),
+            "{}",
+            e.0[0].message
+        );
+        for bad in ["@/", "@/guidance/", "@/../secret.png", "@/a//b.png"] {
+            let md = format!("![x]({bad})\n");
+            assert!(go_with(&md, SITE, false).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn raw_html_addresses_resolve_and_are_kept_for_the_checks() {
+        let md = "Text <IMG alt=\"a\" SRC='@/guidance/flow.png'> and <a href=@/guidance/neglect.md#signs>x</a>\n\n<p>\n  <img src=\"/images/logo.png\">\n</p>\n";
+        let r = go_with(md, SITE, true).unwrap();
+        assert!(
+            r.html()
+                .contains("<IMG alt=\"a\" SRC='/lscp/guidance/flow.png'>"),
+            "{}",
+            r.html()
+        );
+        assert!(
+            r.html().contains("<a href=/lscp/guidance/neglect/#signs>"),
+            "{}",
+            r.html()
+        );
+        assert_eq!(r.links[1].anchor.as_deref(), Some("signs"));
+        let l = &r.local_links[0];
+        assert_eq!(
+            (l.target.as_str(), l.image, l.line, l.column),
+            ("/images/logo.png", true, 4, 13)
+        );
+        let e = go_with("<img src=\"@/nowhere.png\" alt=\"x\">\n", SITE, true);
+        assert!(e.is_ok(), "a missing file is found by the checks, not here");
+        let e = go_with("Hi <img src=\"@/guidance/negelct.md\">\n", SITE, true).unwrap_err();
+        assert_eq!((e.0[0].line, e.0[0].column), (Some(1), Some(14)));
+    }
+
+    #[test]
+    fn html_addresses_survive_broken_tags() {
+        for html in [
+            "<",
+            "<img",
+            "<img src",
+            "<img src=",
+            "<img src=\"open",
+            "<a href=x",
+            "é<img src=é>",
+            "<img =x src=y>",
+            "<imgs src=x>",
+            "<a/href=x>",
+        ] {
+            let found = html_addresses(html);
+            for (range, _) in found {
+                assert!(html.get(range).is_some(), "{html}");
+            }
+        }
+        assert_eq!(html_addresses("<img src=é>")[0].0, 9..11);
+        assert!(html_addresses("<imgs src=x>").is_empty());
     }
 }

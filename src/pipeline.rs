@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::checks::Checks;
 use crate::config::Config;
-use crate::content::{self, Site};
+use crate::content::{self, Site, Unreadable};
 use crate::diagnostics::{Diagnostic, Diagnostics, Level};
 use crate::glossary::Glossary;
 use crate::layout::Layout;
@@ -130,12 +130,27 @@ pub(crate) struct MarkdownContext {
     checks: Checks,
     allow_raw_html: bool,
     drafts: std::collections::HashSet<String>,
+    /// Content paths of the files left out because they could not be read.
+    left_out: HashSet<String>,
 }
 
 impl MarkdownContext {
-    pub(crate) fn new(site: &Site, reading_ages: bool) -> Result<MarkdownContext, Diagnostics> {
+    /// The context for `site`. A file left out because it could not be read (`unreadable`)
+    /// keeps an address here, so that a link to it is not reported as broken as well: its
+    /// own error is the one to fix.
+    pub(crate) fn new(
+        site: &Site,
+        reading_ages: bool,
+        unreadable: &[Unreadable],
+    ) -> Result<MarkdownContext, Diagnostics> {
+        let mut urls = views::url_map(site);
+        for u in unreadable {
+            let url = u.url.clone();
+            urls.entry(u.path.clone())
+                .or_insert_with(|| url.unwrap_or_else(|| site.config.base_path().to_string()));
+        }
         Ok(MarkdownContext {
-            urls: views::url_map(site),
+            urls,
             glossary: Glossary::from_data(&site.data_sources)?,
             glossary_source: site
                 .data_sources
@@ -149,6 +164,7 @@ impl MarkdownContext {
             },
             allow_raw_html: site.config.allow_raw_html,
             drafts: site.draft_paths.clone(),
+            left_out: unreadable.iter().map(|u| u.path.clone()).collect(),
         })
     }
 
@@ -168,6 +184,7 @@ impl MarkdownContext {
             && self.checks == other.checks
             && self.allow_raw_html == other.allow_raw_html
             && self.drafts == other.drafts
+            && self.left_out == other.left_out
     }
 }
 
@@ -191,11 +208,23 @@ pub(crate) fn render_body(
     Ok(rendered)
 }
 
+/// Every page and section body rendered, and the addresses of those that failed.
+struct Bodies {
+    pages: Vec<Rendered>,
+    sections: Vec<Rendered>,
+    /// URLs of the pages and sections whose body could not be rendered (their errors are
+    /// reported): their headings are unknown, so links to their anchors are not checked.
+    failed: HashSet<String>,
+}
+
+/// Renders every page and section body; a body that fails gets an empty rendering and its
+/// errors go in `problems`, so the checks of the others still run.
 fn render_markdown(
     site: &Site,
     cx: &MarkdownContext,
     previous: Option<&Stages>,
-) -> Result<(Vec<Rendered>, Vec<Rendered>), Diagnostics> {
+    problems: &mut Diagnostics,
+) -> Bodies {
     // A body that has not changed since the previous build (under the same context) keeps
     // its HTML: `serve` re-renders only what was edited.
     let reuse = previous.filter(|p| p.markdown.same_as(cx));
@@ -232,23 +261,63 @@ fn render_markdown(
             )
         })
         .collect();
-    let mut diags = Diagnostics::new();
-    let mut keep = |v: Vec<Result<Rendered, Diagnostics>>| -> Vec<Rendered> {
-        v.into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|d| {
-                    diags.extend(d);
-                    Rendered::default()
-                })
-            })
-            .collect()
-    };
-    let (p, s) = (keep(pages), keep(sections));
-    if diags.has_errors() {
-        return Err(diags);
+    // Content paths and URLs of the bodies that failed.
+    let mut failed: Vec<(&str, &str)> = Vec::new();
+    let mut p = keep_rendered(
+        pages,
+        site.pages.iter().map(|p| &p.doc),
+        problems,
+        &mut failed,
+    );
+    let mut s = keep_rendered(
+        sections,
+        site.sections.iter().map(|s| &s.doc),
+        problems,
+        &mut failed,
+    );
+    // A link to a file left out, or to a body that failed, names a page that is there, only
+    // unreadable: its own error is the one to fix, and its headings are unknown. These
+    // bodies are only checked, never published, so such links are simply not checked.
+    let skip: HashSet<&str> = cx
+        .left_out
+        .iter()
+        .map(String::as_str)
+        .chain(failed.iter().map(|(path, _)| *path))
+        .collect();
+    if !skip.is_empty() {
+        for r in p.iter_mut().chain(s.iter_mut()) {
+            r.links.retain(|l| !skip.contains(l.target.as_str()));
+        }
     }
-    crate::checks::anchor_errors(site, &p, &s)?;
-    Ok((p, s))
+    if let Err(d) = crate::checks::anchor_errors(site, &p, &s) {
+        problems.extend(d);
+    }
+    Bodies {
+        pages: p,
+        sections: s,
+        failed: failed.iter().map(|(_, url)| url.to_string()).collect(),
+    }
+}
+
+/// Takes the rendering of each of `docs`; returns the bodies, an empty one where rendering
+/// failed, putting its errors in `problems` and its content path and URL in `failed`.
+fn keep_rendered<'a>(
+    rendered: Vec<Result<Rendered, Diagnostics>>,
+    docs: impl Iterator<Item = &'a crate::content::Document>,
+    problems: &mut Diagnostics,
+    failed: &mut Vec<(&'a str, &'a str)>,
+) -> Vec<Rendered> {
+    rendered
+        .into_iter()
+        .zip(docs)
+        .map(|(r, doc)| {
+            r.unwrap_or_else(|d| {
+                problems.extend(d);
+                failed.push((doc.path.as_str(), doc.url.as_str()));
+                Rendered::default()
+            })
+        })
+        .collect()
 }
 
 /// Every stage's result, kept by `serve` so that the next change re-does only what it
@@ -280,98 +349,126 @@ fn titles(site: &Site) -> std::collections::HashMap<String, String> {
         .collect()
 }
 
+/// Why a run gave no site to write: every problem it found, errors and warnings alike, so
+/// that `haven check` can show them all and a build only the errors.
+#[derive(Debug)]
+pub(crate) struct Stopped(pub(crate) Diagnostics);
+
+impl Stopped {
+    /// The errors among the problems.
+    pub(crate) fn errors(self) -> Diagnostics {
+        let mut errors = self.0;
+        errors.0.retain(|d| d.level == Level::Error);
+        errors
+    }
+}
+
+/// Runs every stage; on failure, only the errors (see [`run_all`]).
 pub(crate) fn run_stages(
     opts: &BuildOptions,
     previous: Option<&Stages>,
     sink: Option<output::Sink<'_>>,
 ) -> Result<Stages, Diagnostics> {
+    run_all(opts, previous, sink).map_err(Stopped::errors)
+}
+
+/// Runs every stage. A problem stops the run only when nothing after can do without what
+/// failed: a file that cannot be read is left out and the rest is still rendered and
+/// checked, so one run reports everything. Templates are rendered (and files handed to
+/// `sink`) only when nothing has failed; otherwise the site checks run against the files the
+/// site would have, and the run ends in [`Stopped`].
+pub(crate) fn run_all(
+    opts: &BuildOptions,
+    previous: Option<&Stages>,
+    sink: Option<output::Sink<'_>>,
+) -> Result<Stages, Stopped> {
     let mut timings = Timings::default();
     let t = Instant::now();
-    let (layout, config) = open_site(opts)?;
+    let (layout, config) = open_site(opts).map_err(|d| Stopped(d.into()))?;
     let layout = Arc::new(layout);
     let theme = config.theme.clone();
-    let (site, templates) = rayon::join(
+    let (loaded, templates) = rayon::join(
         || content::load(layout.clone(), config, opts.drafts),
         || TemplateSet::load(&layout, theme.as_deref()),
     );
-    let (site, templates) = match (site, templates) {
-        (Ok(s), Ok(t)) => (s, t),
-        (s, t) => {
-            let mut d = Diagnostics::new();
-            if let Err(e) = s {
-                d.extend(e);
-            }
-            if let Err(e) = t {
-                d.extend(e);
-            }
-            return Err(d.sorted());
+    let mut problems = Diagnostics::new();
+    let templates = templates.map_err(|d| problems.extend(d)).ok();
+    let content::Loaded {
+        site,
+        unreadable,
+        errors,
+    } = match loaded {
+        Ok(l) => l,
+        Err(d) => {
+            problems.extend(d);
+            return Err(Stopped(problems.sorted()));
         }
     };
+    problems.extend(errors);
     let t = timings.lap("read content, front matter, templates", t);
-    let markdown = MarkdownContext::new(&site, opts.reading_ages).map_err(Diagnostics::sorted)?;
-    let (pages, sections) =
-        render_markdown(&site, &markdown, previous).map_err(Diagnostics::sorted)?;
+    let markdown = match MarkdownContext::new(&site, opts.reading_ages, &unreadable) {
+        Ok(m) => m,
+        Err(d) => {
+            problems.extend(d);
+            return Err(Stopped(problems.sorted()));
+        }
+    };
+    let Bodies {
+        pages,
+        sections,
+        failed,
+    } = render_markdown(&site, &markdown, previous, &mut problems);
     let t = timings.lap("render Markdown", t);
     let mut findings = Diagnostics::new();
     for r in pages.iter().chain(&sections) {
         findings.0.extend(r.findings.iter().cloned());
     }
     let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
-    let alerts = crate::alerts::load(&site.data_sources, &markdown.urls, &titles(&site))?;
-    // The search index reads only the rendered Markdown, so it is built while the views are
-    // modelled and the templates render: it fills the gaps where they leave a processor idle
-    // (modelling is partly sequential, writing files waits on the disk).
-    let ((views, view_time, rendered), index) = rayon::join(
-        || {
-            let start = Instant::now();
-            let views = Arc::new(Views::build(
-                &site,
-                &pages,
-                &sections,
-                now,
-                &alerts,
-                &markdown.glossary,
-                None,
-            ));
-            let view_time = start.elapsed();
-            let rendered = render::render_site(&site, views.clone(), &templates, sink);
-            (views, view_time, rendered)
-        },
-        || {
-            let start = Instant::now();
-            site.config.search.enabled.then(|| {
-                let files =
-                    crate::search::index(&site, &pages, &sections, &markdown.glossary, sink);
-                (files, start.elapsed())
-            })
-        },
-    );
-    timings.stages.push(("model views", view_time));
-    let t = timings.lap(
-        if sink.is_some() {
-            "render templates and write"
-        } else {
-            "render templates"
-        },
-        t + view_time,
-    );
-    let mut outputs = rendered?;
-    if let Some((files, took)) = index {
-        timings.note("search index", took);
-        let files = files.map_err(|e| Diagnostic::from_anyhow(None, &e))?;
-        let mut clashes = Diagnostics::new();
-        for f in files {
-            if let Err(d) = outputs.add(f) {
-                clashes.push(d);
-            }
-        }
-        clashes.into_result(())?;
-    }
-    findings.0.extend(crate::checks::site_findings(
+    let alerts = crate::alerts::load(&site.data_sources, &markdown.urls, &titles(&site))
+        .unwrap_or_else(|d| {
+            problems.push(d);
+            Vec::new()
+        });
+    // The theme's schemas describe what its templates read: a data file or `extra` that does
+    // not fit is reported in its own file, before a template would fail on it.
+    problems.extend(crate::render::schema_findings(&site));
+    // Settings hold only `@/` paths, which need no rendered output to check.
+    problems.0.extend(crate::checks::settings_link_findings(
         &site,
         &pages,
-        &|path: &str| outputs.files.contains_key(path),
+        &|_| true,
+    ));
+    let built = Built {
+        site: &site,
+        pages: &pages,
+        sections: &sections,
+        markdown: &markdown,
+        alerts: &alerts,
         now,
+    };
+    let rendered = match templates {
+        Some(set) if !problems.has_errors() => built
+            .render(&set, sink, &mut timings, t)
+            .map(|(views, outputs)| (set, views, outputs)),
+        _ => Err(Diagnostics::new()),
+    };
+    let (templates, views, outputs) = match rendered {
+        Ok(done) => done,
+        Err(d) => {
+            problems.extend(d);
+            problems.extend(findings);
+            problems.extend(built.unrendered_findings(&unreadable, &failed));
+            problems.extend(layout.take_warnings());
+            return Err(Stopped(problems.sorted()));
+        }
+    };
+    let t = Instant::now();
+    let has = |path: &str| outputs.files.contains_key(path);
+    findings
+        .0
+        .extend(crate::checks::site_findings(&site, &pages, &has, now));
+    findings.0.extend(crate::checks::section_link_findings(
+        &site, &pages, &sections, &has,
     ));
     // Every file has been read by now: the links skipped on the way are warnings.
     findings.extend(layout.take_warnings());
@@ -389,6 +486,184 @@ pub(crate) fn run_stages(
         now,
         timings,
     })
+}
+
+/// What the stages before the templates made: enough to render the site, or, when something
+/// has failed already, to check it without rendering.
+struct Built<'a> {
+    site: &'a Site,
+    pages: &'a [Rendered],
+    sections: &'a [Rendered],
+    markdown: &'a MarkdownContext,
+    alerts: &'a [crate::alerts::Alert],
+    now: jiff::Timestamp,
+}
+
+impl Built<'_> {
+    fn views(&self) -> Views {
+        Views::build(
+            self.site,
+            self.pages,
+            self.sections,
+            self.now,
+            self.alerts,
+            &self.markdown.glossary,
+            None,
+        )
+    }
+
+    /// Renders every output with `templates`, handing each file to `sink`, and the search
+    /// index alongside; `t` is when the stage began, for `timings`.
+    fn render(
+        &self,
+        templates: &TemplateSet,
+        sink: Option<output::Sink<'_>>,
+        timings: &mut Timings,
+        t: Instant,
+    ) -> Result<(Arc<Views>, output::Outputs), Diagnostics> {
+        let site = self.site;
+        // The search index reads only the rendered Markdown, so it is built while the views
+        // are modelled and the templates render: it fills the gaps where they leave a
+        // processor idle (modelling is partly sequential, writing files waits on the disk).
+        let ((views, view_time, rendered), index) = rayon::join(
+            || {
+                let start = Instant::now();
+                let views = Arc::new(self.views());
+                let view_time = start.elapsed();
+                let rendered = render::render_site(site, views.clone(), templates, sink);
+                (views, view_time, rendered)
+            },
+            || {
+                let start = Instant::now();
+                site.config.search.enabled.then(|| {
+                    let glossary = &self.markdown.glossary;
+                    let files =
+                        crate::search::index(site, self.pages, self.sections, glossary, sink);
+                    (files, start.elapsed())
+                })
+            },
+        );
+        timings.stages.push(("model views", view_time));
+        timings.lap(
+            if sink.is_some() {
+                "render templates and write"
+            } else {
+                "render templates"
+            },
+            t + view_time,
+        );
+        let mut outputs = rendered?;
+        if let Some((files, took)) = index {
+            timings.note("search index", took);
+            let files = files.map_err(|e| Diagnostic::from_anyhow(None, &e))?;
+            let mut clashes = Diagnostics::new();
+            for f in files {
+                if let Err(d) = outputs.add(f) {
+                    clashes.push(d);
+                }
+            }
+            clashes.into_result(())?;
+        }
+        Ok((views, outputs))
+    }
+
+    /// The site checks when the templates are not rendered because something failed already.
+    /// Links are checked against the addresses the site would have (its pages, listings and
+    /// other files, and the likely addresses of the `unreadable` files), so that one run
+    /// still reports every broken link. Rendering is left out because a template can fail
+    /// only because a page it asks for was left out, which would be a second, misleading
+    /// error; the search index's own files are left out too, since no content links to them.
+    /// Links to the pages whose body `failed` are not reported: those pages are there, and
+    /// their headings, which an `#anchor` is checked against, are unknown.
+    fn unrendered_findings(
+        &self,
+        unreadable: &[Unreadable],
+        failed: &HashSet<String>,
+    ) -> Diagnostics {
+        let views = self.views();
+        let base = self.site.config.base_path();
+        let mut paths: HashSet<String> = render::jobs(self.site, &views, &|_| true)
+            .into_iter()
+            .map(|j| j.path)
+            .collect();
+        let mut found = Diagnostics::new();
+        for f in render::extras(self.site, &views) {
+            match f {
+                Ok(f) => {
+                    paths.insert(f.path);
+                }
+                Err(d) => found.push(d),
+            }
+        }
+        paths.extend(
+            unreadable
+                .iter()
+                .filter_map(|u| u.url.as_deref())
+                .map(|url| render::url_to_path(url, base)),
+        );
+        let cfg = &self.site.config;
+        let into_failed: HashSet<(&Path, usize, usize)> = self
+            .site
+            .pages
+            .iter()
+            .zip(self.pages)
+            .flat_map(|(p, r)| {
+                r.local_links
+                    .iter()
+                    .filter(|l| {
+                        let url = link_url(&l.target, &p.doc.url, &cfg.base_url, cfg.base_path());
+                        failed.contains(&url)
+                    })
+                    .map(|l| (p.doc.file.as_path(), l.line, l.column))
+            })
+            .collect();
+        let has = |p: &str| paths.contains(p);
+        let mut findings = crate::checks::site_findings(self.site, self.pages, &has, self.now);
+        findings.extend(crate::checks::section_link_findings(
+            self.site,
+            self.pages,
+            self.sections,
+            &has,
+        ));
+        found.0.extend(findings.into_iter().filter(|d| {
+            let at = (d.file.as_deref(), d.line, d.column);
+            !matches!(at, (Some(f), Some(l), Some(c)) if into_failed.contains(&(f, l, c)))
+        }));
+        found
+    }
+}
+
+/// The page address (`/guidance/neglect/`) a link to `target`, written on the page at
+/// `page_url`, leads to: without its `#anchor` or `?query`, and ending in `/`. A full address
+/// on this site (`base_url`, whose path is `base_path`) counts as the same.
+fn link_url(target: &str, page_url: &str, base_url: &str, base_path: &str) -> String {
+    let own = target
+        .strip_prefix(base_url)
+        .map(|rest| format!("{base_path}{rest}"));
+    let target = own.as_deref().unwrap_or(target);
+    let path = target.split(['#', '?']).next().unwrap_or("");
+    let joined = if path.is_empty() {
+        page_url.to_string()
+    } else if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{page_url}{path}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for c in joined.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    if parts.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{}/", parts.join("/"))
+    }
 }
 
 /// The content checks set to `error`, if any failed.

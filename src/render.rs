@@ -134,6 +134,68 @@ fn page_template(site: &Site, p: &crate::content::Page) -> (String, Option<(Path
     }
 }
 
+/// Takes the site and the index of one of its sections; returns the section's template and,
+/// when front matter chose it, the file and line that did.
+fn section_template(site: &Site, i: usize) -> (String, Option<(PathBuf, Located)>) {
+    let s = &site.sections[i];
+    match &s.meta.common.template {
+        Some(t) => (t.value.clone(), Some((s.doc.file.clone(), t.clone()))),
+        None if i == 0 => ("index.html".to_string(), None),
+        None => ("section.html".to_string(), None),
+    }
+}
+
+/// Checks the site's data files and the `extra` of its pages and sections against the
+/// theme's schemas (and the site's own), before any template reads them: a missing
+/// `extra.kind` is reported in the page, not as an error inside `documents.html`.
+pub fn schema_findings(site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let schemas =
+        crate::schemas::ThemeSchemas::load(&site.layout, site.config.theme.as_deref(), &mut diags);
+    if schemas.is_empty() {
+        return diags;
+    }
+    for (rel, value) in &site.data {
+        let file = std::path::Path::new(crate::layout::DATA).join(rel);
+        if schemas.data_schema(&file).is_none() {
+            continue;
+        }
+        let Some(Ok(bytes)) = site.layout.read(&file) else {
+            continue;
+        };
+        if let Ok(text) = crate::text::decode_text(&bytes) {
+            diags.0.extend(schemas.check_data(&file, &text, value));
+        }
+    }
+    // Front matter starts on the line after the opening `---`.
+    const FRONT_MATTER_LINE: usize = 2;
+    for p in &site.pages {
+        let (template, _) = page_template(site, p);
+        let (parent, _) = section_template(site, p.section);
+        diags.0.extend(schemas.check_extra(
+            &template,
+            Some(&parent),
+            &p.doc.file,
+            &p.doc.source,
+            FRONT_MATTER_LINE,
+            &p.meta.common.extra,
+        ));
+    }
+    // `pages-of` schemas describe pages, so a subsection is checked against its own only.
+    for (i, s) in site.sections.iter().enumerate() {
+        let (template, _) = section_template(site, i);
+        diags.0.extend(schemas.check_extra(
+            &template,
+            None,
+            &s.doc.file,
+            &s.doc.source,
+            FRONT_MATTER_LINE,
+            &s.meta.common.extra,
+        ));
+    }
+    diags
+}
+
 /// Takes the site, its views and the filter; returns the renders of each section it picks,
 /// one per pagination page.
 fn section_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
@@ -143,12 +205,7 @@ fn section_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Ve
         if !want(Target::Section(i)) {
             continue;
         }
-        let m = &s.meta.common;
-        let (template, chosen_at) = match &m.template {
-            Some(t) => (t.value.clone(), Some((s.doc.file.clone(), t.clone()))),
-            None if i == 0 => ("index.html".to_string(), None),
-            None => ("section.html".to_string(), None),
-        };
+        let (template, chosen_at) = section_template(site, i);
         let all: Vec<Value> = s.pages.iter().map(|&p| views.pages[p].clone()).collect();
         let per = s.meta.paginate_by.map_or(all.len().max(1), |n| n as usize);
         let chunks: Vec<&[Value]> = if all.is_empty() {
@@ -497,6 +554,26 @@ fn alias_clash(
     )
 }
 
+/// Whether the page or section a job renders is sensitive.
+fn sensitive(ctx: &Value) -> bool {
+    ["page", "section"].iter().any(|k| {
+        ctx.get_attr(k)
+            .and_then(|v| v.get_attr("sensitive"))
+            .is_ok_and(|v| v.is_true())
+    })
+}
+
+/// The error for a template whose pages lack a safety setting: reported once, with the
+/// number of pages, like any other template error.
+fn unsafe_template(set: &TemplateSet, template: &str, lacks: &str) -> Diagnostic {
+    let file = set
+        .files
+        .get(template)
+        .map_or_else(|| PathBuf::from(template), |t| t.file.clone());
+    Diagnostic::in_file(file, format!("pages made with this template do not show {lacks}"))
+        .hint("every page must say how to report a concern and offer the quick exit: show them in the theme's base template (the haven theme does it in base.html and partials/report.html)")
+}
+
 /// Renders `jobs` in parallel. A missing template is reported once per place it is named, and
 /// a broken template once with the number of pages it failed.
 pub fn render_jobs(
@@ -553,6 +630,14 @@ pub fn render_jobs(
             };
             let tmpl = env.get_template(&j.template).map_err(fail)?;
             let html = tmpl.render(&j.ctx).map_err(fail)?;
+            if let Some(lacks) =
+                crate::checks::safety::missing(&site.config, &html, sensitive(&j.ctx))
+            {
+                return Err((
+                    unsafe_template(set, &j.template, &lacks),
+                    j.origin.display().to_string(),
+                ));
+            }
             let mut body = Body::Bytes(html.into_bytes());
             if let Some(sink) = sink {
                 sink(&j.path, &body).map_err(|e| {

@@ -238,6 +238,12 @@ struct ListingLink {
 #[derive(Serialize)]
 struct TermView<'a> {
     name: &'a str,
+    /// The declared title (`terms:` in `site.yaml`), or the name with a capital first letter.
+    title: String,
+    /// The declared description, if any.
+    description: Option<&'a str>,
+    /// Whether the term makes the pages carrying it sensitive.
+    sensitive: bool,
     slug: &'a str,
     url: &'a str,
     permalink: String,
@@ -259,6 +265,14 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     language: &'a str,
+    /// Who to call about a worried child (`report:` in `site.yaml`).
+    report: Option<&'a crate::config::portal::Report>,
+    /// The "Exit this page" settings.
+    quick_exit: Option<&'a crate::config::portal::QuickExit>,
+    /// The partnership's contact details.
+    contact: Option<&'a crate::config::portal::Contact>,
+    /// The policy for every page's `<meta http-equiv="Content-Security-Policy">`.
+    content_security_policy: &'a str,
     extra: &'a serde_json::Value,
     /// The build date in London (`--now` or the clock), for alerts and "upcoming".
     today: String,
@@ -470,7 +484,8 @@ impl<'a> Shared<'a> {
         let mut section_sensitive = vec![false; site.sections.len()];
         for (i, s) in site.sections.iter().enumerate() {
             let inherited = s.parent.is_some_and(|p| section_sensitive[p]);
-            section_sensitive[i] = s.meta.common.sensitive.unwrap_or(inherited);
+            section_sensitive[i] = carries_sensitive_term(&site.config, &s.meta.common)
+                || s.meta.common.sensitive.unwrap_or(inherited);
         }
         let mut assets: HashMap<AssetOwner, Vec<&Asset>> = HashMap::new();
         for a in &site.assets {
@@ -584,7 +599,10 @@ impl<'a> Shared<'a> {
             i.and_then(|i| siblings.get(i))
                 .map(|&j| link(&site.pages[j].meta.common.title, &site.pages[j].doc.url))
         };
-        let sensitive = m.sensitive.unwrap_or(self.section_sensitive[p.section]);
+        // A sensitive term outranks `sensitive: false`: the quick exit must not be switched
+        // off for a page about young people's safety by a setting inherited from elsewhere.
+        let sensitive = carries_sensitive_term(cfg, m)
+            || m.sensitive.unwrap_or(self.section_sensitive[p.section]);
         Value::from(Serde(PageView {
             kind: "page",
             doc: self.doc_view(
@@ -745,8 +763,14 @@ fn taxonomy_views(
                 {
                     return prev[k].clone();
                 }
+                let info = declared_term(cfg, &t.name, &term.slug);
                 Value::from(Serde(TermView {
                     name: &term.name,
+                    title: info
+                        .and_then(|i| i.title.clone())
+                        .unwrap_or_else(|| capitalise_first(&term.name)),
+                    description: info.and_then(|i| i.description.as_deref()),
+                    sensitive: info.is_some_and(|i| i.sensitive),
                     slug: &term.slug,
                     url: &term.url,
                     permalink: cfg.permalink(&term.url),
@@ -766,6 +790,39 @@ fn taxonomy_views(
     (taxonomies, terms_by)
 }
 
+/// The declaration in `site.yaml` of the term of `taxonomy` whose address is `slug`, matched by
+/// address so that `Young people` and `young people` are one term.
+fn declared_term<'c>(
+    cfg: &'c crate::config::Config,
+    taxonomy: &str,
+    slug: &str,
+) -> Option<&'c crate::config::TermInfo> {
+    cfg.terms
+        .get(taxonomy)?
+        .iter()
+        .find(|(name, _)| crate::content::slugify(name) == slug)
+        .map(|(_, info)| info)
+}
+
+/// Whether any term a page or section carries is declared `sensitive: true`.
+fn carries_sensitive_term(
+    cfg: &crate::config::Config,
+    m: &crate::content::frontmatter::CommonMeta,
+) -> bool {
+    m.taxonomies.iter().any(|(taxonomy, terms)| {
+        terms.iter().any(|t| {
+            declared_term(cfg, taxonomy, &crate::content::slugify(t)).is_some_and(|i| i.sensitive)
+        })
+    })
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// Takes the site, the build time, every alert, every section's view and every taxonomy's
 /// view; returns the `site` variable.
 fn site_view(
@@ -783,6 +840,10 @@ fn site_view(
         base_url: &cfg.base_url,
         base_path: cfg.base_path(),
         language: &cfg.language,
+        report: cfg.report.as_ref(),
+        quick_exit: cfg.quick_exit.as_ref(),
+        contact: cfg.contact.as_ref(),
+        content_security_policy: &cfg.content_security_policy,
         extra: &cfg.extra,
         today: today.to_string(),
         alerts: alerts.iter().filter(|a| a.is_current(today)).collect(),

@@ -11,7 +11,7 @@ fn syntaxes_load_only_for_sites_with_code() {
     fs::create_dir_all(root.join("templates")).unwrap();
     fs::write(
         root.join("site.yaml"),
-        "title: T\nbase_url: https://t.example/\ntaxonomies: []\n",
+        "title: T\nbase_url: https://t.example/\ntaxonomies: []\nsafeguarding_site: false\n",
     )
     .unwrap();
     fs::write(

@@ -89,7 +89,7 @@ pub const RULES: &[(&str, Option<Level>, &str)] = &[
 ];
 
 /// How strictly to apply a rule.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Setting {
     /// Not checked.
@@ -101,7 +101,7 @@ pub enum Setting {
 }
 
 /// `checks:` in `site.yaml`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecksConfig {
     /// Rule id to level.

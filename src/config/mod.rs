@@ -1,11 +1,14 @@
 //! Stage 1: `site.yaml` into a typed [`Config`]. Unknown keys are errors (a typo must not be
-//! silently ignored), except inside the free-form `extra` map that templates read.
+//! silently ignored), except inside the free-form `extra` map that templates read. The settings
+//! readers' safety depends on are typed in [`portal`], never left in `extra`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 pub mod checks;
+pub mod portal;
 
 use crate::diagnostics::Diagnostic;
 use crate::layout::Layout;
@@ -14,7 +17,7 @@ use crate::layout::Layout;
 pub const CONFIG_FILE: &str = "site.yaml";
 
 /// The site configuration.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The site's name, shown in every page title.
@@ -33,6 +36,11 @@ pub struct Config {
     /// The taxonomies pages may list terms for, as top-level front-matter keys.
     #[serde(default = "default_taxonomies")]
     pub taxonomies: Vec<String>,
+    /// The terms a taxonomy allows, by taxonomy name then by term as pages write it. A taxonomy
+    /// listed here is a controlled vocabulary: a page using any other term is an error. A
+    /// taxonomy not listed keeps free terms.
+    #[serde(default)]
+    pub terms: BTreeMap<String, BTreeMap<String, TermInfo>>,
     /// Lets content contain raw HTML. Off by default: raw HTML is the easiest way to break
     /// accessibility or smuggle in third-party content.
     #[serde(default)]
@@ -48,13 +56,47 @@ pub struct Config {
     /// else outside are skipped with a warning.
     #[serde(default)]
     pub linked_folders: Vec<String>,
-    /// Free-form values for templates.
+    /// False only for a site that is not a safeguarding site: then `report:` and `quick_exit:`
+    /// may be left out. True by default, so a partnership's site cannot lose them unnoticed.
+    #[serde(default = "yes")]
+    pub safeguarding_site: bool,
+    /// Who to call about a worried child, shown on every page.
+    #[serde(default)]
+    pub report: Option<portal::Report>,
+    /// The "Exit this page" button.
+    #[serde(default)]
+    pub quick_exit: Option<portal::QuickExit>,
+    /// The partnership's own contact details.
+    #[serde(default)]
+    pub contact: Option<portal::Contact>,
+    /// The Content-Security-Policy of every page, alias page and `haven serve` response.
+    #[serde(default = "portal::default_csp")]
+    pub content_security_policy: String,
+    /// Free-form values for the theme's templates (the theme's `schemas/extra/site.json` may
+    /// describe them).
     #[serde(default = "empty_map")]
     pub extra: serde_json::Value,
 }
 
+/// One declared term of a taxonomy (`terms:` in `site.yaml`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermInfo {
+    /// How the term's page is headed, e.g. `Child sexual exploitation (CSE)`; the term itself,
+    /// with a capital first letter, when not given.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// One or two sentences shown on the term's page.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Makes every page and section carrying this term sensitive, so "Exit this page" shows on
+    /// it even when `quick_exit.show_on` is `sensitive`.
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
 /// `search:` in `site.yaml`.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
     /// Writes the search index and renders `/search/` (template `search.html`) and `/a-z/`
@@ -154,8 +196,20 @@ impl Config {
 
     /// Parses configuration text; `shown` is the file name used in messages.
     pub fn parse(text: &str, shown: &Path) -> Result<Config, Diagnostic> {
-        let mut config: Config = crate::yaml::parse(text, shown, text, 1)?;
+        let mut config: Config =
+            crate::yaml::parse(text, shown, text, 1).map_err(|e| missing_setting(e, text))?;
         config.validate(text, shown)?;
+        let portal = portal::problems(
+            config.report.as_ref(),
+            config.quick_exit.as_ref(),
+            config.contact.as_ref(),
+            &config.content_security_policy,
+            &config.base_url,
+            config.safeguarding_site,
+        );
+        if let Some(first) = portal::diagnostics(portal, text, shown).into_iter().next() {
+            return Err(first);
+        }
         config.base_url = normalise_base_url(&config.base_url);
         Ok(config)
     }
@@ -216,6 +270,23 @@ impl Config {
                 .hint("use a unique lower-case word such as `topics` that is not already a front-matter key"));
             }
         }
+        for taxonomy in self.terms.keys() {
+            if !self.taxonomies.contains(taxonomy) {
+                let names: Vec<&str> = self.taxonomies.iter().map(String::as_str).collect();
+                let guess = crate::yaml::closest(taxonomy, &names)
+                    .map(|g| format!("did you mean `{g}`? "))
+                    .unwrap_or_default();
+                let (line, column) = portal::setting_position(text, &["terms", taxonomy]);
+                return Err(Diagnostic::in_file(
+                    shown,
+                    format!(
+                        "`terms` lists `{taxonomy}`, which is not one of the site's taxonomies"
+                    ),
+                )
+                .at_in(text, line, column)
+                .hint(format!("{guess}The taxonomies are: {}", names.join(", "))));
+            }
+        }
         if let Some(theme) = &self.theme
             && !crate::layout::is_safe_component(theme)
         {
@@ -247,6 +318,54 @@ impl Config {
     }
 }
 
+/// Rewords serde's "missing field `hub_phone`" (placed at the last line of the settings) to name
+/// the section the setting belongs in and point at it.
+fn missing_setting(mut err: Diagnostic, text: &str) -> Diagnostic {
+    const REQUIRED: &[(&str, &str, &str)] = &[
+        (
+            "title",
+            "",
+            "title: Northshire Safeguarding Children Partnership",
+        ),
+        ("base_url", "", "base_url: https://www.example-lscp.org.uk/"),
+        (
+            "hub_name",
+            "report",
+            "hub_name: Northshire Multi-Agency Safeguarding Hub (MASH)",
+        ),
+        ("hub_phone", "report", "hub_phone: \"01632 960000\""),
+        (
+            "out_of_hours_phone",
+            "report",
+            "out_of_hours_phone: \"01632 960999\"",
+        ),
+        ("page", "report", "page: \"@/worried-about-a-child.md\""),
+        ("url", "quick_exit", "url: https://www.bbc.co.uk/weather"),
+    ];
+    let Some(field) = err
+        .message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    else {
+        return err;
+    };
+    let Some((_, section, example)) = REQUIRED.iter().find(|(f, _, _)| *f == field) else {
+        return err;
+    };
+    let file = err.file.take().unwrap_or_else(|| CONFIG_FILE.into());
+    if section.is_empty() {
+        err = Diagnostic::in_file(file, format!("site.yaml has no `{field}`"))
+            .at_in(text, 1, 1)
+            .hint(format!("add a line such as {example}"));
+    } else {
+        let (line, column) = portal::setting_position(text, &[section]);
+        err = Diagnostic::in_file(file, format!("the `{section}` settings have no `{field}`"))
+            .at_in(text, line, column)
+            .hint(format!("add a line under {section}: such as   {example}"));
+    }
+    err
+}
+
 /// Makes sure the base URL ends with exactly one `/`.
 pub fn normalise_base_url(url: &str) -> String {
     format!("{}/", url.trim().trim_end_matches('/'))
@@ -259,7 +378,7 @@ mod tests {
     #[test]
     fn defaults_and_base_path() {
         let c = Config::parse(
-            "title: T\nbase_url: https://example.org/lscp\n",
+            "title: T\nbase_url: https://example.org/lscp\nsafeguarding_site: false\n",
             Path::new("site.yaml"),
         )
         .unwrap();
@@ -285,7 +404,7 @@ mod tests {
     #[test]
     fn extra_is_free_form() {
         let c = Config::parse(
-            "title: T\nbase_url: https://e.org/\nextra:\n  anything: [1, 2]\n",
+            "title: T\nbase_url: https://e.org/\nsafeguarding_site: false\nextra:\n  anything: [1, 2]\n",
             Path::new("site.yaml"),
         )
         .unwrap();

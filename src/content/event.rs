@@ -9,39 +9,97 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+/// The JSON Schema of the `event:` block, from the type it is read into.
+pub fn raw_event_schema() -> schemars::Schema {
+    schemars::schema_for!(RawEvent)
+}
+
 /// The block as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
+    #[schemars(with = "String")]
     start: Spanned<String>,
+    #[schemars(with = "String")]
     end: Spanned<String>,
     #[serde(default)]
     venue: Option<String>,
     #[serde(default)]
     online: bool,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     mode: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<u8>")]
     level: Option<Spanned<u8>>,
     #[serde(default)]
     capacity: Option<u32>,
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     places_left: Option<Spanned<u32>>,
     #[serde(default)]
-    cost: Option<Spanned<f64>>,
+    #[schemars(with = "Option<f64>")]
+    cost: Option<Spanned<Amount>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     booking_url: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     status: Option<Spanned<String>>,
     #[serde(default)]
     sessions: Vec<RawSession>,
 }
 
+/// A `cost` as written: a number, or text that the check explains. Reading text here rather
+/// than failing in the YAML parser lets the message say what a price looks like, instead of
+/// "invalid floating point".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Amount {
+    /// A number (a quoted number such as `"10"` is read as one too).
+    Number(f64),
+    /// Anything else, as written: `£10`, `Free`, `10 per person`.
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Amount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a price in pounds")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Amount, E> {
+                Ok(Amount::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount::Number(v as f64))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Amount, E> {
+                Ok(Amount::Text(v.to_string()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Amount, E> {
+                // YAML reads `"10"` as text; it is still plainly a number.
+                Ok(match v.trim().parse::<f64>() {
+                    Ok(n) => Amount::Number(n),
+                    Err(_) => Amount::Text(v.to_string()),
+                })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// One day of a multi-day course.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSession {
+    #[schemars(with = "String")]
     start: Spanned<String>,
+    #[schemars(with = "String")]
     end: Spanned<String>,
 }
 
@@ -336,17 +394,64 @@ fn check_places(raw: &RawEvent) -> Result<(), EventError> {
 }
 
 /// Takes `cost` as written; returns the price (0 when absent), or an error if it is negative
-/// or not a number.
-fn cost(cost: Option<&Spanned<f64>>) -> Result<f64, EventError> {
-    match cost {
-        Some(c) if !(c.value.is_finite() && c.value >= 0.0) => Err(at(
+/// or not a number. `£10` is refused rather than read as 10: the theme adds the £ itself, and
+/// one way of writing a price keeps `£10 + VAT`, `$10` or `10 per person` from being half
+/// understood. The message says exactly what to write instead.
+fn cost(cost: Option<&Spanned<Amount>>) -> Result<f64, EventError> {
+    const FREE: &str = "or `cost: 0` for a free session";
+    let Some(c) = cost else {
+        return Ok(0.0);
+    };
+    match &c.value {
+        Amount::Number(n) if n.is_finite() && *n >= 0.0 => Ok(*n),
+        Amount::Number(n) => Err(at(
             c,
-            format!("cost {} is not a price", c.value),
-            "write the price in pounds, e.g. 45 or 0 for free",
+            format!("cost {n} is not a price"),
+            &format!("write the price in pounds, e.g. `cost: 45`, {FREE}"),
         )),
-        Some(c) => Ok(c.value),
-        None => Ok(0.0),
+        Amount::Text(t) => {
+            let t = t.trim();
+            let number = pounds_in(t);
+            let (message, hint) = if t.contains(['£', '$', '€']) {
+                (
+                    "`cost` must be a number of pounds, without the £ sign".to_string(),
+                    match number {
+                        Some(n) => format!("write `cost: {n}`, {FREE}"),
+                        None => format!("write the price as a number, e.g. `cost: 45`, {FREE}"),
+                    },
+                )
+            } else if matches!(
+                t.to_lowercase().as_str(),
+                "free" | "none" | "nil" | "no charge" | "no cost" | "n/a"
+            ) {
+                (
+                    format!("`cost` must be a number of pounds, but `{t}` is text"),
+                    "write `cost: 0` for a free session".to_string(),
+                )
+            } else {
+                (
+                    format!("`cost` must be a number of pounds, but `{t}` is text"),
+                    match number {
+                        Some(n) => format!("write only the number: `cost: {n}`, {FREE}"),
+                        None => format!("write the price as a number, e.g. `cost: 45`, {FREE}"),
+                    },
+                )
+            };
+            Err(at(c, message, &hint))
+        }
     }
+}
+
+/// The first amount written in `text` (`£1,200.50 per person` gives `1200.50`), for a hint.
+fn pounds_in(text: &str) -> Option<String> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+        .filter(|c| *c != ',')
+        .collect();
+    let digits = digits.trim_end_matches('.');
+    digits.parse::<f64>().ok().map(|_| digits.to_string())
 }
 
 /// Takes `booking_url` as written; returns it, or an error if it is not an http(s) address.
@@ -414,6 +519,43 @@ mod tests {
         assert!(e.message.contains("venue"));
         let e = ev("start: 2026-12-03T09:30\nend: 2026-12-03T12:00\nvenue: Hall\ncapacity: 10\nplaces_left: 11\n").unwrap_err();
         assert!(e.message.contains("capacity"));
+    }
+
+    #[test]
+    fn cost_is_a_number_of_pounds() {
+        let base = "start: 2026-12-03T09:30\nend: 2026-12-03T12:00\nvenue: Hall\n";
+        let cost = |c: &str| ev(&format!("{base}cost: {c}\n"));
+        assert_eq!(cost("45").unwrap().cost, 45.0);
+        assert_eq!(cost("12.50").unwrap().cost, 12.5);
+        // Quoted, it is still plainly a number.
+        assert_eq!(cost("\"10\"").unwrap().cost, 10.0);
+        assert_eq!(ev(base).unwrap().cost, 0.0);
+
+        let e = cost("£10").unwrap_err();
+        assert_eq!(
+            e.message,
+            "`cost` must be a number of pounds, without the £ sign"
+        );
+        assert_eq!(e.hint, "write `cost: 10`, or `cost: 0` for a free session");
+        assert_eq!((e.line, e.column), (4, 7));
+        let e = cost("£1,200.50").unwrap_err();
+        assert_eq!(
+            e.hint,
+            "write `cost: 1200.50`, or `cost: 0` for a free session"
+        );
+        let e = cost("Free").unwrap_err();
+        assert_eq!(
+            e.message,
+            "`cost` must be a number of pounds, but `Free` is text"
+        );
+        assert_eq!(e.hint, "write `cost: 0` for a free session");
+        let e = cost("10 per person").unwrap_err();
+        assert_eq!(
+            e.hint,
+            "write only the number: `cost: 10`, or `cost: 0` for a free session"
+        );
+        let e = cost("-5").unwrap_err();
+        assert!(e.message.contains("not a price"), "{}", e.message);
     }
 
     #[test]

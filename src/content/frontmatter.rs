@@ -109,7 +109,7 @@ impl FmDate {
 }
 
 /// How a section orders its pages.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
     /// Newest first.
@@ -121,25 +121,37 @@ pub enum SortBy {
     Weight,
 }
 
+/// The JSON Schema of front matter as Haven reads it, from the type it reads it into (the
+/// site's taxonomies are added by `haven schema`, since they are not known here).
+pub fn raw_schema() -> schemars::Schema {
+    schemars::schema_for!(Raw)
+}
+
 /// The front matter exactly as written, before checking.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 struct Raw {
+    #[schemars(with = "Option<String>")]
     title: Option<Spanned<String>>,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     updated: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
     #[serde(default)]
     weight: Option<i64>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     slug: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     template: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     aliases: Vec<Spanned<String>>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
@@ -148,18 +160,25 @@ struct Raw {
     #[serde(default)]
     owner: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     last_reviewed: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     review_due: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<crate::content::event::RawEvent>")]
     event: Option<Spanned<crate::content::event::RawEvent>>,
     #[serde(default)]
+    #[schemars(with = "Option<SortBy>")]
     sort_by: Option<Spanned<SortBy>>,
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     paginate_by: Option<Spanned<u32>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     page_template: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     feed: Option<Spanned<bool>>,
     #[serde(flatten)]
     rest: BTreeMap<String, serde_json::Value>,

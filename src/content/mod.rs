@@ -243,47 +243,111 @@ fn parse_file(d: &walk::Entry, taxonomies: &[String]) -> Result<Parsed, Diagnost
     })
 }
 
-/// Reads the site in `layout`: every content file, data file and page asset.
-pub fn load(layout: Arc<Layout>, config: Config, drafts: bool) -> Result<Site, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let found = discover(&layout, &mut diags);
+/// A content file left out of the site because it could not be read (bad front matter, not
+/// UTF-8), so that the later stages can check the rest without calling a link to it broken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Its content path, as `@/` links name it: `guidance/neglect.md`.
+    pub path: String,
+    /// The address it would most likely have (from its file name: a `slug:` in the front
+    /// matter that could not be read is not known), if its name makes one.
+    pub url: Option<String>,
+}
+
+/// The site as read, and what was left out of it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Every file that could be read.
+    pub site: Site,
+    /// The content files left out.
+    pub unreadable: Vec<Unreadable>,
+    /// Why each content file and data file was left out. The run must fail, but not before
+    /// the rest has been checked, so that an editor sees every problem in one go.
+    pub errors: Diagnostics,
+}
+
+/// Reads the site in `layout`: every content file, data file and page asset. A content or
+/// data file that cannot be read is left out and its error returned in [`Loaded::errors`];
+/// only a problem with the site as a whole (no content folder, an unreadable folder, two
+/// files at one address) stops here.
+pub fn load(layout: Arc<Layout>, config: Config, drafts: bool) -> Result<Loaded, Diagnostics> {
+    let mut fatal = Diagnostics::new();
+    let found = discover(&layout, &mut fatal);
     let parsed: Vec<Result<Parsed, Diagnostic>> = found
         .markdown
         .par_iter()
         .map(|e| parse_file(e, &config.taxonomies))
         .collect();
+    let base = config.base_path().to_string();
     let mut files = Vec::new();
-    for p in parsed {
+    let mut errors = Diagnostics::new();
+    let mut unreadable = Vec::new();
+    for (entry, p) in found.markdown.iter().zip(parsed) {
         match p {
             Ok(p) => files.push(p),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                errors.push(d);
+                unreadable.push(Unreadable {
+                    path: entry.rel.join("/"),
+                    url: likely_url(&base, &entry.rel),
+                });
+            }
         }
     }
-    let (data, data_sources) = load_data(&layout, &mut diags);
-    if diags.has_errors() {
-        return Err(diags);
+    let (data, data_sources) = load_data(&layout, &mut fatal, &mut errors);
+    if fatal.has_errors() {
+        fatal.extend(errors);
+        return Err(fatal);
     }
-    let mut site = assemble(layout, config, files, found.assets, data, drafts)?;
-    site.data_sources = data_sources;
-    diags.into_result(site)
+    match assemble(layout, config, files, found.assets, data, drafts) {
+        Ok(mut site) => {
+            site.data_sources = data_sources;
+            Ok(Loaded {
+                site,
+                unreadable,
+                errors,
+            })
+        }
+        Err(d) => {
+            errors.extend(d);
+            Err(errors)
+        }
+    }
 }
 
-fn load_data(layout: &Layout, diags: &mut Diagnostics) -> Data {
+/// The address a content file at `rel` (components below `content/`) gets from its name.
+fn likely_url(base: &str, rel: &[String]) -> Option<String> {
+    let (name, dir) = rel.split_last()?;
+    let mut url = folder_url(base, dir).ok()?;
+    if name != "_index.md" && name != "index.md" {
+        let slug = slugify(name.trim_end_matches(".md"));
+        if slug.is_empty() {
+            return None;
+        }
+        url.push_str(&slug);
+        url.push('/');
+    }
+    Some(url)
+}
+
+/// Reads every data file. A folder that cannot be listed goes in `fatal`; a file that cannot
+/// be read or parsed goes in `errors` and is left out.
+fn load_data(layout: &Layout, fatal: &mut Diagnostics, errors: &mut Diagnostics) -> Data {
     let mut out = BTreeMap::new();
     let mut sources = BTreeMap::new();
-    for found in walk::data_files(layout, diags) {
+    for found in walk::data_files(layout, fatal) {
         let rel = found.rel_path();
         let file = Path::new(crate::layout::DATA).join(&rel);
         let text = match std::fs::read(&found.path) {
             Ok(b) => match decode_text(&b) {
                 Ok(t) => t,
                 Err(m) => {
-                    diags.push(Diagnostic::in_file(&file, m));
+                    errors.push(Diagnostic::in_file(&file, m));
                     continue;
                 }
             },
             Err(e) => {
-                diags.push(Diagnostic::in_file(
+                errors.push(Diagnostic::in_file(
                     &file,
                     format!("cannot read this file: {e}"),
                 ));
@@ -306,7 +370,7 @@ fn load_data(layout: &Layout, diags: &mut Diagnostics) -> Data {
                 out.insert(rel.clone(), v);
                 sources.insert(rel, text);
             }
-            Err(d) => diags.push(d),
+            Err(d) => errors.push(d),
         }
     }
     (out, sources)

@@ -23,6 +23,8 @@ pub enum Kind {
     Site,
     /// A content report, from `haven check --report`.
     Report,
+    /// JSON Schemas, from `haven schema`.
+    Schemas,
 }
 
 impl Kind {
@@ -30,6 +32,7 @@ impl Kind {
         match self {
             Kind::Site => "site",
             Kind::Report => "report",
+            Kind::Schemas => "schemas",
         }
     }
 
@@ -37,6 +40,7 @@ impl Kind {
         match self {
             Kind::Site => "a site built by Haven",
             Kind::Report => "a content report made by `haven check --report`",
+            Kind::Schemas => "JSON Schemas made by `haven schema`",
         }
     }
 
