@@ -27,9 +27,11 @@ pub const STATIC: &str = "static";
 pub const TEMPLATES: &str = "templates";
 /// Installed themes, one folder each.
 pub const THEMES: &str = "themes";
+/// The site's own JSON Schemas for data files and `extra`, which replace the theme's by name.
+pub const SCHEMAS: &str = "schemas";
 
 /// Every folder Haven reads from. An output folder may not be any of them or inside one.
-pub const SOURCE_FOLDERS: [&str; 5] = [CONTENT, DATA, STATIC, TEMPLATES, THEMES];
+pub const SOURCE_FOLDERS: [&str; 6] = [CONTENT, DATA, STATIC, TEMPLATES, THEMES, SCHEMAS];
 
 /// Hidden files, editor backups and operating-system clutter, which are never site files.
 pub fn skipped(name: &str) -> bool {

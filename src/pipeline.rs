@@ -105,7 +105,7 @@ impl std::fmt::Display for Timings {
 
 /// Opens the site folder and reads its configuration, applying command-line overrides. The
 /// output folder is kept out of reach of the site's links, so a site never publishes itself.
-pub fn open_site(opts: &BuildOptions) -> Result<(Layout, Config), Diagnostic> {
+pub fn open_site(opts: &BuildOptions) -> Result<(Layout, Config), Diagnostics> {
     let mut layout = Layout::open(&opts.root)?;
     layout.exclude(&opts.output());
     let mut config = Config::load(&mut layout)?;
@@ -113,7 +113,8 @@ pub fn open_site(opts: &BuildOptions) -> Result<(Layout, Config), Diagnostic> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(
                 Diagnostic::error(format!("--base-url `{url}` is not an http(s) address"))
-                    .hint("pass a full address such as --base-url https://preview.example.org/"),
+                    .hint("pass a full address such as --base-url https://preview.example.org/")
+                    .into(),
             );
         }
         config.base_url = crate::config::normalise_base_url(url);
@@ -384,7 +385,7 @@ pub(crate) fn run_all(
 ) -> Result<Stages, Stopped> {
     let mut timings = Timings::default();
     let t = Instant::now();
-    let (layout, config) = open_site(opts).map_err(|d| Stopped(d.into()))?;
+    let (layout, config) = open_site(opts).map_err(Stopped)?;
     let layout = Arc::new(layout);
     let theme = config.theme.clone();
     let (loaded, templates) = rayon::join(

@@ -19,7 +19,7 @@ pub const DEFAULT_DIR: &str = "json-schemas";
 /// earlier `haven schema` folder whole, with the same rules as a build's output); returns the
 /// folder and the number of files written.
 pub fn write(opts: &BuildOptions, out: Option<&Path>) -> Result<(PathBuf, usize), Diagnostics> {
-    let (layout, config) = crate::pipeline::open_site(opts).map_err(Diagnostics::from)?;
+    let (layout, config) = crate::pipeline::open_site(opts)?;
     let mut diags = Diagnostics::new();
     let schemas = crate::schemas::ThemeSchemas::load(&layout, config.theme.as_deref(), &mut diags);
     if diags.has_errors() {

@@ -50,7 +50,16 @@ fn to_diagnostic(
         ((loc.line() as usize).max(1), (loc.column() as usize).max(1))
     });
     let e = explain(text, message, line, column);
-    let mut d = Diagnostic::in_file(file, e.message).at_in(
+    // "unknown variant `sometimes`, expected one of …": the hint lists the choices.
+    let said = match e
+        .message
+        .strip_prefix("unknown variant `")
+        .and_then(|r| r.split_once('`'))
+    {
+        Some((name, _)) => format!("`{name}` is not one of the choices here"),
+        None => e.message,
+    };
+    let mut d = Diagnostic::in_file(file, said).at_in(
         source,
         first_line + e.line.saturating_sub(1),
         e.column,
@@ -513,6 +522,21 @@ fn hint_for(message: &str) -> Option<String> {
     if message.contains("missing field `title`") {
         return Some("every page and section needs a `title:` line in its front matter".into());
     }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (name, tail) = rest.split_once('`')?;
+        let choices: Vec<&str> = tail
+            .split_once("expected one of ")
+            .or_else(|| tail.split_once("expected "))
+            .map_or("", |(_, l)| l)
+            .split(',')
+            .map(|k| k.trim().trim_matches('`'))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let guess = closest(name, &choices)
+            .map(|g| format!("did you mean `{g}`? "))
+            .unwrap_or_default();
+        return Some(format!("{guess}Write one of: {}.", choices.join(", ")));
+    }
     None
 }
 
@@ -831,6 +855,31 @@ mod tests {
         let err = parse::<T>(src, Path::new("x.yaml"), src, 1).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert_eq!(err.excerpt.as_deref(), Some("weight: heavy"));
+    }
+
+    #[test]
+    fn an_unknown_choice_lists_the_choices() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        enum Show {
+            #[serde(rename = "all")]
+            All,
+            #[serde(rename = "sensitive")]
+            Sensitive,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct S {
+            show_on: Show,
+        }
+        let src = "show_on: sensitve\n";
+        let err = parse::<S>(src, Path::new("site.yaml"), src, 1).unwrap_err();
+        assert_eq!(err.message, "`sensitve` is not one of the choices here");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("did you mean `sensitive`? Write one of: all, sensitive.")
+        );
+        assert_eq!((err.line, err.column), (Some(1), Some(10)));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub mod checks;
 pub mod portal;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::Layout;
 
 /// The name of the site configuration file at the root of a site.
@@ -157,7 +157,7 @@ pub const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by", "page_template", "
 impl Config {
     /// Reads and validates `site.yaml` in the site folder, and lets the layout follow links
     /// into the folders it lists under `linked_folders`.
-    pub fn load(layout: &mut Layout) -> Result<Config, Diagnostic> {
+    pub fn load(layout: &mut Layout) -> Result<Config, Diagnostics> {
         let shown = Path::new(CONFIG_FILE);
         let cannot = |why: String| {
             Diagnostic::in_file(shown, format!("cannot read the site configuration: {why}")).hint(
@@ -173,13 +173,14 @@ impl Config {
                     shown,
                     "site.yaml is a link to a file outside the site folder, which Haven does not read",
                 )
-                .hint("copy the real site.yaml into the site folder in place of the link"));
+                .hint("copy the real site.yaml into the site folder in place of the link")
+                .into());
             }
-            None => return Err(cannot("there is no such file".to_string())),
+            None => return Err(cannot("there is no such file".to_string()).into()),
         };
         let text =
             crate::text::decode_text(&bytes).map_err(|msg| Diagnostic::in_file(shown, msg))?;
-        let config = Self::parse(&text, shown)?;
+        let config = Self::parse_all(&text, shown)?;
         layout.allow(&config.linked_folders).map_err(|m| {
             Diagnostic::in_file(shown, m)
                 .at_in(
@@ -196,9 +197,23 @@ impl Config {
 
     /// Parses configuration text; `shown` is the file name used in messages.
     pub fn parse(text: &str, shown: &Path) -> Result<Config, Diagnostic> {
+        Self::parse_all(text, shown).map_err(|d| {
+            d.0.into_iter()
+                .next()
+                .unwrap_or_else(|| Diagnostic::in_file(shown, "site.yaml could not be read"))
+        })
+    }
+
+    /// Parses configuration text like [`Config::parse`], but reports every problem with the
+    /// safety settings at once (an editor fixing the hub's phone should not then discover the
+    /// quick exit's address in a second run).
+    pub fn parse_all(text: &str, shown: &Path) -> Result<Config, Diagnostics> {
         let mut config: Config =
             crate::yaml::parse(text, shown, text, 1).map_err(|e| missing_setting(e, text))?;
-        config.validate(text, shown)?;
+        let mut diags = Diagnostics::new();
+        if let Err(d) = config.validate(text, shown) {
+            diags.push(d);
+        }
         let portal = portal::problems(
             config.report.as_ref(),
             config.quick_exit.as_ref(),
@@ -207,11 +222,9 @@ impl Config {
             &config.base_url,
             config.safeguarding_site,
         );
-        if let Some(first) = portal::diagnostics(portal, text, shown).into_iter().next() {
-            return Err(first);
-        }
+        diags.0.extend(portal::diagnostics(portal, text, shown));
         config.base_url = normalise_base_url(&config.base_url);
-        Ok(config)
+        diags.into_result(config)
     }
 
     fn validate(&self, text: &str, shown: &Path) -> Result<(), Diagnostic> {

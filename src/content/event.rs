@@ -17,35 +17,51 @@ pub fn raw_event_schema() -> schemars::Schema {
 /// The block as written.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "Training session",
+    description = "When and where the session is, who it is for, and how to book."
+)]
 pub struct RawEvent {
+    /// When it starts, in London time: 2027-03-30T09:30.
     #[schemars(with = "String")]
     start: Spanned<String>,
+    /// When it ends, in the same form as start.
     #[schemars(with = "String")]
     end: Spanned<String>,
+    /// Where it takes place, as an address.
     #[serde(default)]
     venue: Option<String>,
+    /// true for a session held online.
     #[serde(default)]
     online: bool,
+    /// onsite, online or blended.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     mode: Option<Spanned<String>>,
+    /// The training level, 1 to 4.
     #[serde(default)]
     #[schemars(with = "Option<u8>")]
     level: Option<Spanned<u8>>,
+    /// How many places there are.
     #[serde(default)]
     capacity: Option<u32>,
+    /// How many places are left; 0 makes it full.
     #[serde(default)]
     #[schemars(with = "Option<u32>")]
     places_left: Option<Spanned<u32>>,
+    /// The price in pounds, without the £ sign; 0 is free.
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
     cost: Option<Spanned<Amount>>,
+    /// The full https:// address of the booking page.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     booking_url: Option<Spanned<String>>,
+    /// scheduled, full, cancelled or postponed.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     status: Option<Spanned<String>>,
+    /// For a course over several days: each day's start and end.
     #[serde(default)]
     sessions: Vec<RawSession>,
 }

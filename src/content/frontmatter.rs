@@ -130,53 +130,72 @@ pub fn raw_schema() -> schemars::Schema {
 /// The front matter exactly as written, before checking.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 struct Raw {
+    /// The heading of the page and its browser title. Required.
     #[schemars(with = "Option<String>")]
     title: Option<Spanned<String>>,
+    /// One sentence saying what the page is for, shown in listings and search results.
     #[serde(default)]
     description: Option<String>,
+    /// When it was published: 2025-06-01, or 2025-06-01T09:30:00+01:00.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
+    /// When it last changed, in the same forms as date.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     updated: Option<Spanned<String>>,
+    /// true leaves it out of the published site (and, for a section, everything below it).
     #[serde(default)]
     draft: bool,
+    /// A whole number for ordering: lowest first.
     #[serde(default)]
     weight: Option<i64>,
+    /// Replaces the file name in the page's web address.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     slug: Option<Spanned<String>>,
+    /// The template to render with instead of the default.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     template: Option<Spanned<String>>,
+    /// Old addresses of this page on this site, such as /old-page/, which redirect here.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     aliases: Vec<Spanned<String>>,
+    /// Values the theme's templates read (the theme's schemas say which).
     #[serde(default)]
     extra: Option<serde_json::Value>,
+    /// true marks content a reader at risk may be reading; pages and subsections inherit it.
     #[serde(default)]
     sensitive: Option<bool>,
+    /// Who keeps the content right, such as Vulnerable Children Sub-Group.
     #[serde(default)]
     owner: Option<String>,
+    /// The date the content was last checked, such as 2025-06-03.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     last_reviewed: Option<Spanned<String>>,
+    /// The date by which it must be checked again.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     review_due: Option<Spanned<String>>,
+    /// Makes the page a training session: when and where it is, and how to book.
     #[serde(default)]
     #[schemars(with = "Option<crate::content::event::RawEvent>")]
     event: Option<Spanned<crate::content::event::RawEvent>>,
+    /// Sections only: how pages are ordered: weight (the default), date (newest first) or title.
     #[serde(default)]
     #[schemars(with = "Option<SortBy>")]
     sort_by: Option<Spanned<SortBy>>,
+    /// Sections only: pages per listing page.
     #[serde(default)]
     #[schemars(with = "Option<u32>")]
     paginate_by: Option<Spanned<u32>>,
+    /// Sections only: the template for pages below this section.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     page_template: Option<Spanned<String>>,
+    /// Sections only: true writes an Atom feed of the section's pages.
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     feed: Option<Spanned<bool>>,

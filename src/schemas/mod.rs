@@ -43,7 +43,7 @@ use crate::text::decode_text;
 pub use locate::{Located, Position, YamlPositions};
 
 /// The site's schema folder, and the name of the theme's.
-pub const SCHEMAS: &str = "schemas";
+pub use crate::layout::SCHEMAS;
 
 /// One schema file, as read from a schema folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
