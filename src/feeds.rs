@@ -138,7 +138,7 @@ pub fn redirect_page(cfg: &Config, to: &str) -> String {
     let canonical = escape(&cfg.permalink(to));
     let to = escape(to);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n<title>This page has moved – {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<main>\n<h1>This page has moved</h1>\n<p><a href=\"{to}\">Go to the new page</a>.</p>\n</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>This page has moved – {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<main>\n<h1>This page has moved</h1>\n<p><a href=\"{to}\">Go to the new page</a>.</p>\n</main>\n</body>\n</html>\n",
         lang = escape(&cfg.language),
         title = escape(&cfg.title),
         csp = escape(&cfg.content_security_policy),
@@ -164,6 +164,13 @@ mod tests {
         // The site's one policy (and `serve` sends it as a header).
         assert!(html.contains("content=\"default-src &#39;none&#39;; base-uri &#39;none&#39;\""));
         assert!(html.contains("<a href=\"/news/\">"));
+        // Like every other page: readable on a phone, and no address sent on to the next.
+        assert!(
+            html.contains(
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            )
+        );
+        assert!(html.contains("<meta name=\"referrer\" content=\"no-referrer\">"));
         assert!(html.contains("href=\"https://e.org/news/\""));
         assert!(html.contains("T &amp; Co"));
     }

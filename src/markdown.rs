@@ -658,7 +658,81 @@ fn write_html<'a>(
             Diagnostic::in_file(src.file, "the Markdown could not be turned into HTML").into(),
         );
     }
-    Ok(html)
+    Ok(if html.contains("<table") {
+        wrap_tables(&html)
+    } else {
+        html
+    })
+}
+
+/// Puts each table in a region that scrolls sideways on its own, reachable by keyboard, so a
+/// wide table never makes the whole page scroll at 320 px and its words never have to be
+/// broken in the middle to fit. The table gets a caption (for screen readers) and the region a
+/// name: the heading the table sits under, or else its column headings.
+fn wrap_tables(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(start) = rest.find("<table>") {
+        let Some(len) = rest[start..].find("</table>").map(|e| e + "</table>".len()) else {
+            break;
+        };
+        let table = &rest[start..start + len];
+        let before = &html[..html.len() - rest.len() + start];
+        let headings: Vec<String> = table
+            .split("<th")
+            .skip(1)
+            .filter_map(|cell| cell.split_once('>').map(|(_, r)| r))
+            .filter_map(|cell| cell.split_once("</th>").map(|(t, _)| text_of(t)))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let label = match heading_before(before) {
+            Some(h) => h,
+            None if headings.is_empty() => "Table".to_string(),
+            None => format!("Table: {}", headings.join(", ")),
+        };
+        let label = crate::highlight::escaped(&label);
+        out.push_str(&rest[..start]);
+        out.push_str(&format!(
+            "<div class=\"table-wrap\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\"><table>\n<caption class=\"visually-hidden\">{label}</caption>"
+        ));
+        out.push_str(&table["<table>".len()..]);
+        out.push_str("</div>");
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of the last heading in `html`, if any.
+fn heading_before(html: &str) -> Option<String> {
+    let at = (2..=6)
+        .filter_map(|n| html.rfind(&format!("<h{n}")))
+        .max()?;
+    let inner = html[at..].split_once('>')?.1;
+    let text = text_of(inner.split_once("</h")?.0);
+    (!text.is_empty()).then_some(text)
+}
+
+/// The text of an HTML fragment: tags dropped and the entities comrak writes decoded (the
+/// caller escapes it again for the attribute).
+fn text_of(fragment: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .trim()
+        .to_string()
 }
 
 /// Marks the first use of each glossary term in document order, skipping headings (their text
@@ -1055,6 +1129,16 @@ mod tests {
             r.html()
         );
         assert!(r.html().contains("hl-"), "{}", r.html());
+    }
+
+    #[test]
+    fn tables_scroll_in_a_named_region() {
+        let html = wrap_tables(
+            "<p>x</p><table>\n<thead>\n<tr>\n<th>Area &amp; risk</th>\n<th align=\"left\"><em>Examples</em></th>\n</tr>\n</thead>\n</table>\n<h3 id=\"a\">Who to <em>call</em></h3><table><tr><td>1</td></tr></table>",
+        );
+        assert!(html.starts_with("<p>x</p><div class=\"table-wrap\" role=\"region\" aria-label=\"Table: Area &amp; risk, Examples\" tabindex=\"0\"><table>\n<caption class=\"visually-hidden\">Table: Area &amp; risk, Examples</caption>\n<thead>"), "{html}");
+        assert!(html.contains("<h3 id=\"a\">Who to <em>call</em></h3><div class=\"table-wrap\" role=\"region\" aria-label=\"Who to call\" tabindex=\"0\"><table>\n<caption class=\"visually-hidden\">Who to call</caption><tr>"), "{html}");
+        assert!(html.ends_with("</table></div>"));
     }
 
     #[test]

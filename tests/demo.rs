@@ -53,7 +53,7 @@ fn report_a_concern_is_on_every_page() {
             continue;
         }
         for must in [
-            "call 999",
+            "call <a href=\"tel:999\">999</a>",
             "020 7946 0123",
             "mash@bromley.example.org.uk",
             "Out of hours",
@@ -590,4 +590,72 @@ fn check_report_lists_findings_reviews_owners_and_reading_ages() {
         assert!(html.contains(must), "report lacks {must}");
     }
     assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn no_two_pages_share_a_title() {
+    let out = build_at("2026-11-23");
+    let public = out.path().join("public");
+    let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
+    let mut sessions = 0;
+    for f in html_files(out.path()) {
+        let html = fs::read_to_string(&f).unwrap();
+        let rel = f
+            .strip_prefix(&public)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let title = html
+            .split_once("<title>")
+            .and_then(|(_, rest)| rest.split_once("</title>"))
+            .map(|(t, _)| t.trim().to_string())
+            .unwrap_or_else(|| panic!("{rel} has no <title>"));
+        // Alias pages only redirect, at once, and all say so.
+        if title.starts_with("This page has moved – ") {
+            continue;
+        }
+        // The later pages of a listing say which page they are.
+        let parts: Vec<&str> = rel.split('/').collect();
+        if let Some(i) = parts.iter().position(|p| *p == "page")
+            && let Some(n) = parts.get(i + 1).and_then(|n| n.parse::<u32>().ok())
+            && n > 1
+        {
+            assert!(title.contains(&format!("page {n}")), "{rel}: {title}");
+        }
+        // A training session's title carries its date.
+        if rel.starts_with("training/") && html.contains("application/ld+json") {
+            sessions += 1;
+            assert!(
+                [" 2026 – Training – ", " 2027 – Training – "]
+                    .iter()
+                    .any(|y| title.contains(y)),
+                "{rel}: {title}"
+            );
+        }
+        if let Some(other) = seen.insert(title.clone(), f.clone()) {
+            panic!("{rel} and {} share the title {title:?}", other.display());
+        }
+    }
+    assert!(sessions >= 18, "only {sessions} training sessions");
+    assert!(seen.contains_key(
+        "Recognising and responding to neglect, Tuesday 30 March 2027 – Training – \
+         Bromley Safeguarding Children Partnership"
+    ));
+    // The search index gives each session its date, and nothing else one.
+    let mut dated = 0;
+    for e in walkdir::WalkDir::new(public.join("search/index/p")) {
+        let e = e.unwrap();
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let docs: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(e.path()).unwrap()).unwrap();
+        for d in docs.as_array().unwrap() {
+            let url = d["u"].as_str().unwrap();
+            let is_session = url.starts_with("/training/") && url != "/training/";
+            assert_eq!(d.get("e").is_some(), is_session, "{url}: {d:?}");
+            dated += usize::from(d.get("e").is_some());
+        }
+    }
+    assert_eq!(dated, sessions);
 }

@@ -72,8 +72,7 @@ pub struct Config {
     /// The Content-Security-Policy of every page, alias page and `haven serve` response.
     #[serde(default = "portal::default_csp")]
     pub content_security_policy: String,
-    /// Free-form values for the theme's templates (the theme's `schemas/extra/site.json` may
-    /// describe them).
+    /// Free-form values for the theme's templates.
     #[serde(default = "empty_map")]
     pub extra: serde_json::Value,
 }

@@ -71,14 +71,17 @@ struct Doc<'a> {
     description: &'a str,
     url: &'a str,
     section: &'a str,
+    /// A training session's date ("Tuesday 30 March 2027"), which tells apart the same course
+    /// on different dates.
+    date: Option<String>,
     /// Taxonomy name → the document's terms, sorted by name (the fragment's order).
     taxonomies: Vec<(&'a str, &'a [String])>,
     html: &'a str,
 }
 
 /// The fragment file of one document, as the client reads it: `{"t": title, "u": address,
-/// "s": section, "d": description, "x": {taxonomy: [term, …]}, "r": [[anchor, heading,
-/// text], …]}`. Written by hand rather than by serde: it holds the text of the whole site,
+/// "s": section, "d": description, "e": a training session's date (only on sessions), "x":
+/// {taxonomy: [term, …]}, "r": [[anchor, heading, text], …]}`. Written by hand rather than by serde: it holds the text of the whole site,
 /// and nearly all of it needs no escaping, which [`json_str`] finds several times faster.
 fn fragment_json(out: &mut Vec<u8>, doc: &Doc<'_>, records: &[text::Record]) {
     let fields = [
@@ -90,6 +93,10 @@ fn fragment_json(out: &mut Vec<u8>, doc: &Doc<'_>, records: &[text::Record]) {
     for (key, value) in fields {
         out.extend_from_slice(key);
         json_str(out, value);
+    }
+    if let Some(date) = &doc.date {
+        out.extend_from_slice(b",\"e\":");
+        json_str(out, date);
     }
     out.extend_from_slice(b",\"x\":{");
     for (i, (name, terms)) in doc.taxonomies.iter().enumerate() {
@@ -617,6 +624,7 @@ fn documents<'a>(site: &'a Site, pages: &'a [Rendered], sections: &'a [Rendered]
             description: p.meta.common.description.as_deref().unwrap_or(""),
             url: &p.doc.url,
             section: section_title(p.section),
+            date: crate::training::event_of(p).map(crate::training::dates_label),
             taxonomies: doc_terms(site, &p.meta.common),
             html: r.html(),
         })
@@ -625,6 +633,7 @@ fn documents<'a>(site: &'a Site, pages: &'a [Rendered], sections: &'a [Rendered]
             description: s.meta.common.description.as_deref().unwrap_or(""),
             url: &s.doc.url,
             section: s.parent.map_or("", section_title),
+            date: None,
             taxonomies: doc_terms(site, &s.meta.common),
             html: r.html(),
         }))
@@ -759,6 +768,7 @@ mod tests {
             description: "",
             url: "/a/",
             section: "",
+            date: None,
             taxonomies: vec![],
             html,
         }
@@ -770,6 +780,7 @@ mod tests {
         let terms = ["Parents & carers".to_string(), tricky.to_string()];
         let mut d = doc(tricky, "");
         d.taxonomies = vec![("audiences", &terms[..]), ("topics", &terms[..1])];
+        d.date = Some("Tuesday 30 March 2027".into());
         let records = [text::Record {
             anchor: "a".into(),
             heading: tricky.into(),
@@ -779,11 +790,16 @@ mod tests {
         fragment_json(&mut json, &d, &records);
         let got: serde_json::Value = serde_json::from_slice(&json).unwrap();
         let want = serde_json::json!({
-            "t": tricky, "u": "/a/", "s": "", "d": "",
+            "t": tricky, "u": "/a/", "s": "", "d": "", "e": "Tuesday 30 March 2027",
             "x": {"audiences": terms, "topics": ["Parents & carers"]},
             "r": [["a", tricky, "plain"]],
         });
         assert_eq!(got, want);
+        // Only a training session has a date.
+        let mut plain = Vec::new();
+        fragment_json(&mut plain, &doc("A page", ""), &records);
+        let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        assert!(plain.get("e").is_none(), "{plain}");
         let mut out = Vec::new();
         json_str(&mut out, tricky);
         assert_eq!(out, serde_json::to_vec(tricky).unwrap());

@@ -1,6 +1,11 @@
 /* Haven site search: reads the index Haven writes to search/index/ (see src/search/mod.rs),
    fetching only the shards a query needs, from the same site. No third-party requests, no
-   cookies, no storage. The page works without this script: it then shows the A to Z. */
+   cookies, no storage. The page works without this script: it then shows the A to Z.
+
+   A search leaves no trace: the query is never written to the address, the history or web
+   storage, as a child may be searching on a shared device. A link to /search/?q=… still runs
+   its search once; the query is then taken out of the address, in place (replaceState adds no
+   entry to the history). So a search cannot be shared or bookmarked by its address. */
 (function () {
   'use strict';
 
@@ -307,6 +312,13 @@
     var a = document.createElement('a');
     a.href = f.u + (rec[0] ? '#' + rec[0] : '');
     marked(a, f.t, query);
+    if (f.e) {
+      /* A training session's date: the same course on several dates has one title. */
+      var date = document.createElement('span');
+      date.className = 'search-result__date';
+      date.textContent = ', ' + f.e;
+      a.appendChild(date);
+    }
     if (rec[1]) {
       var sub = document.createElement('span');
       sub.className = 'search-result__heading';
@@ -317,7 +329,12 @@
     li.appendChild(title);
     var facts = [];
     if (f.s) facts.push(f.s);
-    var aud = (f.x && f.x.audiences) || [];
+    /* Who the page is for, leaving out an audience its section already names ("For parents
+       and carers" in the section of that name), and any repeated. */
+    var said = f.s ? f.s.toLowerCase() : '';
+    var aud = ((f.x && f.x.audiences) || []).filter(function (a, i, all) {
+      return all.indexOf(a) === i && ('for ' + a).toLowerCase() !== said;
+    });
     if (aud.length) facts.push('For ' + aud.join(', '));
     if (facts.length) {
       var metaLine = document.createElement('p');
@@ -373,7 +390,6 @@
   function search() {
     var q = input.value;
     var mine = ++run;
-    syncAddress();
     if (!q.trim()) {
       list.textContent = '';
       if (more) more.hidden = true;
@@ -403,15 +419,6 @@
     });
   }
 
-  function syncAddress() {
-    if (!window.history || !history.replaceState) return;
-    var params = new URLSearchParams();
-    if (input.value) params.set('q', input.value);
-    activeFilters().forEach(function (f) { params.set(f.name, f.value); });
-    var s = params.toString();
-    history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
-  }
-
   var timer = null;
   input.addEventListener('input', function () {
     clearTimeout(timer);
@@ -434,12 +441,22 @@
     });
   }
 
+  /* A search in the address (a link from elsewhere, or the form sent without this script):
+     run it once, then take it out of the address without adding a history entry. */
   var params = new URLSearchParams(location.search);
+  var names = [input.name].concat(filters.map(function (f) { return f.name; }));
   if (params.get('q')) input.value = params.get('q');
   filters.forEach(function (f) {
     var v = params.get(f.name);
     if (v) f.value = v;
   });
+  if (names.some(function (n) { return params.has(n); })) {
+    names.forEach(function (n) { params.delete(n); });
+    var rest = params.toString();
+    if (window.history && history.replaceState) {
+      history.replaceState(history.state, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+    }
+  }
   if (input.value) search();
 
   /* For tests of the stemmer against tests/fixtures/stems.txt. */

@@ -6,7 +6,11 @@
 //    in a status region;
 // 2. the first query downloads under 150 KB in all (page, style sheet, script and index), and
 //    nothing is requested from anywhere but the site;
-// 3. filters by topic and audience narrow the results; the address keeps the query;
+// 3. filters by topic and audience narrow the results; a search leaves no trace: after typing
+//    and submitting a query, it is not in the address, the history (which keeps its length) or
+//    web storage, and a link to /search/?q=… runs its search once, then the address loses the
+//    query without a new history entry; training sessions show their dates, and no result
+//    names its audience twice;
 // 4. everything works from the keyboard, and the page with results passes axe-core's WCAG 2.2
 //    AA rules at 1280 px and 320 px;
 // 5. without JavaScript the form is hidden and the A to Z takes its place;
@@ -95,6 +99,49 @@ try {
     await context.close();
   }
 
+  // 3. No trace: type a query, submit it with Enter, filter it, and look for it in the
+  // address, the history and web storage.
+  {
+    const { context: c, page: p } = await newPage();
+    await p.addInitScript(() => {
+      window.__historyCalls = [];
+      for (const name of ['pushState', 'replaceState']) {
+        const real = history[name].bind(history);
+        history[name] = (...args) => {
+          window.__historyCalls.push([name, String(args[2])]);
+          return real(...args);
+        };
+      }
+    });
+    await p.goto(`${origin}/search/`);
+    const start = await p.evaluate(() => ({ href: location.href, length: history.length }));
+    const secret = 'domestic abuse';
+    await query(p, secret);
+    await box(p).press('Enter');
+    await p.getByLabel('Who it is for').selectOption({ label: 'Young people' });
+    await p.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.includes('in Young people'));
+    await p.waitForTimeout(300);
+    const trace = await p.evaluate(() => ({
+      href: location.href,
+      length: history.length,
+      calls: window.__historyCalls,
+      local: Object.keys(localStorage).map((k) => `${k}=${localStorage.getItem(k)}`),
+      session: Object.keys(sessionStorage).map((k) => `${k}=${sessionStorage.getItem(k)}`),
+      results: document.querySelectorAll('[data-haven-search-results] li').length,
+    }));
+    console.log(`no trace: "${secret}" found ${trace.results} results; address ${trace.href}, history ` +
+      `${start.length} → ${trace.length}, history calls ${JSON.stringify(trace.calls)}, ` +
+      `storage ${trace.local.length + trace.session.length} items`);
+    if (!trace.results) fail(`"${secret}" found nothing, so the trace check proves nothing`);
+    if (trace.href !== start.href) fail(`after a search the address is ${trace.href}, not ${start.href}`);
+    if (/[?&]q=|domestic|young-people/.test(trace.href)) fail(`the address holds the search: ${trace.href}`);
+    if (trace.length !== start.length) fail(`a search changed history.length from ${start.length} to ${trace.length}`);
+    if (trace.calls.length) fail(`the search page called ${JSON.stringify(trace.calls)}`);
+    if (trace.local.length) fail(`a search left localStorage: ${trace.local}`);
+    if (trace.session.length) fail(`a search left sessionStorage: ${trace.session}`);
+    await c.close();
+  }
+
   // 1. Expected first results.
   const { context, page } = await newPage();
   await page.goto(`${origin}/search/`);
@@ -130,7 +177,7 @@ try {
   if (!young.slice(0, 3).some((h) => h.startsWith('/young-people/county-lines/'))) fail(`county lines for young people: ${young}`);
   const all = await page.locator('[data-haven-search-results] li .search-result__meta').allTextContents();
   if (all.some((m) => !/young people/.test(m))) fail(`the audience filter let through: ${all}`);
-  if (!page.url().includes('q=county+lines') || !page.url().includes('audiences=young-people')) fail(`address after filtering: ${page.url()}`);
+  if (page.url() !== `${origin}/search/`) fail(`the address after filtering holds the search: ${page.url()}`);
   await page.getByLabel('Who it is for').selectOption({ label: 'Any' });
   await page.getByLabel('Topic').selectOption({ label: 'Missing children' });
   await page.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.includes('in Missing children'));
@@ -138,11 +185,44 @@ try {
   if (!topicLinks.length) fail('county lines in the missing children topic found nothing');
   await page.getByLabel('Topic').selectOption({ label: 'Any' });
 
-  // A shared address runs its query on load.
-  const shared = await context.newPage();
-  await shared.goto(`${origin}/search/?q=neglect`);
-  await shared.waitForFunction(() => /results? for/.test(document.querySelector('[data-haven-search-status]').textContent));
-  await shared.close();
+  // A link to a search runs it once, then the query leaves the address, in place: the history
+  // is as long as after opening the search page with no query.
+  {
+    const plain = await context.newPage();
+    await plain.goto(`${origin}/search/`);
+    const plainLength = await plain.evaluate(() => history.length);
+    await plain.close();
+    const shared = await context.newPage();
+    await shared.goto(`${origin}/search/?q=neglect&audiences=practitioners#results`);
+    await shared.waitForFunction(() => /results? for/.test(document.querySelector('[data-haven-search-status]').textContent));
+    const said = await shared.locator('[data-haven-search-status]').textContent();
+    if (!said.includes('\u201cneglect\u201d') || !said.includes('in Practitioners')) fail(`a link to a search announced "${said}"`);
+    const after = await shared.evaluate(() => ({ href: location.href, length: history.length }));
+    if (after.href !== `${origin}/search/#results`) fail(`after a link to a search, the address is ${after.href}`);
+    if (after.length !== plainLength) fail(`a link to a search left ${after.length} history entries, not ${plainLength}`);
+    console.log(`link to a search: ran "${said}", address now ${after.href}, history ${after.length}`);
+    await shared.close();
+  }
+
+  // Training sessions: the same course on several dates shows each date, and every result
+  // names its section and audience once.
+  {
+    await query(page, 'basic safeguarding awareness');
+    const titles = await page.locator('[data-haven-search-results] li .search-result__title').allTextContents();
+    const sessions = titles.filter((t) => t.startsWith('Basic safeguarding awareness'));
+    const dated = sessions.filter((t) => / \d{1,2} \w+ 20\d\d/.test(t));
+    console.log(`"basic safeguarding awareness" sessions: ${sessions.join(' | ')}`);
+    if (sessions.length < 3 || dated.length !== sessions.length) fail(`sessions without their dates: ${sessions}`);
+    if (new Set(sessions).size !== sessions.length) fail(`sessions that cannot be told apart: ${sessions}`);
+    for (const q of ['neglect', 'online safety', 'county lines', 'female genital mutilation']) {
+      await query(page, q);
+      const metas = await page.locator('[data-haven-search-results] li .search-result__meta').allTextContents();
+      for (const m of metas) {
+        const parts = m.split(' · ').map((x) => x.toLowerCase());
+        if (new Set(parts).size !== parts.length) fail(`"${q}": a result says the same twice: "${m}"`);
+      }
+    }
+  }
 
   // 4. Keyboard: from the box, Tab reaches the results; Enter follows a result to its heading.
   await query(page, 'signs of neglect');
