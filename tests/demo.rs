@@ -113,6 +113,12 @@ fn exit_this_page_only_where_sensitive_when_the_site_says_so() {
     // The `young people` audience is declared sensitive in site.yaml: every page carrying it
     // shows the exit, wherever it sits, and so does the term's own list.
     assert!(has_exit("news/new-website-launched/index.html"));
+    // Where sensitive pages are found: search, the A to Z, and listings that list one.
+    assert!(has_exit("search/index.html"));
+    assert!(has_exit("a-z/index.html"));
+    assert!(has_exit("audiences/young-people/index.html"));
+    assert!(has_exit("topics/neglect/index.html"));
+    assert!(has_exit("guidance/index.html"));
     for calm in [
         "index.html",
         "about/board/index.html",
