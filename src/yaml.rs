@@ -499,21 +499,9 @@ fn tidy_message(raw: &str) -> String {
 }
 
 fn hint_for(message: &str) -> Option<String> {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (name, tail) = rest.split_once('`')?;
-        let list = tail
-            .split_once("expected one of ")
-            .or_else(|| tail.split_once("expected "))
-            .map_or("", |(_, l)| l);
-        let expected: Vec<&str> = list
-            .split(',')
-            .map(|k| k.trim().trim_matches('`'))
-            .filter(|k| !k.is_empty() && !k.contains(' '))
-            .collect();
-        let mut hint = match closest(name, &expected) {
-            Some(best) => format!("did you mean `{best}`? "),
-            None => String::new(),
-        };
+    if let Some((name, listed)) = named_with_choices(message, "unknown field `") {
+        let expected: Vec<&str> = listed.into_iter().filter(|k| !k.contains(' ')).collect();
+        let mut hint = did_you_mean(name, &expected);
         if !expected.is_empty() {
             hint.push_str(&format!("Allowed keys here: {}.", expected.join(", ")));
         }
@@ -522,22 +510,32 @@ fn hint_for(message: &str) -> Option<String> {
     if message.contains("missing field `title`") {
         return Some("every page and section needs a `title:` line in its front matter".into());
     }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        let (name, tail) = rest.split_once('`')?;
-        let choices: Vec<&str> = tail
-            .split_once("expected one of ")
-            .or_else(|| tail.split_once("expected "))
-            .map_or("", |(_, l)| l)
-            .split(',')
-            .map(|k| k.trim().trim_matches('`'))
-            .filter(|k| !k.is_empty())
-            .collect();
-        let guess = closest(name, &choices)
-            .map(|g| format!("did you mean `{g}`? "))
-            .unwrap_or_default();
+    if let Some((name, choices)) = named_with_choices(message, "unknown variant `") {
+        let guess = did_you_mean(name, &choices);
         return Some(format!("{guess}Write one of: {}.", choices.join(", ")));
     }
     None
+}
+
+/// Reads serde's "`prefix`NAME`, expected one of `a`, `b`" into the name and the choices.
+fn named_with_choices<'m>(message: &'m str, prefix: &str) -> Option<(&'m str, Vec<&'m str>)> {
+    let (name, tail) = message.strip_prefix(prefix)?.split_once('`')?;
+    let choices = tail
+        .split_once("expected one of ")
+        .or_else(|| tail.split_once("expected "))
+        .map_or("", |(_, l)| l)
+        .split(',')
+        .map(|k| k.trim().trim_matches('`'))
+        .filter(|k| !k.is_empty())
+        .collect();
+    Some((name, choices))
+}
+
+/// "did you mean `x`? " for the closest of `choices` to `name`, or nothing.
+pub fn did_you_mean(name: &str, choices: &[&str]) -> String {
+    closest(name, choices)
+        .map(|g| format!("did you mean `{g}`? "))
+        .unwrap_or_default()
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.

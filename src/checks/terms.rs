@@ -41,9 +41,7 @@ pub fn undeclared_terms(site: &Site) -> Vec<Diagnostic> {
 fn undeclared(doc: &Document, taxonomy: &str, k: usize, term: &str, names: &[&str]) -> Diagnostic {
     let (line, column) = term_position(doc, taxonomy, k);
     let lower = term.to_lowercase();
-    let guess = crate::yaml::closest(&lower, names)
-        .map(|g| format!("did you mean `{g}`? "))
-        .unwrap_or_default();
+    let guess = crate::yaml::did_you_mean(&lower, names);
     Diagnostic::in_file(
         &doc.file,
         format!("`{term}` is not one of the site's {taxonomy}"),

@@ -255,9 +255,7 @@ impl Config {
                         || l.contains(&format!(" {rule}:"))
                 })
                 .map_or(line_of("checks"), |i| i + 1);
-            let guess = crate::yaml::closest(rule, &names)
-                .map(|g| format!("did you mean `{g}`? "))
-                .unwrap_or_default();
+            let guess = crate::yaml::did_you_mean(rule, &names);
             return Err(
                 Diagnostic::in_file(shown, format!("there is no check called `{rule}`"))
                     .at_in(text, line, 1)
@@ -285,9 +283,7 @@ impl Config {
         for taxonomy in self.terms.keys() {
             if !self.taxonomies.contains(taxonomy) {
                 let names: Vec<&str> = self.taxonomies.iter().map(String::as_str).collect();
-                let guess = crate::yaml::closest(taxonomy, &names)
-                    .map(|g| format!("did you mean `{g}`? "))
-                    .unwrap_or_default();
+                let guess = crate::yaml::did_you_mean(taxonomy, &names);
                 let (line, column) = portal::setting_position(text, &["terms", taxonomy]);
                 return Err(Diagnostic::in_file(
                     shown,

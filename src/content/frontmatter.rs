@@ -503,9 +503,7 @@ fn unknown_key(key: &str, line: usize, cx: &Ctx<'_>, is_section: bool) -> Diagno
     if !is_section && SECTION_KEYS.contains(&key) {
         d.hint(format!("`{key}` only belongs in a section's _index.md"))
     } else {
-        let guess = crate::yaml::closest(key, &allowed)
-            .map(|g| format!("did you mean `{g}`? "))
-            .unwrap_or_default();
+        let guess = crate::yaml::did_you_mean(key, &allowed);
         d.hint(format!(
             "{guess}Allowed keys: {}. Put your own values under `extra:`",
             allowed.join(", ")

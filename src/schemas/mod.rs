@@ -374,8 +374,7 @@ fn schema_hint(e: &jsonschema::ValidationError<'_>) -> String {
         let guess = e
             .instance()
             .as_str()
-            .and_then(|t| crate::yaml::closest(t, &types))
-            .map(|t| format!("did you mean `{t}`? "))
+            .map(|t| crate::yaml::did_you_mean(t, &types))
             .unwrap_or_default();
         return format!("{guess}A type is one of: {}", types.join(", "));
     }

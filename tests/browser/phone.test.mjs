@@ -6,7 +6,7 @@
 // 3. the way to the hub's phone number is on the first screen: the header's "Report a concern"
 //    link, whose page has the number as a tel: link.
 // Exits non-zero with a list of every failure.
-import { serve, launch } from './static-server.mjs';
+import { serve, launch, htmlPages } from './static-server.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -17,15 +17,6 @@ const fail = (msg) => {
   console.error(`FAIL ${msg}`);
 };
 
-function htmlPages(dir, rel = '') {
-  let out = [];
-  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const r = path.posix.join(rel, e.name);
-    if (e.isDirectory()) out = out.concat(htmlPages(dir, r));
-    else if (e.name.endsWith('.html')) out.push(r);
-  }
-  return out;
-}
 
 const server = await serve(ROOT);
 const origin = `http://127.0.0.1:${server.address().port}`;

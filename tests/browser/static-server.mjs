@@ -42,3 +42,14 @@ export function launch() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Every `.html` file below `dir`, as paths relative to it with `/`, in name order. */
+export function htmlPages(dir, rel = '') {
+  let out = [];
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const r = path.posix.join(rel, e.name);
+    if (e.isDirectory()) out = out.concat(htmlPages(dir, r));
+    else if (e.name.endsWith('.html')) out.push(r);
+  }
+  return out;
+}
