@@ -34,10 +34,12 @@ export function serve(root) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Debian's Chromium, with everything that would reach the network turned off. */
+/** Debian's Chromium, with everything that would reach the network turned off. Playwright turns
+ * the back-forward cache off by default; readers' browsers have it on, so the tests keep it on. */
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
