@@ -330,6 +330,8 @@ pub(crate) struct Stages {
     pub(crate) pages: Vec<Rendered>,
     pub(crate) sections: Vec<Rendered>,
     pub(crate) alerts: Vec<crate::alerts::Alert>,
+    /// `data/search.yaml` with the built-in safety searches.
+    pub(crate) search: crate::search::settings::SearchSettings,
     pub(crate) views: Arc<Views>,
     pub(crate) outputs: output::Outputs,
     pub(crate) findings: Diagnostics,
@@ -439,12 +441,18 @@ pub(crate) fn run_all(
         &pages,
         &|_| true,
     ));
+    let search = crate::search::settings::SearchSettings::from_data(&site.data_sources)
+        .unwrap_or_else(|d| {
+            problems.extend(d);
+            Default::default()
+        });
     let built = Built {
         site: &site,
         pages: &pages,
         sections: &sections,
         markdown: &markdown,
         alerts: &alerts,
+        search: &search,
         now,
     };
     let rendered = match templates {
@@ -481,6 +489,7 @@ pub(crate) fn run_all(
         pages,
         sections,
         alerts,
+        search,
         views,
         outputs,
         findings: findings.sorted(),
@@ -497,6 +506,7 @@ struct Built<'a> {
     sections: &'a [Rendered],
     markdown: &'a MarkdownContext,
     alerts: &'a [crate::alerts::Alert],
+    search: &'a crate::search::settings::SearchSettings,
     now: jiff::Timestamp,
 }
 
@@ -538,8 +548,14 @@ impl Built<'_> {
                 let start = Instant::now();
                 site.config.search.enabled.then(|| {
                     let glossary = &self.markdown.glossary;
-                    let files =
-                        crate::search::index(site, self.pages, self.sections, glossary, sink);
+                    let files = crate::search::index(
+                        site,
+                        self.pages,
+                        self.sections,
+                        glossary,
+                        self.search,
+                        sink,
+                    );
                     (files, start.elapsed())
                 })
             },
@@ -821,6 +837,7 @@ impl Stages {
             &self.pages,
             &self.sections,
             &self.markdown.glossary,
+            &self.search,
             None,
         )
         .ok()

@@ -18,6 +18,7 @@
 //! adds them up. The client is `search.js` beside this file, written to `search/search.js`.
 
 pub mod a_z;
+pub mod settings;
 pub mod text;
 pub mod tokens;
 
@@ -47,7 +48,7 @@ pub const CLIENT: &str = include_str!("search.js");
 /// this project's machine, 10,000 files of 4.5 KB took 1.7 times as long as 5,000 of 9 KB),
 /// while a result fetches its whole file: two to a file halves the files, and keeps the first
 /// query on the demo site well under its 150 KB budget (106 KB).
-const BUNDLE: usize = 2;
+const BUNDLE: usize = 1;
 /// A shard larger than this (in bytes) is split by one more character of its terms.
 const SHARD_LIMIT: usize = 12 * 1024;
 /// Keys never grow past this many characters, however common the prefix.
@@ -264,11 +265,32 @@ impl Vocab {
     }
 }
 
+/// The glossary expansions written in full in `seq` from `i` on: (acronym, words).
+fn expansions_at<'v, 'y>(
+    vocab: &'v Vocab,
+    syn: &'y Synonyms,
+    seq: &'v [u32],
+    i: usize,
+) -> impl Iterator<Item = (&'y str, usize)> + use<'v, 'y> {
+    vocab.starts[seq[i] as usize].iter().filter_map(move |&k| {
+        let (acronym, exp) = &syn.list[k];
+        let whole = exp.len() <= seq.len() - i
+            && exp
+                .iter()
+                .zip(&seq[i..])
+                .all(|(e, &s)| **e == *vocab.names[s as usize]);
+        whole.then_some((acronym.as_str(), exp.len()))
+    })
+}
+
 /// One document's hits: (term in its run's vocabulary, record, weighted count).
 struct DocHits {
     hits: Vec<(u32, u16, u16)>,
     /// Words per record.
     lengths: Vec<u32>,
+    /// The title's terms, and how many it has (see [`Run::title_terms`]).
+    title: Vec<u32>,
+    title_len: u8,
 }
 
 /// A run of consecutive documents read by one thread.
@@ -322,21 +344,43 @@ impl Run {
         // spell out "child sexual exploitation".
         if expansions {
             for i in 0..seq.len() {
-                for k in 0..vocab.starts[seq[i] as usize].len() {
-                    let (acronym, exp) = &syn.list[vocab.starts[seq[i] as usize][k]];
-                    let whole = exp.len() <= seq.len() - i
-                        && exp
-                            .iter()
-                            .zip(&seq[i..])
-                            .all(|(e, &s)| **e == *vocab.names[s as usize]);
-                    if whole {
-                        let a = vocab.term(acronym, syn);
-                        count(a);
-                    }
+                let found: Vec<&str> = expansions_at(vocab, syn, seq, i).map(|(a, _)| a).collect();
+                for acronym in found {
+                    let a = vocab.term(acronym, syn);
+                    count(a);
                 }
             }
         }
         seq.len() as u32
+    }
+
+    /// The terms of the title just [`add`](Run::add)ed (its acronyms too), without repeats,
+    /// and how many it has once each expansion and its acronym count as one ("Child sexual
+    /// exploitation (CSE)" has one): a search with that many of them matches the whole title.
+    fn title_terms(&mut self, syn: &Synonyms) -> (Vec<u32>, u8) {
+        let mut terms: Vec<u32> = self.seq.clone();
+        let mut collapsed = Vec::with_capacity(self.seq.len());
+        let mut i = 0;
+        while i < self.seq.len() {
+            let found = expansions_at(&self.vocab, syn, &self.seq, i).next();
+            match found {
+                Some((acronym, len)) => {
+                    let a = self.vocab.term(acronym, syn);
+                    terms.push(a);
+                    collapsed.push(a);
+                    i += len;
+                }
+                None => {
+                    collapsed.push(self.seq[i]);
+                    i += 1;
+                }
+            }
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        collapsed.sort_unstable();
+        collapsed.dedup();
+        (terms, collapsed.len().min(255) as u8)
     }
 
     /// Ends record `rec`: its counts become hits.
@@ -355,12 +399,14 @@ impl Run {
         // the rest of its text in the last record.
         let last = usize::from(u16::MAX);
         let mut hits = Vec::new();
+        let (mut title, mut title_len) = (Vec::new(), 0);
         let mut lengths = vec![0u32; records.len().min(last + 1)];
         for (idx, rec) in records.iter().enumerate() {
             let r = idx.min(last);
             let mut words = 0;
             if r == 0 {
                 words += self.add(doc.title, W_TITLE, syn);
+                (title, title_len) = self.title_terms(syn);
                 words += self.add(doc.description, W_DESCRIPTION, syn);
                 for (_, terms) in &doc.taxonomies {
                     for t in *terms {
@@ -378,7 +424,15 @@ impl Run {
         }
         fragment_json(out, doc, &records[..records.len().min(last + 1)]);
         self.reader = reader;
-        self.docs.push((n, DocHits { hits, lengths }));
+        self.docs.push((
+            n,
+            DocHits {
+                hits,
+                lengths,
+                title,
+                title_len,
+            },
+        ));
     }
 }
 
@@ -454,6 +508,10 @@ struct Inverted<'a> {
     postings: Vec<(u32, u16, u16)>,
     /// Words per record, per document.
     lengths: Vec<&'a [u32]>,
+    /// `titles[title_offsets[t]..title_offsets[t + 1]]`: the documents whose title has term t,
+    /// with their titles' lengths (see [`Run::title_terms`]), in document order.
+    title_offsets: Vec<usize>,
+    titles: Vec<(u32, u8)>,
 }
 
 fn invert(runs: &[Run], n_docs: usize) -> Inverted<'_> {
@@ -499,11 +557,36 @@ fn invert(runs: &[Run], n_docs: usize) -> Inverted<'_> {
             }
         }
     }
+    // The same counting sort for the titles' terms.
+    let mut title_offsets = vec![0usize; all.len() + 1];
+    for (run, map) in runs.iter().zip(&maps) {
+        for (_, d) in &run.docs {
+            for &t in &d.title {
+                title_offsets[map[t as usize] as usize + 1] += 1;
+            }
+        }
+    }
+    for t in 0..all.len() {
+        title_offsets[t + 1] += title_offsets[t];
+    }
+    let mut next = title_offsets.clone();
+    let mut titles = vec![(0u32, 0u8); title_offsets[all.len()]];
+    for (run, map) in runs.iter().zip(&maps) {
+        for (n, d) in &run.docs {
+            for &t in &d.title {
+                let g = map[t as usize] as usize;
+                titles[next[g]] = (*n as u32, d.title_len);
+                next[g] += 1;
+            }
+        }
+    }
     Inverted {
         names: all,
         offsets,
         postings,
         lengths,
+        title_offsets,
+        titles,
     }
 }
 
@@ -522,8 +605,19 @@ fn plan_shards(
         let mut j = i;
         let mut size = 2;
         while j < to && key(inv.names[j], len) == k {
-            // About nine bytes a posting: "12,3,45,".
-            size += inv.names[j].len() + 4 + 9 * (inv.offsets[j + 1] - inv.offsets[j]);
+            // About nine bytes a posting: "12,3,45,"; six a title's: "12,3,"; a common
+            // term's bitmap a byte per six documents.
+            let postings = inv.offsets[j + 1] - inv.offsets[j];
+            size += inv.names[j].len() + 4;
+            if postings > dense_min(inv.lengths.len()) {
+                size += 9 * DENSE_TOP + inv.names[j].len() + 8 + inv.lengths.len() / 6;
+            } else {
+                size += 9 * postings;
+            }
+            let titled = inv.title_offsets[j + 1] - inv.title_offsets[j];
+            if titled > 0 {
+                size += inv.names[j].len() + 6 + 6 * titled;
+            }
             j += 1;
         }
         if size > SHARD_LIMIT && len < MAX_KEY && j - i > 1 {
@@ -535,21 +629,34 @@ fn plan_shards(
     }
 }
 
+/// A term on more documents than this keeps only its best [`DENSE_TOP`] postings in full,
+/// and lists every document it is on as a bitmap (a posting costs about nine bytes, a document
+/// of the bitmap one bit): see [`shard_json`].
+fn dense_min(n_docs: usize) -> usize {
+    DENSE_TOP.max(n_docs / 48)
+}
+/// The postings a common term keeps in full: its best-scoring places, which rank the results
+/// shown first.
+const DENSE_TOP: usize = 100;
+/// The characters of a bitmap, six documents each (`search.js` has the same).
+const BITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 /// A shard's JSON: each term with its postings scored, `[document step, record, score, …]`.
+/// A term on many documents (see [`dense_min`]) keeps its best postings there, and adds
+/// `"~term": [score, bitmap]`: every document it is on, six to a character, which the client
+/// scores with that score (the mean of the postings left out) at the document's start. So a
+/// word on every page of a 10,000-page site costs about 2.5 KB instead of 90.
 fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: usize) -> Vec<u8> {
     let mut s = Vec::with_capacity(16 + 10 * (inv.offsets[to] - inv.offsets[from]));
     s.push(b'{');
     // BM25's length normalisation, `K1 * (1 - B + B * len / avg_len)`, as `base + per * len`.
     let base = K1 * (1.0 - B);
     let per = K1 * B / avg_len.max(1.0);
+    let mut scored: Vec<(u32, u16, u32)> = Vec::new();
     for t in from..to {
         if t > from {
             s.push(b',');
         }
-        // Terms are letters and digits only, so they need no escaping.
-        s.push(b'"');
-        s.extend_from_slice(inv.names[t].as_bytes());
-        s.extend_from_slice(b"\":[");
         let postings = &inv.postings[inv.offsets[t]..inv.offsets[t + 1]];
         let mut df = 0usize;
         let mut last = u32::MAX;
@@ -562,8 +669,8 @@ fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: 
         let n = n_docs as f32;
         // Times ten, so that the score keeps a decimal place as an integer.
         let idf10 = 10.0 * (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-        let mut prev = 0u32;
-        for (k, &(doc, rec, w)) in postings.iter().enumerate() {
+        scored.clear();
+        scored.extend(postings.iter().map(|&(doc, rec, w)| {
             let len = inv.lengths[doc as usize]
                 .get(rec as usize)
                 .copied()
@@ -571,7 +678,24 @@ fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: 
             let w = f32::from(w);
             let sat = w * (K1 + 1.0) / (w + base + per * len);
             // Rounded by adding a half: `f32::round` is a library call, and there are millions.
-            let score = (idf10 * sat + 0.5).clamp(1.0, 9999.0) as u32;
+            (doc, rec, (idf10 * sat + 0.5).clamp(1.0, 9999.0) as u32)
+        }));
+        let dense = df > dense_min(n_docs);
+        let mut floor = 0;
+        if dense {
+            // The best postings (ties to the earlier document), back in document order.
+            scored.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+            let rest = &scored[DENSE_TOP..];
+            floor = (rest.iter().map(|p| u64::from(p.2)).sum::<u64>() / rest.len() as u64) as u32;
+            scored.truncate(DENSE_TOP);
+            scored.sort_unstable_by_key(|p| (p.0, p.1));
+        }
+        // Terms are letters and digits only, so they need no escaping.
+        s.push(b'"');
+        s.extend_from_slice(inv.names[t].as_bytes());
+        s.extend_from_slice(b"\":[");
+        let mut prev = 0u32;
+        for (k, &(doc, rec, score)) in scored.iter().enumerate() {
             if k > 0 {
                 s.push(b',');
             }
@@ -583,9 +707,51 @@ fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: 
             prev = doc;
         }
         s.push(b']');
+        if dense {
+            s.extend_from_slice(b",\"~");
+            s.extend_from_slice(inv.names[t].as_bytes());
+            s.extend_from_slice(b"\":[");
+            push_int(&mut s, floor.max(1));
+            s.extend_from_slice(b",\"");
+            bitmap(&mut s, postings.iter().map(|p| p.0), n_docs);
+            s.extend_from_slice(b"\"]");
+        }
+        // The documents with the term in their title, under the term with `>` before it:
+        // `[document step, title length, …]`.
+        let titles = &inv.titles[inv.title_offsets[t]..inv.title_offsets[t + 1]];
+        if !titles.is_empty() {
+            s.extend_from_slice(b",\">");
+            s.extend_from_slice(inv.names[t].as_bytes());
+            s.extend_from_slice(b"\":[");
+            let mut prev = 0u32;
+            for (k, &(doc, len)) in titles.iter().enumerate() {
+                if k > 0 {
+                    s.push(b',');
+                }
+                push_int(&mut s, doc - prev);
+                s.push(b',');
+                push_int(&mut s, u32::from(len));
+                prev = doc;
+            }
+            s.push(b']');
+        }
     }
     s.push(b'}');
     s
+}
+
+/// Appends the documents `docs` (ascending, repeats allowed) of `n_docs` as [`BITS`]
+/// characters, six documents each, the lowest bit first; trailing empty characters left off.
+fn bitmap(out: &mut Vec<u8>, docs: impl Iterator<Item = u32>, n_docs: usize) {
+    let mut sixes = vec![0u8; n_docs.div_ceil(6)];
+    for d in docs {
+        let d = d as usize;
+        if let Some(c) = sixes.get_mut(d / 6) {
+            *c |= 1 << (d % 6);
+        }
+    }
+    let used = sixes.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+    out.extend(sixes[..used].iter().map(|&c| BITS[usize::from(c)]));
 }
 
 fn doc_terms<'a>(
@@ -697,6 +863,7 @@ pub fn index(
     pages: &[Rendered],
     sections: &[Rendered],
     glossary: &Glossary,
+    settings: &settings::SearchSettings,
     sink: Option<Sink<'_>>,
 ) -> anyhow::Result<Vec<OutputFile>> {
     let docs = documents(site, pages, sections);
@@ -728,6 +895,15 @@ pub fn index(
     let mut version = FxHasher::default();
     files.iter().for_each(|f| version.write_u64(f.digest));
     let version = version.finish();
+    // The "Worried about a child?" page (`report.page`), which a search asking for help
+    // shows first, as a page or a section's page.
+    let report = site.config.report.as_ref().and_then(|r| {
+        let path = r.page.strip_prefix("@/")?.split('#').next()?;
+        site.page_by_path.get(path).copied().or_else(|| {
+            let s = *site.section_by_path.get(path)?;
+            Some(site.pages.len() + s)
+        })
+    });
     let meta = serde_json::json!({
         "format": 1,
         "version": format!("{version:016x}"),
@@ -736,6 +912,10 @@ pub fn index(
         "shards": keys,
         "stop": tokens::STOP_WORDS,
         "synonyms": syn.list,
+        "phrases": settings.synonyms,
+        "safety": settings.safety,
+        "report": report,
+        "filler": tokens::STOP_WORDS.iter().filter(|w| settings::is_filler(w)).collect::<Vec<_>>(),
         "taxonomies": site.config.taxonomies,
     });
     files.push(IndexFile::emit(
@@ -814,12 +994,15 @@ mod tests {
 
     #[test]
     fn large_groups_split_by_one_more_character() {
-        let common = SHARD_LIMIT / 9 + 1;
+        // Two terms on fewer pages than make them common, but too many for one shard.
+        let half = SHARD_LIMIT / 9 / 2 + 1;
         let inv = Inverted {
             names: vec!["coat", "county", "cow", "dog"],
-            offsets: vec![0, common, common + 1, common + 2, common + 3],
-            postings: vec![(0, 0, 1); common + 3],
-            lengths: vec![&[5]],
+            offsets: vec![0, half, 2 * half, 2 * half + 1, 2 * half + 2],
+            postings: vec![(0, 0, 1); 2 * half + 2],
+            lengths: vec![&[5]; 100_000],
+            title_offsets: vec![0, 0, 1, 1, 1],
+            titles: vec![(0, 2)],
         };
         let mut plan = Vec::new();
         plan_shards(&inv, 0, 4, 2, &mut plan);
@@ -832,7 +1015,9 @@ mod tests {
                 ("do".to_string(), 3, 4)
             ]
         );
-        assert!(shard_json(&inv, 1, 2, 5.0, 1).starts_with(b"{\"county\":[0,0,"));
+        let county = String::from_utf8(shard_json(&inv, 1, 2, 5.0, 1)).unwrap();
+        assert!(county.starts_with("{\"county\":[0,0,"), "{county}");
+        assert!(county.ends_with("],\">county\":[0,2]}"), "{county}");
     }
 
     #[test]
@@ -870,6 +1055,49 @@ mod tests {
         assert!(has("cse") && has("exploitation") && has("sign") && !has("of"));
         let f: serde_json::Value = serde_json::from_slice(&fragment).unwrap();
         assert_eq!(f["r"][0][2], "Signs of child sexual exploitation.");
+        assert_eq!(run.docs[0].1.title_len, 2, "\"Keeping safe\": two words");
+    }
+
+    #[test]
+    fn titles_are_indexed_with_their_length_an_expansion_and_its_acronym_counting_once() {
+        let glossary = Glossary::from_entries([crate::glossary::Entry {
+            term: "CSE".into(),
+            expansion: "child sexual exploitation".into(),
+            definition: String::new(),
+        }]);
+        let syn = Synonyms::new(&glossary);
+        let docs = [
+            doc("Child sexual exploitation (CSE)", "<p>Signs.</p>"),
+            doc("Worried about a child?", "<p>Call us.</p>"),
+        ];
+        let (runs, shards) = shards(&docs, &syn, None).unwrap();
+        let names = |d: usize| {
+            let (_, hits) = runs
+                .iter()
+                .flat_map(|r| &r.docs)
+                .find(|(n, _)| *n == d)
+                .unwrap();
+            let run = runs
+                .iter()
+                .find(|r| r.docs.iter().any(|(n, _)| *n == d))
+                .unwrap();
+            let mut t: Vec<&str> = hits
+                .title
+                .iter()
+                .map(|&t| &*run.vocab.names[t as usize])
+                .collect();
+            t.sort_unstable();
+            (t, hits.title_len)
+        };
+        assert_eq!(
+            names(0),
+            (vec!["child", "cse", "exploitation", "sexual"], 1)
+        );
+        assert_eq!(names(1), (vec!["child", "worry"], 2));
+        // ">child": both documents, with their titles' lengths.
+        let ch = &shards.iter().find(|(k, _)| k == "ch").unwrap().1;
+        let v: serde_json::Value = serde_json::from_slice(ch.bytes.as_ref().unwrap()).unwrap();
+        assert_eq!(v[">child"], serde_json::json!([0, 1, 1, 2]));
     }
 
     #[test]
@@ -889,6 +1117,68 @@ mod tests {
         // [doc 0, record 0, score, step 1, record 0, score]: the title match scores higher.
         assert_eq!((p[0].as_u64(), p[3].as_u64()), (Some(0), Some(1)));
         assert!(p[2].as_u64() > p[5].as_u64(), "{p:?}");
+    }
+
+    #[test]
+    fn a_term_on_many_documents_keeps_its_best_postings_and_a_bitmap_of_all() {
+        let syn = Synonyms::new(&Glossary::default());
+        let n = 130;
+        let htmls: Vec<String> = (0..n)
+            .map(|i| {
+                // Document 7 says "common" most; 129 mentions "rare" too.
+                let times = match i {
+                    7 => 5,
+                    0..110 => 1,
+                    _ => 0,
+                };
+                format!(
+                    "<p>{} filler words here{}</p>",
+                    "common ".repeat(times),
+                    if i == 129 { " rare" } else { "" }
+                )
+            })
+            .collect();
+        let docs: Vec<Doc<'_>> = htmls.iter().map(|h| doc("T", h)).collect();
+        let (_, shards) = shards(&docs, &syn, None).unwrap();
+        let file = &shards.iter().find(|(k, _)| k == "co").unwrap().1;
+        let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
+        let kept = v["common"].as_array().unwrap();
+        assert_eq!(kept.len(), 3 * DENSE_TOP, "the best {DENSE_TOP} postings");
+        let mut doc = 0;
+        let mut best = (0, 0);
+        for p in kept.chunks(3) {
+            doc += p[0].as_u64().unwrap();
+            if p[2].as_u64().unwrap() > best.1 {
+                best = (doc, p[2].as_u64().unwrap());
+            }
+        }
+        assert_eq!(
+            best.0, 7,
+            "the document saying it most is kept, with the top score"
+        );
+        let dense = v["~common"].as_array().unwrap();
+        assert!(dense[0].as_u64().unwrap() >= 1);
+        let bits = dense[1].as_str().unwrap();
+        let on: Vec<usize> = bits
+            .bytes()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                let c = BITS.iter().position(|&b| b == c).unwrap();
+                (0..6)
+                    .filter(move |b| c & (1 << b) != 0)
+                    .map(move |b| i * 6 + b)
+            })
+            .collect();
+        assert_eq!(
+            on,
+            (0..110).collect::<Vec<_>>(),
+            "every document with it, once"
+        );
+        // A rare term stays as it was.
+        let rare = &shards.iter().find(|(k, _)| k == "ra").unwrap().1;
+        let r: serde_json::Value = serde_json::from_slice(rare.bytes.as_ref().unwrap()).unwrap();
+        assert_eq!(r["rar"][0], 129, "{r}");
+        assert!(r.get("~rar").is_none());
     }
 
     #[test]

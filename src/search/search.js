@@ -20,6 +20,7 @@
   var PAGE = 10;
   var PREFIX_WEIGHT = 0.6;
   var MAX_PREFIX_SHARDS = 8;
+  var MAX_NEAR_SHARDS = 3;
   var WORD = /[\p{Alphabetic}\p{N}]/u;
 
   form.hidden = false;
@@ -65,7 +66,10 @@
     else if (ends('ss') || ends('us') || ends('is')) { /* keep */ }
     else if (ends('s')) w = w.slice(0, -1);
     else if (ends('ing') && n >= 6) w = undouble(w.slice(0, -3));
-    else if (ends('ed') && n >= 5) w = undouble(w.slice(0, -2));
+    else if (ends('ed') && n >= 5) {
+      w = w.slice(0, -2);
+      w = w.slice(-1) === 'i' ? w.slice(0, -1) + 'y' : undouble(w);
+    }
     if (w.slice(-1) === 'e' && w.length >= 4) w = w.slice(0, -1);
     if (w === 'children') return 'child';
     return w;
@@ -128,35 +132,113 @@
 
   /* ---- a query ---- */
 
-  /* Splits a query into groups of alternative terms, one group per word; a glossary
-     expansion written out in full becomes its acronym, which the index holds for both. */
-  function parse(q) {
-    var raw = words(q).filter(function (w) { return Array.from(w).length > 1 && !meta.stopSet.has(w); });
-    var stems = raw.map(stem);
-    var highlight = new Set(stems);
+  /* Whether a and b differ by at most one letter added, left out, changed, or two swapped. */
+  function oneEdit(a, b) {
+    if (a === b) return true;
+    var n = a.length, m = b.length;
+    if (Math.abs(n - m) > 1) return false;
+    var i = 0;
+    while (i < n && i < m && a[i] === b[i]) i++;
+    if (n === m) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    }
+    return n > m ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  /* The terms a word of the query looks for, with their weights: its stem, and the other
+     degree of an adjective ("safe" and "safer" find each other). */
+  function forms(raw) {
+    var out = [{ t: stem(raw), w: 1 }];
+    var add = function (word) {
+      var t = stem(word);
+      if (!out.some(function (f) { return f.t === t; })) out.push({ t: t, w: 0.9 });
+    };
+    if (/^[a-z]+$/.test(raw) && raw.length >= 4) {
+      var ends = function (x) { return raw.slice(-x.length) === x; };
+      if (ends('er') && raw.length >= 5) { add(raw.slice(0, -1)); add(raw.slice(0, -2)); }
+      else if (ends('est') && raw.length >= 6) { add(raw.slice(0, -2)); add(raw.slice(0, -3)); }
+      else if (!ends('s') && !ends('ing') && !ends('ed')) {
+        add(raw + (ends('e') ? 'r' : 'er'));
+        add(raw + (ends('e') ? 'st' : 'est'));
+      }
+    }
+    return out;
+  }
+
+  /* One group per word of the query (a page must match every group): the word's forms, and
+     terms that start with it. A glossary expansion written out in full becomes its acronym,
+     which the index holds for both. */
+  function groupsOf(items, last) {
+    var stems = items.map(function (x) { return x.stem; });
     var groups = [];
-    var endsInWord = /[\p{Alphabetic}\p{N}]$/u.test(q);
-    for (var i = 0; i < stems.length; i++) {
+    for (var i = 0; i < items.length; i++) {
       var matched = null;
       for (var s = 0; s < meta.synonyms.length && !matched; s++) {
-        var syn = meta.synonyms[s];
-        var exp = syn[1];
-        if (exp.every(function (e, j) { return stems[i + j] === e; })) matched = syn;
+        var exp = meta.synonyms[s][1];
+        if (exp.length > 1 && exp.every(function (e, j) { return stems[i + j] === e; })) matched = meta.synonyms[s];
       }
       if (matched) {
-        groups.push({ exact: matched[0], prefix: null });
-        highlight.add(matched[0]);
+        groups.push({ word: matched[0], alts: [{ t: matched[0], w: 1 }], prefix: null });
         i += matched[1].length - 1;
         continue;
       }
-      var last = i === stems.length - 1 && endsInWord;
-      groups.push({ exact: stems[i], prefix: last && Array.from(raw[i]).length >= 3 ? raw[i] : null });
+      var it = items[i];
+      var alts = it.raw ? forms(it.raw) : [{ t: it.stem, w: 1 }];
+      var prefix = null;
+      if (it.raw && last && i === items.length - 1 && Array.from(it.raw).length >= 3) {
+        prefix = { p: it.raw, w: PREFIX_WEIGHT };  /* still being typed */
+      } else if (Array.from(it.stem).length >= 5) {
+        prefix = { p: it.stem, w: 0.5 };  /* "exploit" finds "exploitation" */
+      }
+      groups.push({ word: it.raw || it.stem, alts: alts, prefix: prefix });
     }
+    return groups;
+  }
+
+  /* The query as the searches to run: as typed, and once per meaning of a synonym in it
+     (data/search.yaml: "running away" is also searched as "missing children"). */
+  function parse(q) {
+    var raw = words(q).filter(function (w) { return Array.from(w).length > 1 && !meta.stopSet.has(w); });
+    var items = raw.map(function (w) { return { raw: w, stem: stem(w) }; });
+    var endsInWord = /[\p{Alphabetic}\p{N}]$/u.test(q);
+    var variants = [{ groups: groupsOf(items, endsInWord), weight: 1, meaning: null }];
+    var notes = [];
+    (meta.phrases || []).forEach(function (syn) {
+      var w = syn.words;
+      for (var i = 0; i + w.length <= items.length; i++) {
+        if (!w.every(function (x, j) { return items[i + j].stem === x; })) continue;
+        var said = items.slice(i, i + w.length).map(function (x) { return x.raw; }).join(' ');
+        syn.meanings.forEach(function (m) {
+          var swapped = items.slice(0, i)
+            .concat(m[0].map(function (t) { return { raw: null, stem: t }; }))
+            .concat(items.slice(i + w.length));
+          variants.push({ groups: groupsOf(swapped, false), weight: 0.95, meaning: m[1] });
+        });
+        notes.push({ said: said, meanings: syn.meanings.map(function (m) { return m[1]; }) });
+        break;
+      }
+    });
+    var highlight = new Set();
+    variants.forEach(function (v) {
+      v.groups.forEach(function (g) { g.alts.forEach(function (a) { highlight.add(a.t); }); });
+    });
     meta.synonyms.forEach(function (syn) {
       if (highlight.has(syn[0])) syn[1].forEach(function (e) { highlight.add(e); });
     });
-    var prefixes = groups.filter(function (g) { return g.prefix; }).map(function (g) { return g.prefix; });
-    return { groups: groups, highlight: highlight, prefixes: prefixes };
+    var prefixes = variants[0].groups.filter(function (g) { return g.prefix && g.prefix.w === PREFIX_WEIGHT; })
+      .map(function (g) { return g.prefix.p; });
+    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(q) };
+  }
+
+  /* Whether the query asks for help in danger: it has every word of one of the safety
+     searches (src/search/safety.txt and data/search.yaml), small words left out. */
+  function isSafetySearch(q) {
+    var filler = new Set(meta.filler || []);
+    var have = new Set(words(q).filter(function (w) { return !filler.has(w); }).map(stem));
+    return (meta.safety || []).some(function (t) {
+      return t.every(function (w) { return have.has(w); });
+    });
   }
 
   function postingsInto(map, list, weight) {
@@ -171,24 +253,108 @@
     }
   }
 
-  function matchGroup(g) {
+  /* `~term` is a common term's other documents: [score, bitmap], six documents to a
+     character of BITS, lowest bit first (src/search/mod.rs, `bitmap`). Each not already found
+     gets that score, at its start. */
+  var BITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  function denseInto(map, dense, weight) {
+    if (!dense) return;
+    var score = dense[0] * weight;
+    var bits = dense[1];
+    for (var i = 0; i < bits.length; i++) {
+      var c = BITS.indexOf(bits[i]);
+      for (var b = 0; c && b < 6; b++) {
+        if (!(c & (1 << b))) continue;
+        var doc = i * 6 + b;
+        if (!map.has(doc)) map.set(doc, new Map([[0, score]]));
+      }
+    }
+  }
+
+  /* `>term` lists the documents with the term in their title, and each title's length. */
+  function titlesInto(titles, list) {
+    if (!list) return;
+    var doc = 0;
+    for (var i = 0; i + 1 < list.length; i += 2) {
+      doc += list[i];
+      titles.set(doc, list[i + 1]);
+    }
+  }
+
+  /* Shards that may hold a word with one letter wrong: those whose key is one edit from the
+     start of the word, the word's own first, then those sharing its first letter. */
+  function shardsNear(t) {
+    var near = [];
+    meta.shards.forEach(function (k) {
+      var letters = k.replace(/-+$/, '');
+      if (!letters || letters.indexOf('_') >= 0) return;
+      var n = letters.length;
+      if (letters === t.slice(0, n)) near.push([0, k]);
+      else if (oneEdit(letters, t.slice(0, n)) || oneEdit(letters, t.slice(0, n + 1)) || oneEdit(letters, t.slice(0, n - 1))) {
+        near.push([letters[0] === t[0] ? 1 : 2, k]);
+      }
+    });
+    near.sort(function (a, b) { return a[0] - b[0]; });
+    return near.slice(0, MAX_NEAR_SHARDS).map(function (x) { return x[1]; });
+  }
+
+  function fetchAll(keys) {
+    return Promise.all(keys.map(function (k) { return get('t/' + k + '.json'); }));
+  }
+
+  /* Finds a group's documents: {recs: doc → (record → score), titles: doc → title length}. A
+     word of five letters or more that is in no page is looked for with one letter wrong. */
+  function matchGroup(g, query) {
     var wanted = [];
-    var exactShard = shardFor(g.exact);
-    if (exactShard) wanted.push(exactShard);
-    var prefixShards = g.prefix ? shardsForPrefix(g.prefix) : [];
+    g.alts.forEach(function (a) {
+      var k = shardFor(a.t);
+      if (k && wanted.indexOf(k) < 0) wanted.push(k);
+    });
+    var prefixShards = g.prefix ? shardsForPrefix(g.prefix.p) : [];
     if (prefixShards.length > MAX_PREFIX_SHARDS) prefixShards = [];
     prefixShards.forEach(function (k) { if (wanted.indexOf(k) < 0) wanted.push(k); });
-    return Promise.all(wanted.map(function (k) { return get('t/' + k + '.json'); })).then(function (shards) {
-      var map = new Map();
+    var recs = new Map();
+    var titles = new Map();
+    var isAlt = function (t) { return g.alts.some(function (a) { return a.t === t; }); };
+    return fetchAll(wanted).then(function (shards) {
       shards.forEach(function (shard) {
-        if (shard[g.exact]) postingsInto(map, shard[g.exact], 1);
+        g.alts.forEach(function (a) {
+          if (shard[a.t]) {
+            postingsInto(recs, shard[a.t], a.w);
+            denseInto(recs, shard['~' + a.t], a.w);
+            titlesInto(titles, shard['>' + a.t]);
+          }
+        });
         if (g.prefix) {
           Object.keys(shard).forEach(function (term) {
-            if (term !== g.exact && term.lastIndexOf(g.prefix, 0) === 0) postingsInto(map, shard[term], PREFIX_WEIGHT);
+            if (term[0] !== '>' && term[0] !== '~' && !isAlt(term) && term.lastIndexOf(g.prefix.p, 0) === 0) {
+              postingsInto(recs, shard[term], g.prefix.w);
+              denseInto(recs, shard['~' + term], g.prefix.w);
+              titlesInto(titles, shard['>' + term]);
+            }
           });
         }
       });
-      return map;
+      var main = g.alts[0].t;
+      if (recs.size || Array.from(g.word).length < 5 || !/^[a-z]+$/.test(main)) return null;
+      return fetchAll(shardsNear(main));
+    }).then(function (near) {
+      if (near) {
+        var found = [];
+        near.forEach(function (shard) {
+          Object.keys(shard).forEach(function (term) {
+            if (term[0] !== '>' && term[0] !== '~' && term.length >= 4 && found.indexOf(term) < 0 && oneEdit(term, g.alts[0].t)) {
+              found.push(term);
+              postingsInto(recs, shard[term], 0.8);
+              denseInto(recs, shard['~' + term], 0.8);
+              titlesInto(titles, shard['>' + term]);
+              query.highlight.add(term);
+            }
+          });
+        });
+        if (found.length && query.corrected.indexOf(g.word) < 0) query.corrected.push(g.word);
+      }
+      return { recs: recs, titles: titles };
     });
   }
 
@@ -212,23 +378,27 @@
   }
 
   /* Ranks documents: every group must match somewhere on the page (if no page has them all,
-     pages with some of them are shown, and the status says so). */
-  function rank(maps, allowed) {
+     pages with some of them are shown, and the status says so). A page whose title has every
+     word of the query comes first, and one whose title is just those words before it; then
+     pages by their scores, where headings count above body text. */
+  function rank(matches, allowed) {
     function collect(needAll) {
-      var scores = new Map();
-      maps[0].forEach(function (_, d) { scores.set(d, true); });
-      maps.slice(1).forEach(function (m) { m.forEach(function (_, d) { scores.set(d, true); }); });
+      var docs = new Set();
+      matches.forEach(function (m) { m.recs.forEach(function (_, d) { docs.add(d); }); });
       var out = [];
-      scores.forEach(function (_, d) {
+      docs.forEach(function (d) {
         if (allowed && !allowed.has(d)) return;
         var total = 0;
         var found = 0;
+        var inTitle = 0;
+        var titleLen = 0;
         var perRec = new Map();
         var groupsIn = new Map();
-        maps.forEach(function (m) {
-          var recs = m.get(d);
+        matches.forEach(function (m) {
+          var recs = m.recs.get(d);
           if (!recs) return;
           found++;
+          if (m.titles.has(d)) { inTitle++; titleLen = m.titles.get(d); }
           var best = 0;
           var sum = 0;
           recs.forEach(function (s, r) {
@@ -241,23 +411,64 @@
              page that keeps coming back to the words outranks one passing mention. */
           total += best + Math.min(best, 0.2 * (sum - best));
         });
-        if (needAll && found < maps.length) return;
+        if (needAll && found < matches.length) return;
         var bestRec = 0;
         var bestScore = -1;
         var together = 0;
         perRec.forEach(function (s, r) {
           if (s > bestScore || (s === bestScore && r < bestRec)) { bestScore = s; bestRec = r; }
           /* Words found together under one heading say more than words scattered. */
-          if (maps.length > 1 && groupsIn.get(r) > 1 && s > together) together = s;
+          if (matches.length > 1 && groupsIn.get(r) > 1 && s > together) together = s;
         });
-        out.push({ doc: d, score: (total + together) * found, rec: bestRec });
+        var all = inTitle === matches.length;
+        var tier = all && inTitle >= titleLen ? 2 : all ? 1 : 0;
+        /* Among titles with every word, the shorter the title the closer the match. */
+        var cover = all && titleLen ? Math.min(1, matches.length / titleLen) : 0;
+        /* A title made only of words of the query ("Training" for "safeguarding training")
+           names what the reader asked for, if not all of it. */
+        var named = inTitle && inTitle >= titleLen ? 2 : 1;
+        var score = (total + together) * found * (1 + inTitle / matches.length) * (0.5 + cover) * named;
+        out.push({ doc: d, score: score, tier: tier, rec: all ? 0 : bestRec });
       });
-      out.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      out.sort(byRank);
       return out;
     }
     var all = collect(true);
-    if (all.length || maps.length < 2) return { hits: all, partial: false };
+    if (all.length || matches.length < 2) return { hits: all, partial: false };
     return { hits: collect(false), partial: true };
+  }
+
+  function byRank(a, b) {
+    return b.tier - a.tier || b.score - a.score || a.doc - b.doc;
+  }
+
+  /* Runs every search of the query and merges them: a page found by several keeps its best. */
+  function runAll(query, allowed) {
+    return Promise.all(query.variants.map(function (v) {
+      return Promise.all(v.groups.map(function (g) { return matchGroup(g, query); })).then(function (m) {
+        var r = rank(m, allowed);
+        r.weight = v.weight;
+        return r;
+      });
+    })).then(function (ranked) {
+      var best = new Map();
+      var partial = true;
+      ranked.forEach(function (r) {
+        if (!r.hits.length) return;
+        partial = partial && r.partial;
+        r.hits.forEach(function (h) {
+          var hit = { doc: h.doc, score: h.score * r.weight, tier: r.partial ? -1 : h.tier, rec: h.rec };
+          var had = best.get(h.doc);
+          if (!had || byRank(hit, had) < 0) best.set(h.doc, hit);
+        });
+      });
+      /* A search asking for help shows the "Worried about a child?" page first. */
+      if (query.safety && typeof meta.report === 'number' && (!allowed || allowed.has(meta.report))) {
+        best.set(meta.report, { doc: meta.report, score: 0, tier: 3, rec: 0 });
+      }
+      var hits = Array.from(best.values()).sort(byRank);
+      return { hits: hits, partial: hits.length > 0 && partial };
+    });
   }
 
   /* ---- showing results ---- */
@@ -378,13 +589,34 @@
     });
   }
 
-  function describe(n, q, partial) {
+  function describe(n, q, partial, query) {
     var quoted = '\u201c' + q.trim() + '\u201d';
     var f = activeFilters().map(function (s) { return s.options[s.selectedIndex].text; });
     var within = f.length ? ' in ' + f.join(', ') : '';
-    if (!n) return 'No results for ' + quoted + within + '. Try fewer or different words, or use the A to Z.';
+    if (!n) return 'No results for ' + quoted + within + '. Try fewer or different words, or browse the A to Z below.';
     var count = n + (n === 1 ? ' result' : ' results');
-    return count + ' for ' + quoted + within + (partial ? ' (no page has every word; showing pages with some of them)' : '');
+    var out = count + ' for ' + quoted + within + (partial ? ' (no page has every word; showing pages with some of them)' : '') + '.';
+    query.notes.forEach(function (note) {
+      var m = note.meanings.map(function (x) { return '\u201c' + x + '\u201d'; });
+      out += note.meanings.length > 1
+        ? ' \u201c' + note.said + '\u201d can mean ' + m.slice(0, -1).join(', ') + ' or ' + m[m.length - 1] + ': showing both.'
+        : ' Including results for ' + m[0] + '.';
+    });
+    if (query.corrected.length) {
+      out += ' No page has ' + query.corrected.map(function (w) { return '\u201c' + w + '\u201d'; }).join(' or ') +
+        ': showing pages with words spelt like ' + (query.corrected.length > 1 ? 'them' : 'it') + '.';
+    }
+    return out;
+  }
+
+  /* The "If you are worried" box, built with the page from the site's report settings: shown
+     above the results when a search asks for help, or finds nothing. */
+  var safety = document.querySelector('[data-haven-search-safety]');
+  var safetyBox = document.querySelector('template[data-haven-search-safety-box]');
+  function showSafety(on) {
+    if (!safety || !safetyBox) return;
+    if (on && !safety.firstElementChild) safety.appendChild(safetyBox.content.cloneNode(true));
+    if (!on) safety.textContent = '';
   }
 
   function search() {
@@ -394,28 +626,34 @@
       list.textContent = '';
       if (more) more.hidden = true;
       current = null;
+      showSafety(false);
       say('');
       return Promise.resolve();
     }
     return loadMeta().then(function () {
       var query = parse(q);
-      if (!query.groups.length) {
+      if (!query.variants[0].groups.length) {
         return { hits: [], partial: false, query: query };
       }
-      return Promise.all([Promise.all(query.groups.map(matchGroup)), filterSet()]).then(function (r) {
-        var ranked = rank(r[0], r[1]);
+      return filterSet().then(function (allowed) {
+        return runAll(query, allowed);
+      }).then(function (ranked) {
         ranked.query = query;
         return ranked;
       });
     }).then(function (ranked) {
       if (mine !== run) return;
       list.textContent = '';
+      showSafety(ranked.query.safety || !ranked.hits.length);
       current = { hits: ranked.hits, shown: 0, query: ranked.query };
       return showNext().then(function () {
-        if (mine === run) say(describe(ranked.hits.length, q, ranked.partial));
+        if (mine === run) say(describe(ranked.hits.length, q, ranked.partial, ranked.query));
       });
     }).catch(function () {
-      if (mine === run) say('Search is not working at the moment. Please use the A to Z instead.');
+      if (mine === run) {
+        showSafety(true);
+        say('Search is not working at the moment. Please use the A to Z instead.');
+      }
     });
   }
 
@@ -460,5 +698,5 @@
   if (input.value) search();
 
   /* For tests of the stemmer against tests/fixtures/stems.txt. */
-  window.havenSearch = { stem: stem, words: words, key: key };
+  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto };
 })();

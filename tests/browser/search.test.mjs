@@ -14,7 +14,14 @@
 // 4. everything works from the keyboard, and the page with results passes axe-core's WCAG 2.2
 //    AA rules at 1280 px and 320 px;
 // 5. without JavaScript the form is hidden and the A to Z takes its place;
-// 6. the client's stemmer agrees with Haven's on tests/fixtures/stems.txt.
+// 6. the client's stemmer agrees with Haven's on tests/fixtures/stems.txt and on the 2,000
+//    words of tests/fixtures/stem-words.txt;
+// 7. safety first: a search asking for help ("someone is hurting me", "how do I report abuse")
+//    shows the report-a-concern box, announced in a live region, and the "Worried about a
+//    child?" page first; "annual report 2018" and other everyday searches do not; a search
+//    that finds nothing shows the box and points to the A to Z; "worried about a child" and
+//    "safe sleeping baby" find their pages first; one wrong letter ("neglet") still finds;
+//    a word with two meanings ("cutting") shows both.
 // Exits non-zero with a list of every failure.
 import { serve, launch } from './static-server.mjs';
 import fs from 'node:fs';
@@ -25,8 +32,11 @@ const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const ROOT = path.resolve(process.argv[2] || path.join(import.meta.dirname, '../../public'));
 const STEMS = path.join(import.meta.dirname, '../fixtures/stems.txt');
+const STEM_WORDS = path.join(import.meta.dirname, '../fixtures/stem-words.txt');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const FIRST_QUERY_BUDGET = 150 * 1024;
+// The demo's hub number, from its site.yaml: the safety box must show it.
+const HUB_PHONE = fs.readFileSync(path.join(import.meta.dirname, '../../site.yaml'), 'utf8').match(/hub_phone: "([^"]+)"/)[1];
 const failures = [];
 const fail = (msg) => {
   failures.push(msg);
@@ -39,7 +49,8 @@ const EXPECTED = [
   ['female genital mutilation', '/guidance/female-genital-mutilation/'],
   ['CSE', '/guidance/child-sexual-exploitation/'],
   ['child sexual exploitation', '/guidance/child-sexual-exploitation/'],
-  ['county lines', '/guidance/county-lines-and-gangs/'],
+  // The page titled exactly "County lines" (for young people) before "County lines and gangs".
+  ['county lines', '/young-people/county-lines/'],
   ['what happens after I report', '/worried-about-a-child/'],
   ['LADO', '/guidance/allegations-against-staff/'],
   ['private fostering', '/guidance/private-fostering/'],
@@ -239,7 +250,7 @@ try {
   else {
     await Promise.all([page.waitForURL((u) => u.pathname !== '/search/'), page.keyboard.press('Enter')]);
     console.log(`keyboard: Enter on the first result opened ${page.url()}`);
-    await page.goBack();
+    await page.goBack({ waitUntil: 'commit' }); // from the back-forward cache: no `load`
   }
   // More than one page of results: the button shows the next ten and moves focus to them.
   await page.goto(`${origin}/search/`);
@@ -288,15 +299,86 @@ try {
     await c.close();
   }
 
+  // 7. Safety first, the right page first, and never an empty page.
+  {
+    const { context: c, page: p } = await newPage();
+    await p.goto(`${origin}/search/`);
+    const safetyBox = () => p.locator('[data-haven-search-safety] .search-safety__box');
+    const live = await p.locator('[data-haven-search-safety]').getAttribute('aria-live');
+    if (live !== 'polite') fail(`the safety box's region is not a live region (aria-live="${live}")`);
+    for (const q of ['someone is hurting me', 'how do I report abuse', "I'm scared at home", 'worried about my friend']) {
+      await query(p, q);
+      const shown = await safetyBox().isVisible();
+      const text = shown ? await safetyBox().textContent() : '';
+      const first = await firstLink(p);
+      console.log(`"${q}": safety box ${shown ? 'shown' : 'MISSING'}; first ${first}`);
+      if (!shown) fail(`"${q}" did not show the safety box`);
+      else {
+        if (!/call 999/.test(text)) fail(`"${q}": the safety box does not say to call 999: ${text}`);
+        if (!text.includes(HUB_PHONE) || !/Childline/.test(text)) fail(`"${q}": the safety box lacks the hub's number or Childline: ${text}`);
+        const tel = await safetyBox().locator('a[href^="tel:"]').count();
+        if (tel < 3) fail(`"${q}": the safety box has ${tel} phone links`);
+        const worried = await safetyBox().locator('a[href="/worried-about-a-child/"]').count();
+        if (!worried) fail(`"${q}": the safety box does not link to the "Worried about a child?" page`);
+      }
+      if (first !== '/worried-about-a-child/') fail(`"${q}": first result ${first}, expected the "Worried about a child?" page`);
+    }
+    for (const q of ['annual report 2018', 'help with my booking', 'report on neglect audits', 'domestic abuse', 'training']) {
+      await query(p, q);
+      if (await safetyBox().isVisible()) fail(`"${q}" showed the safety box`);
+    }
+    const nonsense = 'xqzvw plorfung';
+    await query(p, nonsense);
+    const said = await status(p).textContent();
+    if (!(await safetyBox().isVisible())) fail(`"${nonsense}" found nothing and showed no safety box`);
+    if (!/A to Z/.test(said)) fail(`"${nonsense}": the status does not point to the A to Z: "${said}"`);
+    if (!(await p.locator('#a-to-z').isVisible()) || (await p.locator('.az__letters a, .az a').count()) < 5) fail(`"${nonsense}": the A to Z is not on the page`);
+    console.log(`"${nonsense}": ${said} (safety box and A to Z shown)`);
+    const firstOf = [
+      ['worried about a child', '/worried-about-a-child/'],
+      ['safe sleeping baby', '/news/safer-sleeping-campaign/'],
+      ['neglet', '/guidance/neglect/'],
+      ['exploitaton', '/guidance/child-sexual-exploitation/'],
+      ['who is on the board', '/about/board/'],
+    ];
+    for (const [q, want] of firstOf) {
+      await query(p, q);
+      const first = await firstLink(p);
+      console.log(`"${q}" → ${first} (${await status(p).textContent()})`);
+      if (!first || !first.startsWith(want)) fail(`"${q}": first result ${first}, expected ${want}`);
+    }
+    await query(p, 'cutting');
+    const cutting = await p.locator('[data-haven-search-results] li a').evaluateAll((as) => as.slice(0, 5).map((a) => a.getAttribute('href')));
+    const cutSaid = await status(p).textContent();
+    if (!/can mean .*self-harm.* or .*female genital mutilation.*: showing both/.test(cutSaid)) fail(`"cutting": the status does not say it has two meanings: "${cutSaid}"`);
+    if (!cutting.some((h) => /female-genital-mutilation/.test(h)) || !cutting.some((h) => /self-harm/.test(h))) fail(`"cutting": the first five results do not show both meanings: ${cutting}`);
+    await c.close();
+  }
+
   // 6. Stemmer parity.
   {
     const { context: c, page: p } = await newPage();
     await p.goto(`${origin}/search/`);
-    const cases = fs.readFileSync(STEMS, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))
+    const read = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))
       .map((l) => l.split(' '));
+    const cases = read(STEMS).concat(read(STEM_WORDS));
     const got = await p.evaluate((cs) => cs.map(([w]) => window.havenSearch.stem(w)), cases);
     cases.forEach(([w, want], i) => { if (got[i] !== want.trim()) fail(`client stems ${w} to ${got[i]}, Haven to ${want}`); });
     console.log(`stemmer: ${cases.length} shared cases checked`);
+    // A common term's bitmap (src/search/mod.rs, `bitmap`): "_" is documents 0 to 5, "C" (2)
+    // document 7; a document already found keeps its own score.
+    const dense = await p.evaluate(() => {
+      const map = new Map([[3, new Map([[2, 99]])]]);
+      window.havenSearch.denseInto(map, [4, '_C'], 0.5);
+      return [...map.entries()].map(([d, r]) => [d, [...r.entries()]]).sort((a, b) => a[0] - b[0]);
+    });
+    const wantDense = [[0, [[0, 2]]], [1, [[0, 2]]], [2, [[0, 2]]], [3, [[2, 99]]], [4, [[0, 2]]], [5, [[0, 2]]], [7, [[0, 2]]]];
+    if (JSON.stringify(dense) !== JSON.stringify(wantDense)) fail(`the client reads a bitmap as ${JSON.stringify(dense)}`);
+    // One letter wrong, added, left out or two swapped; not two.
+    const edits = await p.evaluate(() => [['neglect', 'neglet'], ['exploitation', 'exploitaton'], ['safeguard', 'safegaurd'], ['neglect', 'neglcet'], ['neglect', 'nelgcet'], ['abuse', 'abuser']]
+      .map(([a, b]) => window.havenSearch.oneEdit(a, b)));
+    if (JSON.stringify(edits) !== JSON.stringify([true, true, true, true, false, true])) fail(`oneEdit: ${edits}`);
+    if (cases.length < 1000) fail(`only ${cases.length} words checked against both stemmers`);
     await c.close();
   }
 } catch (e) {

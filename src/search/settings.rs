@@ -1,0 +1,267 @@
+//! What editors tell the search (`data/search.yaml`): the words readers use for what the site
+//! calls something else (`synonyms`), and more searches that should show the "If you are
+//! worried" box above the results (`safety`, added to the built-in list in `safety.txt`).
+//!
+//! ```yaml
+//! synonyms:
+//!   running away: [missing children]
+//!   cutting: [self-harm, female genital mutilation]   # two meanings: both are shown
+//! safety:
+//!   - my stepdad hits me
+//! ```
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::tokens;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The data file the settings are read from, below `data/`.
+pub const SEARCH_FILE: &str = "search.yaml";
+
+/// The searches that show the safety box on every site, one per line (`#` starts a comment).
+const BUILT_IN_SAFETY: &str = include_str!("safety.txt");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    synonyms: Pairs,
+    #[serde(default)]
+    safety: Vec<Spanned<String>>,
+}
+
+/// A map's entries in the file's order, with where each key is written.
+#[derive(Default)]
+struct Pairs(Vec<(Spanned<String>, Vec<Spanned<String>>)>);
+
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pairs, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("lines such as `running away: [missing children]`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pairs, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Pairs(out))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+/// One synonym: a phrase readers type, and what the site calls it (one meaning or several).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Synonym {
+    /// The phrase's stems, as the query's words are stemmed (stop words left out).
+    pub words: Vec<String>,
+    /// Each meaning: its stems, and the words to show ("self-harm").
+    pub meanings: Vec<(Vec<String>, String)>,
+}
+
+/// The search settings of a site.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchSettings {
+    /// Synonyms, in the file's order.
+    pub synonyms: Vec<Synonym>,
+    /// The safety triggers: each is a set of words (stemmed, small words left out) that must
+    /// all be in a search for the box to show. Built-in ones first, then the site's.
+    pub safety: Vec<Vec<String>>,
+}
+
+/// Words a safety trigger leaves out, so that "how do I report abuse" matches "report abuse":
+/// the stop words, less the ones that say who is in danger ("me", "my", "I", "she"…).
+pub fn is_filler(w: &str) -> bool {
+    const KEPT: &[&str] = &[
+        "he", "her", "him", "his", "i", "me", "my", "our", "she", "them", "they", "us", "we",
+    ];
+    tokens::is_stop_word(w) && !KEPT.contains(&w)
+}
+
+/// A safety trigger's words: every word less fillers, stemmed, without repeats, sorted.
+pub fn trigger_words(text: &str) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    tokens::for_each_word(text, |w| {
+        if !is_filler(w) {
+            out.insert(tokens::stem(w));
+        }
+    });
+    out.into_iter().collect()
+}
+
+impl SearchSettings {
+    /// The built-in settings, plus the site's `data/search.yaml` if it has one (its text, from
+    /// the data files by path below `data/`).
+    pub fn from_data(
+        sources: &std::collections::BTreeMap<String, String>,
+    ) -> Result<SearchSettings, Diagnostics> {
+        let mut settings = SearchSettings::default();
+        for line in BUILT_IN_SAFETY.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if !line.is_empty() {
+                settings.safety.push(trigger_words(line));
+            }
+        }
+        let Some(text) = sources.get(SEARCH_FILE) else {
+            return Ok(settings);
+        };
+        let path = format!("data/{SEARCH_FILE}");
+        let file: File = crate::yaml::parse(text, std::path::Path::new(&path), text, 1)
+            .map_err(Diagnostics::from)?;
+        let mut problems = Diagnostics::new();
+        let at = |s: &Spanned<String>, msg: String| {
+            Diagnostic::in_file(&path, msg).at_in(
+                text,
+                s.referenced.line() as usize,
+                s.referenced.column() as usize,
+            )
+        };
+        let mut seen = BTreeSet::new();
+        for (phrase, meanings) in &file.synonyms.0 {
+            let words = tokens::stems(&phrase.value);
+            if words.is_empty() {
+                problems.push(
+                    at(
+                        phrase,
+                        format!("the synonym `{}` has no words to search for", phrase.value),
+                    )
+                    .hint("write the words readers type, such as `running away`"),
+                );
+                continue;
+            }
+            if !seen.insert(words.clone()) {
+                problems.push(
+                    at(
+                        phrase,
+                        format!("`{}` is in the synonyms twice", phrase.value),
+                    )
+                    .hint("keep one entry, and list every meaning in its brackets"),
+                );
+                continue;
+            }
+            let mut out = Vec::new();
+            for m in meanings {
+                let stems = tokens::stems(&m.value);
+                if stems.is_empty() {
+                    problems.push(
+                        at(m, format!("`{}` has no words to search for", m.value))
+                            .hint("write what the site calls it, such as `missing children`"),
+                    );
+                } else {
+                    out.push((stems, m.value.trim().to_string()));
+                }
+            }
+            if meanings.is_empty() {
+                problems.push(
+                    at(phrase, format!("`{}` has no meanings", phrase.value)).hint(
+                        "after the colon, list what the site calls it in square brackets, such as `[missing children]`",
+                    ),
+                );
+            }
+            settings.synonyms.push(Synonym {
+                words,
+                meanings: out,
+            });
+        }
+        for s in &file.safety {
+            let words = trigger_words(&s.value);
+            if words.len() < 2 {
+                problems.push(
+                    at(s, format!("`{}` is too short to show the safety box", s.value)).hint(
+                        "write two or more words, such as `hurting me` or `scared at home`: one word on its own (such as `report`) is in too many everyday searches",
+                    ),
+                );
+            } else {
+                settings.safety.push(words);
+            }
+        }
+        problems.into_result(settings)
+    }
+
+    /// Whether a search with these words shows the safety box (for tests; `search.js` does the
+    /// same in the browser).
+    pub fn is_safety_search(&self, query: &str) -> bool {
+        let words: BTreeSet<String> = trigger_words(query).into_iter().collect();
+        self.safety
+            .iter()
+            .any(|t| t.iter().all(|w| words.contains(w)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn load(text: &str) -> Result<SearchSettings, Diagnostics> {
+        SearchSettings::from_data(&BTreeMap::from([(
+            SEARCH_FILE.to_string(),
+            text.to_string(),
+        )]))
+    }
+
+    #[test]
+    fn the_built_in_triggers_need_word_combinations() {
+        let s = SearchSettings::from_data(&BTreeMap::new()).unwrap();
+        for q in [
+            "someone is hurting me",
+            "how do I report abuse",
+            "I'm scared at home",
+            "worried about my friend",
+            "Worried about a child",
+            "my dad hits me",
+            "I want to kill myself",
+        ] {
+            assert!(s.is_safety_search(q), "{q} should show the box");
+        }
+        for q in [
+            "annual report 2018",
+            "help with my booking",
+            "report on neglect audits",
+            "report",
+            "abuse",
+            "training dates",
+            "domestic abuse",
+            "safe sleeping baby",
+        ] {
+            assert!(!s.is_safety_search(q), "{q} should not show the box");
+        }
+        assert!(s.safety.iter().all(|t| t.len() >= 2), "{:?}", s.safety);
+    }
+
+    #[test]
+    fn a_site_adds_synonyms_and_triggers() {
+        let s = load(
+            "synonyms:\n  running away: [missing children]\n  cutting: [self-harm, female genital mutilation]\nsafety:\n  - my stepdad shouts\n",
+        )
+        .unwrap();
+        assert_eq!(s.synonyms[0].words, ["run", "away"]);
+        assert_eq!(s.synonyms[0].meanings[0].0, ["miss", "child"]);
+        assert_eq!(s.synonyms[1].meanings.len(), 2);
+        assert_eq!(s.synonyms[1].meanings[0].1, "self-harm");
+        assert!(s.is_safety_search("my stepdad shouts at me"));
+    }
+
+    #[test]
+    fn mistakes_are_named_with_their_line() {
+        let err = load("safety:\n  - report\n").unwrap_err();
+        let d = &err.0[0];
+        assert!(d.message.contains("`report` is too short"), "{d:?}");
+        assert_eq!((d.line, d.column), (Some(2), Some(5)), "{d:?}");
+        let err = load("synonym:\n  a: [b]\n").unwrap_err();
+        assert!(err.0[0].message.contains("synonym"), "{:?}", err.0[0]);
+        let err = load("synonyms:\n  nudes: [sexting]\n  Nudes: [sharing images]\n").unwrap_err();
+        assert!(err.0[0].message.contains("twice"), "{:?}", err.0[0]);
+        assert_eq!(err.0[0].line, Some(3));
+    }
+}
