@@ -266,18 +266,21 @@ try {
     if (focused !== 10) fail(`after "Show more results" focus is on result ${focused}, not the eleventh`);
   } else fail(`"safeguarding" showed ${before} results and no "Show more results" button`);
 
-  // axe on the page with results, at both widths.
+  // axe on the page with results, and with the safety box, at both widths.
   await context.close();
   for (const viewport of [{ width: 1280, height: 900 }, { width: 320, height: 640 }]) {
-    const { context: c, page: p } = await newPage({ viewport, bypassCSP: true });
-    await p.goto(`${origin}/search/?q=FGM`);
-    await p.waitForFunction(() => /results? for/.test(document.querySelector('[data-haven-search-status]').textContent));
-    await p.addScriptTag({ content: AXE });
-    const r = await p.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
-    for (const v of r.violations) fail(`axe at ${viewport.width}px on the search results: ${v.id}: ${v.help} (${v.nodes.length})`);
-    const wide = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    if (wide) fail(`the search results scroll sideways at ${viewport.width}px`);
-    await c.close();
+    for (const q of ['FGM', 'someone is hurting me']) {
+      const { context: c, page: p } = await newPage({ viewport, bypassCSP: true });
+      await p.goto(`${origin}/search/?q=${encodeURIComponent(q)}`);
+      await p.waitForFunction(() => /results? for/.test(document.querySelector('[data-haven-search-status]').textContent));
+      await p.addScriptTag({ content: AXE });
+      const r = await p.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+      for (const v of r.violations) fail(`axe at ${viewport.width}px on the results for "${q}": ${v.id}: ${v.help} (${v.nodes.length})`);
+      const wide = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      if (wide) fail(`the results for "${q}" scroll sideways at ${viewport.width}px`);
+      if (q !== 'FGM' && !(await p.locator('.search-safety__box').isVisible())) fail(`"${q}" from a link showed no safety box`);
+      await c.close();
+    }
   }
 
   // 5. No JavaScript: no form, the A to Z instead.
