@@ -1,6 +1,6 @@
 // Haven's search against Pagefind's, on the same build of the demo site, with a judged set of
 // queries (queries-tune.tsv, and queries-holdout.tsv set aside until the end):
-//   node bench/search/run.mjs PUBLIC_DIR [--set tune|holdout|all] [--show]
+//   node bench/search/run.mjs PUBLIC_DIR [--set tune|holdout|holdout2|all|NAME,NAME] [--show]
 // Haven is asked through its own client on /search/ in Chromium, as a reader would; Pagefind
 // (default settings, indexing a copy of the same build) through its JavaScript API. Prints, per
 // engine and per set, success at 1 and at 3 and the mean reciprocal rank (first relevant
@@ -26,7 +26,10 @@ function readSet(name) {
       return { set: name, query, want: want.trim().split(/\s+/), reader: (reader || '').trim() };
     });
 }
-const sets = which === 'all' ? ['tune', 'holdout'] : [which];
+// `all`: every queries-NAME.tsv here, in name order; or names joined by commas.
+const sets = which === 'all'
+  ? fs.readdirSync(HERE).filter((f) => /^queries-.+\.tsv$/.test(f)).map((f) => f.slice(8, -4)).sort((a, b) => (a === 'tune' ? -1 : b === 'tune' ? 1 : a.localeCompare(b)))
+  : which.split(',');
 const queries = sets.flatMap(readSet);
 
 // Pagefind indexes a copy, so the build under test is left as it was.
@@ -95,7 +98,7 @@ const score = (rs, engine) => {
 const pct = (x) => `${(100 * x).toFixed(0)}%`.padStart(5);
 if (show) {
   for (const r of rows) {
-    console.log(`${r.set.padEnd(7)} haven ${String(r.haven || '-').padStart(2)}  pagefind ${String(r.pagefind || '-').padStart(2)}${r.safety ? '  [safety box]' : ''}  ${r.query}` +
+    console.log(`${r.set.padEnd(8)} haven ${String(r.haven || '-').padStart(2)}  pagefind ${String(r.pagefind || '-').padStart(2)}${r.safety ? '  [safety box]' : ''}  ${r.query}` +
       (r.haven === 1 ? '' : `   (haven's first: ${r.havenTop || 'nothing'}; wanted ${r.want.join(' ')})`));
   }
 }

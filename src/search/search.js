@@ -382,7 +382,7 @@
      word of the query comes first, and one whose title is just those words before it; then
      pages by their scores, where headings count above body text. */
   function rank(matches, allowed) {
-    function collect(needAll) {
+    function collect(least) {
       var docs = new Set();
       matches.forEach(function (m) { m.recs.forEach(function (_, d) { docs.add(d); }); });
       var out = [];
@@ -411,7 +411,7 @@
              page that keeps coming back to the words outranks one passing mention. */
           total += best + Math.min(best, 0.2 * (sum - best));
         });
-        if (needAll && found < matches.length) return;
+        if (found < least) return;
         var bestRec = 0;
         var bestScore = -1;
         var together = 0;
@@ -428,14 +428,17 @@
            names what the reader asked for, if not all of it. */
         var named = inTitle && inTitle >= titleLen ? 2 : 1;
         var score = (total + together) * found * (1 + inTitle / matches.length) * (0.5 + cover) * named;
-        out.push({ doc: d, score: score, tier: tier, rec: all ? 0 : bestRec });
+        /* A page missing a word of a long search comes after every page with them all. */
+        out.push({ doc: d, score: score, tier: found < matches.length ? -1 : tier, rec: all ? 0 : bestRec, almost: found < matches.length });
       });
       out.sort(byRank);
       return out;
     }
-    var all = collect(true);
-    if (all.length || matches.length < 2) return { hits: all, partial: false };
-    return { hits: collect(false), partial: true };
+    /* Every word must match; from three words on, pages with all but one follow. */
+    var all = collect(matches.length >= 3 ? matches.length - 1 : matches.length);
+    var full = all.filter(function (h) { return !h.almost; }).length;
+    if (full || matches.length < 2) return { hits: all, partial: false };
+    return { hits: collect(1), partial: true };
   }
 
   function byRank(a, b) {
@@ -457,7 +460,7 @@
         if (!r.hits.length) return;
         partial = partial && r.partial;
         r.hits.forEach(function (h) {
-          var hit = { doc: h.doc, score: h.score * r.weight, tier: r.partial ? -1 : h.tier, rec: h.rec };
+          var hit = { doc: h.doc, score: h.score * r.weight, tier: r.partial ? -2 : h.tier, rec: h.rec, almost: !r.partial && h.almost };
           var had = best.get(h.doc);
           if (!had || byRank(hit, had) < 0) best.set(h.doc, hit);
         });
@@ -595,7 +598,9 @@
     var within = f.length ? ' in ' + f.join(', ') : '';
     if (!n) return 'No results for ' + quoted + within + '. Try fewer or different words, or browse the A to Z below.';
     var count = n + (n === 1 ? ' result' : ' results');
-    var out = count + ' for ' + quoted + within + (partial ? ' (no page has every word; showing pages with some of them)' : '') + '.';
+    var almost = current ? current.hits.filter(function (h) { return h.almost; }).length : 0;
+    var out = count + ' for ' + quoted + within +
+      (partial ? ' (no page has every word; showing pages with some of them)' : almost ? ' (the last ' + (almost === 1 ? 'one lacks' : almost + ' lack') + ' one of the words)' : '') + '.';
     query.notes.forEach(function (note) {
       var m = note.meanings.map(function (x) { return '\u201c' + x + '\u201d'; });
       out += note.meanings.length > 1
