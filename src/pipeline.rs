@@ -446,6 +446,7 @@ pub(crate) fn run_all(
             problems.extend(d);
             Default::default()
         });
+    problems.extend(search.reader_findings(&site));
     let built = Built {
         site: &site,
         pages: &pages,

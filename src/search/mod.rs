@@ -942,6 +942,16 @@ pub fn index(
             Some(site.pages.len() + s)
         })
     });
+    // Who is searching: each audience's slug (its list is `f/audiences/SLUG.json`) and words.
+    let readers: Vec<(&str, &Vec<Vec<String>>)> = settings
+        .readers
+        .iter()
+        .filter_map(|r| {
+            let tax = site.taxonomies.iter().find(|t| t.name == "audiences")?;
+            let term = tax.terms.iter().find(|t| t.name == r.audience)?;
+            Some((term.slug.as_str(), &r.triggers))
+        })
+        .collect();
     let meta = serde_json::json!({
         "format": 1,
         "version": format!("{version:016x}"),
@@ -953,6 +963,7 @@ pub fn index(
         "phrases": settings.synonyms,
         "safety": settings.safety,
         "report": report,
+        "readers": readers,
         "filler": tokens::STOP_WORDS.iter().filter(|w| settings::is_filler(w)).collect::<Vec<_>>(),
         "taxonomies": site.config.taxonomies,
     });

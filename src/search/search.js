@@ -21,6 +21,7 @@
   var PREFIX_WEIGHT = 0.6;
   var MAX_PREFIX_SHARDS = 8;
   var MAX_NEAR_SHARDS = 3;
+  var READER_BOOST = 2;
   var WORD = /[\p{Alphabetic}\p{N}]/u;
 
   form.hidden = false;
@@ -228,17 +229,36 @@
     });
     var prefixes = variants[0].groups.filter(function (g) { return g.prefix && g.prefix.w === PREFIX_WEIGHT; })
       .map(function (g) { return g.prefix.p; });
-    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(q) };
+    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(q), reader: readerOf(q) };
   }
 
   /* Whether the query asks for help in danger: it has every word of one of the safety
      searches (src/search/safety.txt and data/search.yaml), small words left out. */
-  function isSafetySearch(q) {
+  function triggerWords(q) {
     var filler = new Set(meta.filler || []);
-    var have = new Set(words(q).filter(function (w) { return !filler.has(w); }).map(stem));
+    return new Set(words(q).filter(function (w) { return !filler.has(w); }).map(stem));
+  }
+
+  function isSafetySearch(q) {
+    var have = triggerWords(q);
     return (meta.safety || []).some(function (t) {
       return t.every(function (w) { return have.has(w); });
     });
+  }
+
+  /* Who is searching, if their words say (`readers:` in data/search.yaml: "my son" is a
+     parent, "my mate" a young person): the audience whose matching words are the most
+     specific. */
+  function readerOf(q) {
+    var have = triggerWords(q);
+    var best = null;
+    var most = 0;
+    (meta.readers || []).forEach(function (r) {
+      r[1].forEach(function (t) {
+        if (t.length > most && t.every(function (w) { return have.has(w); })) { best = r[0]; most = t.length; }
+      });
+    });
+    return best;
   }
 
   function postingsInto(map, list, weight) {
@@ -447,20 +467,25 @@
 
   /* Runs every search of the query and merges them: a page found by several keeps its best. */
   function runAll(query, allowed) {
-    return Promise.all(query.variants.map(function (v) {
+    var readerPages = query.reader ? get('f/audiences/' + query.reader + '.json') : Promise.resolve(null);
+    return Promise.all([readerPages].concat(query.variants.map(function (v) {
       return Promise.all(v.groups.map(function (g) { return matchGroup(g, query); })).then(function (m) {
         var r = rank(m, allowed);
         r.weight = v.weight;
         return r;
       });
-    })).then(function (ranked) {
+    }))).then(function (got) {
+      var forReader = got[0] ? new Set(got[0]) : null;
+      var ranked = got.slice(1);
       var best = new Map();
       var partial = true;
       ranked.forEach(function (r) {
         if (!r.hits.length) return;
         partial = partial && r.partial;
         r.hits.forEach(function (h) {
-          var hit = { doc: h.doc, score: h.score * r.weight, tier: r.partial ? -2 : h.tier, rec: h.rec, almost: !r.partial && h.almost };
+          /* Pages for the reader the words point to count twice. */
+          var boost = forReader && forReader.has(h.doc) ? READER_BOOST : 1;
+          var hit = { doc: h.doc, score: h.score * r.weight * boost, tier: r.partial ? -2 : h.tier, rec: h.rec, almost: !r.partial && h.almost };
           var had = best.get(h.doc);
           if (!had || byRank(hit, had) < 0) best.set(h.doc, hit);
         });
@@ -703,5 +728,5 @@
   if (input.value) search();
 
   /* For tests of the stemmer against tests/fixtures/stems.txt. */
-  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto };
+  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto, readerOf: function (q) { return loadMeta().then(function () { return readerOf(q); }); } };
 })();

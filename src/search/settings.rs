@@ -31,6 +31,8 @@ struct File {
     synonyms: Pairs,
     #[serde(default)]
     safety: Vec<Spanned<String>>,
+    #[serde(default)]
+    readers: Pairs,
 }
 
 /// A map's entries in the file's order, with where each key is written.
@@ -77,6 +79,20 @@ pub struct SearchSettings {
     /// The safety triggers: each is a set of words (stemmed, small words left out) that must
     /// all be in a search for the box to show. Built-in ones first, then the site's.
     pub safety: Vec<Vec<String>>,
+    /// Who is searching, told by their words: a search with every word of a trigger ("my son")
+    /// ranks the pages for that audience higher. In the file's order.
+    pub readers: Vec<Reader>,
+}
+
+/// An audience, and the words that show a search is theirs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reader {
+    /// The audience as pages name it (`parents and carers`).
+    pub audience: String,
+    /// Where it is written in `data/search.yaml`: line and column.
+    pub at: (usize, usize),
+    /// Each trigger's words, as [`trigger_words`] gives them.
+    pub triggers: Vec<Vec<String>>,
 }
 
 /// Words a safety trigger leaves out, so that "how do I report abuse" matches "report abuse":
@@ -173,6 +189,34 @@ impl SearchSettings {
                 meanings: out,
             });
         }
+        for (audience, phrases) in &file.readers.0 {
+            let triggers: Vec<Vec<String>> = phrases
+                .iter()
+                .map(|p| trigger_words(&p.value))
+                .filter(|t| !t.is_empty())
+                .collect();
+            if triggers.is_empty() {
+                problems.push(
+                    at(
+                        audience,
+                        format!(
+                            "`{}` has no words that show a search is theirs",
+                            audience.value
+                        ),
+                    )
+                    .hint("list what they would write, such as `[my son, my daughter]`"),
+                );
+                continue;
+            }
+            settings.readers.push(Reader {
+                audience: audience.value.clone(),
+                at: (
+                    audience.referenced.line() as usize,
+                    audience.referenced.column() as usize,
+                ),
+                triggers,
+            });
+        }
         for s in &file.safety {
             let words = trigger_words(&s.value);
             if words.len() < 2 {
@@ -186,6 +230,42 @@ impl SearchSettings {
             }
         }
         problems.into_result(settings)
+    }
+
+    /// The `readers:` audiences that are not audiences of any page: errors naming their line.
+    pub fn reader_findings(&self, site: &crate::content::Site) -> Diagnostics {
+        let names: Vec<&str> = site
+            .taxonomies
+            .iter()
+            .filter(|t| t.name == "audiences")
+            .flat_map(|t| t.terms.iter().map(|term| term.name.as_str()))
+            .collect();
+        let text = site
+            .data_sources
+            .get(SEARCH_FILE)
+            .map_or("", String::as_str);
+        let mut out = Diagnostics::new();
+        for r in &self.readers {
+            if !names.contains(&r.audience.as_str()) {
+                out.push(
+                    Diagnostic::in_file(
+                        format!("data/{SEARCH_FILE}"),
+                        format!("`{}` is not an audience any page is for", r.audience),
+                    )
+                    .at_in(text, r.at.0, r.at.1)
+                    .hint(if names.is_empty() {
+                        "no page has `audiences:` in its front matter yet".to_string()
+                    } else {
+                        format!(
+                            "{}the audiences pages are for: {}",
+                            crate::yaml::did_you_mean(&r.audience, &names),
+                            names.join(", ")
+                        )
+                    }),
+                );
+            }
+        }
+        out
     }
 
     /// Whether a search with these words shows the safety box (for tests; `search.js` does the
@@ -250,6 +330,18 @@ mod tests {
         assert_eq!(s.synonyms[1].meanings.len(), 2);
         assert_eq!(s.synonyms[1].meanings[0].1, "self-harm");
         assert!(s.is_safety_search("my stepdad shouts at me"));
+    }
+
+    #[test]
+    fn readers_are_told_by_their_words() {
+        let s = load("readers:\n  parents and carers: [my son, my daughter]\n  young people: [me, my mate]\n").unwrap();
+        assert_eq!(s.readers[0].audience, "parents and carers");
+        assert_eq!(
+            s.readers[0].triggers,
+            [vec!["my", "son"], vec!["daughter", "my"]]
+        );
+        assert_eq!(s.readers[1].triggers[0], ["me"]);
+        assert_eq!(s.readers[1].at, (3, 3));
     }
 
     #[test]

@@ -377,6 +377,11 @@ try {
     });
     const wantDense = [[0, [[0, 2]]], [1, [[0, 2]]], [2, [[0, 2]]], [3, [[2, 99]]], [4, [[0, 2]]], [5, [[0, 2]]], [7, [[0, 2]]]];
     if (JSON.stringify(dense) !== JSON.stringify(wantDense)) fail(`the client reads a bitmap as ${JSON.stringify(dense)}`);
+    // Who is searching, from data/search.yaml's `readers:`: the longer matching phrase wins.
+    const readers = await p.evaluate(() => Promise.all(['grooming signs my son', 'my mate is being groomed', 'grooming signs',
+      'can you help me with my daughter', 'refer a child'].map((q) => window.havenSearch.readerOf(q))));
+    const wantReaders = ['parents-and-carers', 'young-people', null, 'parents-and-carers', 'practitioners'];
+    if (JSON.stringify(readers) !== JSON.stringify(wantReaders)) fail(`readers told by their words: ${JSON.stringify(readers)}, expected ${JSON.stringify(wantReaders)}`);
     // One letter wrong, added, left out or two swapped; not two.
     const edits = await p.evaluate(() => [['neglect', 'neglet'], ['exploitation', 'exploitaton'], ['safeguard', 'safegaurd'], ['neglect', 'neglcet'], ['neglect', 'nelgcet'], ['abuse', 'abuser']]
       .map(([a, b]) => window.havenSearch.oneEdit(a, b)));
