@@ -132,6 +132,25 @@ pub fn robots(cfg: &Config) -> String {
     )
 }
 
+/// What a browser may use on the site's pages: nothing beyond the page itself (no camera,
+/// microphone, location, payment, sensors, full screen or autoplay).
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), xr-spatial-tracking=()";
+
+/// `_headers`, the file Netlify and Cloudflare Pages read for response headers: the site's
+/// Content-Security-Policy with `frame-ancestors 'none'` (which only a header can set: a page
+/// cannot stop another site framing it from a `<meta>`), `nosniff`, no referrer, and no
+/// permissions. Other hosts ignore the file; the README gives the same for Apache, nginx, IIS
+/// and Azure Static Web Apps.
+pub fn headers(cfg: &Config) -> String {
+    let csp = cfg.content_security_policy.trim().trim_end_matches(';');
+    format!(
+        "# Security headers for every page and file, read by Netlify and Cloudflare Pages. Written by\n\
+         # Haven from site.yaml (content_security_policy); turn it off with headers_file: false.\n\
+         /*\n  Content-Security-Policy: {csp}; frame-ancestors 'none'\n  X-Frame-Options: DENY\n  \
+         X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n  Permissions-Policy: {PERMISSIONS_POLICY}\n"
+    )
+}
+
 /// A redirect page for an old address: an instant meta refresh, plus a visible link for
 /// browsers and people that do not follow it. It carries the site's one Content-Security-Policy.
 pub fn redirect_page(cfg: &Config, to: &str) -> String {
@@ -148,6 +167,35 @@ pub fn redirect_page(cfg: &Config, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_carry_the_sites_policy_and_forbid_framing() {
+        let mut cfg: Config = serde_saphyr::from_str(
+            "title: T\nbase_url: https://example.org/\nsafeguarding_site: false\n",
+        )
+        .unwrap();
+        cfg.content_security_policy = "default-src 'none'; img-src 'self';".into();
+        let h = headers(&cfg);
+        let lines: Vec<&str> = h.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(lines[0], "/*");
+        assert_eq!(
+            lines[1],
+            "  Content-Security-Policy: default-src 'none'; img-src 'self'; frame-ancestors 'none'"
+        );
+        assert!(lines.contains(&"  X-Content-Type-Options: nosniff"));
+        assert!(lines.contains(&"  Referrer-Policy: no-referrer"));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("  Permissions-Policy: accelerometer=()"))
+        );
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l.starts_with("  ") && l.contains(": ")),
+            "{h}"
+        );
+    }
 
     fn cfg() -> Config {
         Config::parse(

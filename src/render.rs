@@ -780,6 +780,13 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
         body: Body::Bytes(feeds::robots(cfg).into_bytes()),
         origin: "robots.txt".into(),
     }));
+    if cfg.headers_file {
+        out.push(Ok(OutputFile {
+            path: "_headers".into(),
+            body: Body::Bytes(feeds::headers(cfg).into_bytes()),
+            origin: "the security headers (headers_file in site.yaml)".into(),
+        }));
+    }
     for a in &site.assets {
         out.push(Ok(OutputFile {
             path: a.dest.clone(),

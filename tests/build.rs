@@ -32,8 +32,17 @@ fn good_site_builds_with_every_feature() {
     assert!(out.status.success(), "{}", stderr(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
-        summary.contains("Built 9 pages and 6 sections: 93 files written"),
+        summary.contains("Built 9 pages and 6 sections: 94 files written"),
         "{summary}"
+    );
+
+    // Security headers for hosts that read `_headers`, with the site's policy.
+    let headers = read(root, "_headers");
+    assert!(
+        headers.contains("\n/*\n  Content-Security-Policy: default-src 'none';")
+            && headers.contains("frame-ancestors 'none'\n")
+            && headers.contains("  X-Content-Type-Options: nosniff\n"),
+        "{headers}"
     );
 
     // Home: index.html template, @/ links, functions.
@@ -158,8 +167,8 @@ fn builds_are_byte_identical() {
             .success()
     );
     let (sa, sb) = (snapshot(&a), snapshot(&b));
-    // 93 files of the site, and the marker that says the folder is Haven's.
-    assert_eq!(sa.len(), 94);
+    // 94 files of the site, and the marker that says the folder is Haven's.
+    assert_eq!(sa.len(), 95);
     assert!(a.join(".haven").is_file());
     assert_eq!(sa, sb);
 }
@@ -353,6 +362,22 @@ fn search_index_and_a_to_z() {
     let out = build(root, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!root.join("public/search").exists() && !root.join("public/a-z").exists());
+}
+
+#[test]
+fn the_headers_file_can_be_turned_off() {
+    let site = good_site();
+    let root = site.path();
+    let config = fs::read_to_string(root.join("site.yaml")).unwrap();
+    fs::write(
+        root.join("site.yaml"),
+        format!("{config}headers_file: false\n"),
+    )
+    .unwrap();
+    let out = build(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.join("public/index.html").is_file());
+    assert!(!root.join("public/_headers").exists());
 }
 
 #[test]

@@ -72,6 +72,10 @@ pub struct Config {
     /// The Content-Security-Policy of every page, alias page and `haven serve` response.
     #[serde(default = "portal::default_csp")]
     pub content_security_policy: String,
+    /// Whether to write `_headers` (security headers for Netlify and Cloudflare Pages). True
+    /// unless turned off, for example when the host reads headers from elsewhere.
+    #[serde(default = "yes")]
+    pub headers_file: bool,
     /// Free-form values for the theme's templates.
     #[serde(default = "empty_map")]
     pub extra: serde_json::Value,
