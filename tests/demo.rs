@@ -665,3 +665,46 @@ fn no_two_pages_share_a_title() {
     }
     assert_eq!(dated, sessions);
 }
+
+/// A training section whose `_index.md` names no templates still lists only the upcoming
+/// sessions, links to the past ones, and shows each session's facts, date and booking.
+#[test]
+fn a_training_section_works_without_naming_templates() {
+    let site = tempfile::tempdir().unwrap();
+    for dir in ["content", "data", "themes"] {
+        common::copy_dir(&repo().join(dir), &site.path().join(dir));
+    }
+    fs::copy(repo().join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    let index = site.path().join("content/training/_index.md");
+    let plain = fs::read_to_string(&index)
+        .unwrap()
+        .replace("template: training.html\n", "")
+        .replace("page_template: training_session.html\n", "");
+    assert!(!plain.contains("template"), "{plain}");
+    fs::write(&index, plain).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["build", "--now", "2026-11-30", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let list = read(site.path(), "training/index.html");
+    let main = &list[list.find("<main").unwrap()..list.find("</main>").unwrap()];
+    assert!(main.contains("Upcoming sessions"), "{main}");
+    assert!(main.contains("/training/basic-safeguarding-awareness-2026-12/"));
+    // 17 September 2026 is past on 30 November 2026: linked from the past sessions only.
+    assert!(
+        !main.contains("/training/basic-safeguarding-awareness-2026-09/"),
+        "{main}"
+    );
+    assert!(main.contains("href=\"/training/past/\""), "{main}");
+    let past = read(site.path(), "training/past/index.html");
+    assert!(past.contains("/training/basic-safeguarding-awareness-2026-09/"));
+    let session = read(
+        site.path(),
+        "training/basic-safeguarding-awareness-2026-12/index.html",
+    );
+    assert!(session.contains("<title>Basic safeguarding awareness, Thursday 3 December 2026 – "));
+    assert!(session.contains("class=\"summary-list\"") && session.contains("application/ld+json"));
+    assert!(session.contains("Add to calendar"));
+}
