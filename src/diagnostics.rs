@@ -245,8 +245,161 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Findings as GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=…::…`), so
+/// that a pull request shows each on its line, then a one-line summary: GitHub shows only the
+/// first ten errors and ten warnings of a step beside the code, the log keeps every one.
+pub fn github_annotations(found: &[Diagnostic]) -> String {
+    // Workflow commands end at a line break, and their properties at `,` and `:`.
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut out = String::new();
+    for d in found {
+        let mut props = Vec::new();
+        if let Some(f) = &d.file {
+            props.push(format!(
+                "file={}",
+                property(&f.to_string_lossy().replace('\\', "/"))
+            ));
+        }
+        if let Some(l) = d.line {
+            props.push(format!("line={l}"));
+        }
+        if let Some(c) = d.column {
+            props.push(format!("col={c}"));
+        }
+        props.push(format!(
+            "title={}",
+            property(&format!("haven {}", d.rule.unwrap_or("build")))
+        ));
+        let mut message = d.message.clone();
+        if let Some(h) = &d.hint {
+            message.push_str("\nHow to fix it: ");
+            message.push_str(h);
+        }
+        let kind = match d.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        out.push_str(&format!(
+            "::{kind} {}::{}\n",
+            props.join(","),
+            data(&message)
+        ));
+    }
+    let errors = found.iter().filter(|d| d.level == Level::Error).count();
+    out.push_str(&format!(
+        "haven check: {} error{}, {} warning{} (a pull request shows the first 10 of each beside the files; this log has them all)\n",
+        errors,
+        if errors == 1 { "" } else { "s" },
+        found.len() - errors,
+        if found.len() - errors == 1 { "" } else { "s" },
+    ));
+    out
+}
+
+/// Findings as a GitLab Code Quality report (a JSON array of `description`, `check_name`,
+/// `fingerprint`, `severity`, `location.path` and `location.lines.begin`), which a merge
+/// request shows beside the changed lines. A finding with no file is put on `site.yaml`, line 1.
+pub fn gitlab_code_quality(found: &[Diagnostic]) -> String {
+    let items: Vec<serde_json::Value> = found
+        .iter()
+        .map(|d| {
+            let path = d.file.as_ref().map_or_else(
+                || "site.yaml".to_string(),
+                |f| f.to_string_lossy().replace('\\', "/"),
+            );
+            let line = d.line.unwrap_or(1);
+            let check = d.rule.unwrap_or("build");
+            let mut description = d.message.clone();
+            if let Some(h) = &d.hint {
+                description.push_str(". How to fix it: ");
+                description.push_str(h);
+            }
+            serde_json::json!({
+                "description": description,
+                "check_name": check,
+                "fingerprint": fingerprint(&[check, &path, &line.to_string(), &d.message]),
+                "severity": match d.level { Level::Error => "major", Level::Warning => "minor" },
+                "location": {"path": path, "lines": {"begin": line}},
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
+}
+
+/// A stable digest of a finding (FNV-1a, 64 bits, as hex): the same finding has the same
+/// fingerprint in every run and on every machine, so GitLab can tell new findings from old.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn github_and_gitlab_formats_name_the_place_and_escape_the_text() {
+        let found = vec![
+            Diagnostic::in_file("content/a, b.md", "link to `@/x.md`: 100% missing")
+                .at(3, 7)
+                .hint("fix it\nhere")
+                .rule("link-target"),
+            Diagnostic::in_file("content/b.md", "old term")
+                .at(1, 2)
+                .warning(),
+            Diagnostic::error("no site.yaml"),
+        ];
+        let gh = github_annotations(&found);
+        let lines: Vec<&str> = gh.lines().collect();
+        assert_eq!(
+            lines[0],
+            "::error file=content/a%2C b.md,line=3,col=7,title=haven link-target::link to `@/x.md`: 100%25 missing%0AHow to fix it: fix it%0Ahere"
+        );
+        assert_eq!(
+            lines[1],
+            "::warning file=content/b.md,line=1,col=2,title=haven build::old term"
+        );
+        assert_eq!(lines[2], "::error title=haven build::no site.yaml");
+        assert!(
+            lines[3].starts_with("haven check: 2 errors, 1 warning "),
+            "{}",
+            lines[3]
+        );
+        assert_eq!(lines.len(), 4);
+        let gl: serde_json::Value = serde_json::from_str(&gitlab_code_quality(&found)).unwrap();
+        assert_eq!(gl[0]["check_name"], "link-target");
+        assert_eq!(gl[0]["severity"], "major");
+        assert_eq!(gl[0]["location"]["path"], "content/a, b.md");
+        assert_eq!(gl[0]["location"]["lines"]["begin"], 3);
+        assert_eq!(
+            gl[0]["description"],
+            "link to `@/x.md`: 100% missing. How to fix it: fix it\nhere"
+        );
+        assert_eq!(gl[1]["severity"], "minor");
+        assert_eq!(gl[2]["location"]["path"], "site.yaml");
+        let prints: Vec<&str> = (0..3)
+            .map(|i| gl[i]["fingerprint"].as_str().unwrap())
+            .collect();
+        assert!(prints.iter().all(|p| p.len() == 16));
+        assert!(prints[0] != prints[1] && prints[1] != prints[2]);
+        assert_eq!(
+            gitlab_code_quality(&found),
+            gitlab_code_quality(&found),
+            "stable"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -21,6 +21,10 @@ enum Format {
     Text,
     /// One JSON document with every finding, for other tools.
     Json,
+    /// GitHub Actions workflow commands: each finding shows on its line in a pull request.
+    Github,
+    /// A GitLab Code Quality report (JSON): each finding shows in a merge request.
+    Gitlab,
 }
 
 #[derive(Subcommand, Debug)]
@@ -238,6 +242,8 @@ fn check(
     match format {
         Format::Json => println!("{}", findings_json(&found, errors, warnings)),
         Format::Text => print_grouped(&found, errors, warnings),
+        Format::Github => print!("{}", haven::diagnostics::github_annotations(&found.0)),
+        Format::Gitlab => println!("{}", haven::diagnostics::gitlab_code_quality(&found.0)),
     }
     if errors > 0 || (deny_warnings && warnings > 0) {
         ExitCode::FAILURE

@@ -685,3 +685,65 @@ fn file_names_with_spaces_and_non_latin_letters_build() {
     assert!(root.join("public/etc-passwd/index.html").is_file());
     assert!(!root.join("etc").exists());
 }
+
+/// `haven check --format github` and `--format gitlab` on a broken site (the good site with the
+/// `alert-link-misspelt` fixture): each finding's file, line, column, level and words.
+#[test]
+fn check_formats_for_github_and_gitlab() {
+    let site = good_site();
+    let root = site.path();
+    common::copy_dir(
+        &common::fixtures()
+            .join("broken")
+            .join("alert-link-misspelt"),
+        root,
+    );
+    let run = |format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_haven"))
+            .args(["check", "--format", format, "--root"])
+            .arg(root)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let gh = run("github");
+    let line = gh
+        .lines()
+        .find(|l| l.contains("Neglect week"))
+        .unwrap_or_else(|| panic!("{gh}"));
+    assert!(
+        line.starts_with("::error file=data/alerts.yaml,line=4,col=11,title=haven build::alert `Neglect week`: link to `@/guidance/neglect`, which does not exist%0AHow to fix it: did you mean `@/guidance/neglect.md`?"),
+        "{line}"
+    );
+    assert!(
+        gh.lines()
+            .all(|l| l.starts_with("::") || l.starts_with("haven check: ")),
+        "{gh}"
+    );
+    assert!(
+        gh.lines()
+            .last()
+            .unwrap()
+            .starts_with("haven check: 1 error"),
+        "{gh}"
+    );
+
+    let gl: serde_json::Value = serde_json::from_str(&run("gitlab")).unwrap();
+    let items = gl.as_array().unwrap();
+    let f = items
+        .iter()
+        .find(|f| f["description"].as_str().unwrap().contains("Neglect week"))
+        .unwrap();
+    assert_eq!(f["location"]["path"], "data/alerts.yaml");
+    assert_eq!(f["location"]["lines"]["begin"], 4);
+    assert_eq!(f["severity"], "major");
+    assert_eq!(f["check_name"], "build");
+    assert_eq!(f["fingerprint"].as_str().unwrap().len(), 16);
+    assert!(
+        f["description"]
+            .as_str()
+            .unwrap()
+            .contains(". How to fix it: did you mean `@/guidance/neglect.md`?")
+    );
+}
