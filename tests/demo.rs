@@ -29,6 +29,26 @@ fn build_at(now: &str) -> tempfile::TempDir {
     out
 }
 
+/// A copy of the demo site to change: its content, data, theme and `site.yaml`.
+fn demo_copy() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    for dir in ["content", "data", "themes"] {
+        common::copy_dir(&repo().join(dir), &site.path().join(dir));
+    }
+    fs::copy(repo().join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    site
+}
+
+/// Builds the site at `root` as if it were `now`, into `root/public`; it must succeed.
+fn build_copy(root: &Path, now: &str) {
+    let o = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["build", "--now", now, "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 fn read(out: &Path, rel: &str) -> String {
     fs::read_to_string(out.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
@@ -89,21 +109,13 @@ fn exit_this_page_is_on_every_page_by_default() {
 
 #[test]
 fn exit_this_page_only_where_sensitive_when_the_site_says_so() {
-    let site = tempfile::tempdir().unwrap();
-    for dir in ["content", "data", "themes"] {
-        common::copy_dir(&repo().join(dir), &site.path().join(dir));
-    }
+    let site = demo_copy();
     let config = fs::read_to_string(repo().join("site.yaml"))
         .unwrap()
         .replace("  show_on: all\n", "  show_on: sensitive\n");
     assert!(config.contains("show_on: sensitive"));
     fs::write(site.path().join("site.yaml"), config).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_haven"))
-        .args(["build", "--now", "2026-11-23", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_copy(site.path(), "2026-11-23");
     let out = site.path();
     let has_exit = |rel: &str| read(out, rel).contains("exit-this-page__button");
     // Marked sensitive in its section, inherited by the pages below it.
@@ -670,11 +682,7 @@ fn no_two_pages_share_a_title() {
 /// sessions, links to the past ones, and shows each session's facts, date and booking.
 #[test]
 fn a_training_section_works_without_naming_templates() {
-    let site = tempfile::tempdir().unwrap();
-    for dir in ["content", "data", "themes"] {
-        common::copy_dir(&repo().join(dir), &site.path().join(dir));
-    }
-    fs::copy(repo().join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    let site = demo_copy();
     let index = site.path().join("content/training/_index.md");
     let plain = fs::read_to_string(&index)
         .unwrap()
@@ -682,12 +690,7 @@ fn a_training_section_works_without_naming_templates() {
         .replace("page_template: training_session.html\n", "");
     assert!(!plain.contains("template"), "{plain}");
     fs::write(&index, plain).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_haven"))
-        .args(["build", "--now", "2026-11-30", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_copy(site.path(), "2026-11-30");
     let list = read(site.path(), "training/index.html");
     let main = &list[list.find("<main").unwrap()..list.find("</main>").unwrap()];
     assert!(main.contains("Upcoming sessions"), "{main}");

@@ -220,6 +220,7 @@
         break;
       }
     });
+    var said = triggerWords(q);
     var highlight = new Set();
     variants.forEach(function (v) {
       v.groups.forEach(function (g) { g.alts.forEach(function (a) { highlight.add(a.t); }); });
@@ -229,28 +230,28 @@
     });
     var prefixes = variants[0].groups.filter(function (g) { return g.prefix && g.prefix.w === PREFIX_WEIGHT; })
       .map(function (g) { return g.prefix.p; });
-    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(q), reader: readerOf(q) };
+    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(said), reader: readerOf(said) };
   }
 
-  /* Whether the query asks for help in danger: it has every word of one of the safety
-     searches (src/search/safety.txt and data/search.yaml), small words left out. */
+  /* A query's words as safety searches and readers' phrases are written: stemmed, small
+     words left out (but not "me", "my" or "I": the index's meta lists the fillers). */
   function triggerWords(q) {
     var filler = new Set(meta.filler || []);
     return new Set(words(q).filter(function (w) { return !filler.has(w); }).map(stem));
   }
 
-  function isSafetySearch(q) {
-    var have = triggerWords(q);
+  /* Whether the query (its triggerWords) asks for help in danger: it has every word of one
+     of the safety searches (src/search/safety.txt and data/search.yaml). */
+  function isSafetySearch(have) {
     return (meta.safety || []).some(function (t) {
       return t.every(function (w) { return have.has(w); });
     });
   }
 
-  /* Who is searching, if their words say (`readers:` in data/search.yaml: "my son" is a
+  /* Who is searching, if their words (triggerWords) say (`readers:` in data/search.yaml: "my son" is a
      parent, "my mate" a young person): the audience whose matching words are the most
      specific. */
-  function readerOf(q) {
-    var have = triggerWords(q);
+  function readerOf(have) {
     var best = null;
     var most = 0;
     (meta.readers || []).forEach(function (r) {
@@ -728,5 +729,5 @@
   if (input.value) search();
 
   /* For tests of the stemmer against tests/fixtures/stems.txt. */
-  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto, readerOf: function (q) { return loadMeta().then(function () { return readerOf(q); }); } };
+  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto, readerOf: function (q) { return loadMeta().then(function () { return readerOf(triggerWords(q)); }); } };
 })();
