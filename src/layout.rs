@@ -198,17 +198,6 @@ impl Layout {
         dirs
     }
 
-    /// The static folders in copying order: the theme's first, then the site's, whose files
-    /// replace the theme's.
-    pub fn static_dirs(theme: Option<&str>) -> Vec<PathBuf> {
-        let mut dirs = Vec::new();
-        if let Some(t) = theme {
-            dirs.push(Self::theme_dir(t).join(STATIC));
-        }
-        dirs.push(PathBuf::from(STATIC));
-        dirs
-    }
-
     /// A theme's folder, relative to the site folder.
     pub fn theme_dir(theme: &str) -> PathBuf {
         Path::new(THEMES).join(theme)

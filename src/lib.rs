@@ -26,6 +26,7 @@ pub const MODULE_ORDER: &[&str] = &[
     "clock",
     "files",
     "layout",
+    "theme",
     "glossary",
     "text",
     "schemas",
@@ -73,6 +74,7 @@ pub mod search;
 pub mod serve;
 pub mod templates;
 pub mod text;
+pub mod theme;
 pub mod training;
 pub mod views;
 mod yaml;

@@ -14,9 +14,10 @@ use crate::content::Site;
 use crate::content::frontmatter::Located;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds;
-use crate::layout::Layout;
+use crate::layout::STATIC;
 use crate::output::{Body, OutputFile, Outputs, Sink};
 use crate::templates::{TemplateSet, template_error};
+use crate::theme::Source;
 use crate::views::Views;
 
 /// What a template render produces a page for; `serve` uses it to re-render only the outputs
@@ -852,25 +853,21 @@ pub fn alias_path(alias: &str) -> Result<String, &'static str> {
 }
 
 fn static_files(site: &Site) -> Vec<OutputFile> {
-    let mut by_path: BTreeMap<String, OutputFile> = BTreeMap::new();
     // Unreadable folders were reported when the templates were read; a static folder that
     // cannot be read is caught again when its files are copied.
     let mut ignored = crate::diagnostics::Diagnostics::new();
-    for dir in Layout::static_dirs(site.config.theme.as_deref()) {
-        for found in site.layout.files(&dir, &mut ignored) {
-            let rel = found.rel_path();
-            // The site's own static folder comes second, so its files replace the theme's.
-            by_path.insert(
-                rel.clone(),
-                OutputFile {
-                    path: rel.clone(),
-                    body: Body::Copy(found.path),
-                    origin: dir.join(&rel).display().to_string(),
-                },
-            );
-        }
-    }
-    by_path.into_values().collect()
+    let theme = site.config.theme.as_deref();
+    crate::theme::files(&site.layout, theme, STATIC, Some(STATIC), &mut ignored)
+        .into_iter()
+        .map(|f| OutputFile {
+            origin: f.shown.display().to_string(),
+            body: match f.source {
+                Source::Disk(p) => Body::Copy(p),
+                Source::BuiltIn(b) => Body::Static(b),
+            },
+            path: f.rel,
+        })
+        .collect()
 }
 
 #[cfg(test)]

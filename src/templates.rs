@@ -10,7 +10,7 @@ use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::layout::Layout;
+use crate::layout::{Layout, TEMPLATES};
 use crate::views::Views;
 
 /// A template's text and the file it came from.
@@ -36,38 +36,37 @@ impl TemplateSet {
     pub fn load(layout: &Layout, theme: Option<&str>) -> Result<TemplateSet, Diagnostics> {
         let mut set = TemplateSet::default();
         let mut diags = Diagnostics::new();
-        if let Some(t) = theme {
-            let theme_dir = Layout::theme_dir(t);
-            if !layout.is_dir(&theme_dir) {
-                return Err(Diagnostic::in_file(
-                    crate::config::CONFIG_FILE,
-                    format!(
-                        "the theme `{t}` is not installed: there is no folder {}",
-                        theme_dir.display()
-                    ),
-                )
-                .hint("check the `theme:` line in site.yaml, or copy the theme into themes/")
-                .into());
-            }
+        if let Some(t) = theme
+            && !crate::theme::exists(layout, t)
+        {
+            return Err(Diagnostic::in_file(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "the theme `{t}` is not installed: there is no folder {}",
+                    Layout::theme_dir(t).display()
+                ),
+            )
+            .hint(format!(
+                "check the `theme:` line in site.yaml: `{}` is built into Haven and needs no folder; any other theme needs its folder in themes/",
+                crate::theme::DEFAULT
+            ))
+            .into());
         }
         let dirs = Layout::template_dirs(theme);
-        // Theme first, then the site on top, so the site's templates replace the theme's.
-        for dir in dirs.iter().rev() {
-            for found in layout.files(dir, &mut diags) {
-                let name = found.rel_path();
-                let file = dir.join(&name);
-                match std::fs::read(&found.path) {
-                    Ok(bytes) => match crate::text::decode_text(&bytes) {
-                        Ok(source) => {
-                            set.files.insert(name, TemplateFile { file, source });
-                        }
-                        Err(m) => diags.push(Diagnostic::in_file(&file, m)),
-                    },
-                    Err(e) => diags.push(Diagnostic::in_file(
-                        &file,
-                        format!("cannot read this template: {e}"),
-                    )),
-                }
+        let found = crate::theme::files(layout, theme, TEMPLATES, Some(TEMPLATES), &mut diags);
+        for f in found {
+            match f.read(layout) {
+                Ok(bytes) => match crate::text::decode_text(&bytes) {
+                    Ok(source) => {
+                        let file = f.shown;
+                        set.files.insert(f.rel, TemplateFile { file, source });
+                    }
+                    Err(m) => diags.push(Diagnostic::in_file(&f.shown, m)),
+                },
+                Err(e) => diags.push(Diagnostic::in_file(
+                    &f.shown,
+                    format!("cannot read this template: {e}"),
+                )),
             }
         }
         set.searched = dirs;

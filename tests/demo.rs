@@ -711,3 +711,50 @@ fn a_training_section_works_without_naming_templates() {
     assert!(session.contains("class=\"summary-list\"") && session.contains("application/ld+json"));
     assert!(session.contains("Add to calendar"));
 }
+
+#[test]
+fn the_default_theme_needs_no_themes_folder_and_can_be_overridden_by_name() {
+    let with = build_at("2026-11-23");
+    let site = demo_copy();
+    fs::remove_dir_all(site.path().join("themes")).unwrap();
+    build_copy(site.path(), "2026-11-23");
+    let listed = |root: &Path| -> BTreeSet<(String, Vec<u8>)> {
+        walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(root).unwrap();
+                (rel.display().to_string(), fs::read(e.path()).unwrap())
+            })
+            .collect()
+    };
+    let (a, b) = (
+        listed(&with.path().join("public")),
+        listed(&site.path().join("public")),
+    );
+    assert!(a.len() > 400, "{} files", a.len());
+    let differ: Vec<&String> = a.symmetric_difference(&b).map(|(n, _)| n).collect();
+    assert!(differ.is_empty(), "differ without themes/: {differ:?}");
+    assert!(b.iter().any(|(n, _)| n == "css/haven.css"));
+
+    // A file of the site's own replaces the built-in one of the same name, from templates/,
+    // themes/haven/ or static/.
+    fs::create_dir_all(site.path().join("templates/partials")).unwrap();
+    fs::write(
+        site.path().join("templates/partials/review.html"),
+        "<p>Our own review line</p>",
+    )
+    .unwrap();
+    fs::create_dir_all(site.path().join("themes/haven/static/css")).unwrap();
+    fs::write(
+        site.path().join("themes/haven/static/css/haven.css"),
+        "body{}",
+    )
+    .unwrap();
+    build_copy(site.path(), "2026-11-23");
+    let out = site.path();
+    assert!(read(out, "guidance/neglect/index.html").contains("<p>Our own review line</p>"));
+    assert_eq!(read(out, "css/haven.css"), "body{}");
+    assert!(read(out, "js/exit-this-page.js").contains("Shift"));
+}

@@ -160,12 +160,13 @@ pub fn load_language(
 ) -> Result<Vec<Term>, Diagnostic> {
     let mut out = Vec::new();
     let mut files = Vec::new();
-    if let Some(t) = theme {
-        files.push(crate::layout::Layout::theme_dir(t).join(LANGUAGE_FILE));
+    if let Some(f) = theme.and_then(|t| crate::theme::file(layout, t, LANGUAGE_FILE)) {
+        files.push((f.read(layout).ok(), f.shown));
     }
-    files.push(Path::new(crate::layout::DATA).join(LANGUAGE_FILE));
-    for rel in files {
-        let Some(Ok(bytes)) = layout.read(&rel) else {
+    let own = Path::new(crate::layout::DATA).join(LANGUAGE_FILE);
+    files.push((layout.read(&own).and_then(Result::ok).map(Into::into), own));
+    for (bytes, rel) in files {
+        let Some(bytes) = bytes else {
             continue;
         };
         let text = crate::text::decode_text(&bytes).map_err(|m| Diagnostic::in_file(&rel, m))?;
@@ -1055,11 +1056,10 @@ fn known_paths(site: &Site, files: &HashMap<String, String>) -> Vec<(String, Str
         .collect();
     // Unreadable folders were reported when the site was read.
     let mut ignored = Diagnostics::new();
-    for dir in crate::layout::Layout::static_dirs(site.config.theme.as_deref()) {
-        for f in site.layout.files(&dir, &mut ignored) {
-            let path = f.rel_path();
-            out.push((path.clone(), format!("{base}{path}")));
-        }
+    let theme = site.config.theme.as_deref();
+    let statics = crate::layout::STATIC;
+    for f in crate::theme::files(&site.layout, theme, statics, Some(statics), &mut ignored) {
+        out.push((f.rel.clone(), format!("{base}{}", f.rel)));
     }
     out.retain(|(k, _)| !k.is_empty());
     out.sort();

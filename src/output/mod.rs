@@ -37,6 +37,8 @@ pub enum Body {
     Bytes(Vec<u8>),
     /// Copied from this file.
     Copy(PathBuf),
+    /// A file of the theme compiled into Haven.
+    Static(&'static [u8]),
     /// Already written to the build's staging folder while rendering.
     Written,
 }

@@ -404,6 +404,7 @@ impl Staging {
         let attempt = |dest: &Path| -> std::io::Result<()> {
             match body {
                 Body::Bytes(b) => fs::write(dest, b),
+                Body::Static(b) => fs::write(dest, b),
                 Body::Copy(src) => fs::copy(src, dest).map(|_| ()),
                 Body::Written => Ok(()),
             }

@@ -90,29 +90,21 @@ impl ThemeSchemas {
     /// the site's replacing the theme's of the same name. A schema that cannot be read or is
     /// not a valid JSON Schema is an error in `diags` and is left out; the others still work.
     pub fn load(layout: &Layout, theme: Option<&str>, diags: &mut Diagnostics) -> ThemeSchemas {
-        let mut dirs = Vec::new();
-        if let Some(t) = theme {
-            dirs.push(Layout::theme_dir(t).join(SCHEMAS));
-        }
-        dirs.push(PathBuf::from(SCHEMAS));
         let mut files = BTreeMap::new();
-        for dir in dirs {
-            for found in layout.files(&dir, diags) {
-                let rel = found.rel_path();
-                if !rel.ends_with(".json") {
-                    continue;
+        for f in crate::theme::files(layout, theme, SCHEMAS, Some(SCHEMAS), diags) {
+            if !f.rel.ends_with(".json") {
+                continue;
+            }
+            let text = f
+                .read(layout)
+                .map_err(|e| format!("cannot read this schema: {e}"))
+                .and_then(|b| decode_text(&b));
+            match text {
+                Ok(text) => {
+                    let (rel, shown) = (f.rel.clone(), f.shown);
+                    files.insert(f.rel, SchemaFile { rel, shown, text });
                 }
-                let shown = dir.join(&rel);
-                let text = layout
-                    .read_checked(&found.path)
-                    .map_err(|e| format!("cannot read this schema: {e}"))
-                    .and_then(|b| decode_text(&b));
-                match text {
-                    Ok(text) => {
-                        files.insert(rel.clone(), SchemaFile { rel, shown, text });
-                    }
-                    Err(m) => diags.push(Diagnostic::in_file(shown, m)),
-                }
+                Err(m) => diags.push(Diagnostic::in_file(f.shown, m)),
             }
         }
         Self::from_files(files.into_values(), diags)
