@@ -47,6 +47,7 @@ pub const MODULE_ORDER: &[&str] = &[
     "pipeline",
     "schema_export",
     "build",
+    "scaffold",
     "serve",
 ];
 
@@ -68,6 +69,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod scaffold;
 pub mod schema_export;
 pub mod schemas;
 pub mod search;

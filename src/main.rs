@@ -27,8 +27,55 @@ enum Format {
     Gitlab,
 }
 
+/// What `haven new` makes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum NewKind {
+    /// A page at the top of the site, such as "Contact us".
+    Page,
+    /// A guidance page, with its owner and review dates.
+    Guidance,
+    /// A news post.
+    News,
+    /// A training session, with its date, times and venue.
+    Training,
+    /// A document: a folder with a summary page, ready for the document's file.
+    Document,
+    /// A notification banner on the home page, added to data/alerts.yaml.
+    Alert,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Start a new partnership website in a new, empty folder. It builds at once; its
+    /// site.yaml marks with REPLACE the details only you know (who to call, your address), and
+    /// every build warns until you fill them in.
+    Init {
+        /// The folder to create the site in, e.g. northshire-site.
+        #[arg(value_name = "FOLDER")]
+        dir: PathBuf,
+        /// The partnership's full name, in quotes, e.g. --name "Northshire Safeguarding
+        /// Children Partnership". Asked for if not given.
+        #[arg(long)]
+        name: Option<String>,
+        /// Date the new pages as if it were this date (2026-12-01).
+        #[arg(long, value_name = "WHEN", value_parser = haven::clock::parse_now)]
+        now: Option<jiff::Timestamp>,
+    },
+    /// Add a page, guidance, news post, training session, document or alert, with its details
+    /// filled in, e.g. haven new guidance "Children who go missing". Never replaces a file.
+    New {
+        /// What to make.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// Its title, in quotes.
+        title: String,
+        /// The site folder, holding site.yaml.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Date it as if it were this date (2026-12-01).
+        #[arg(long, value_name = "WHEN", value_parser = haven::clock::parse_now)]
+        now: Option<jiff::Timestamp>,
+    },
     /// Check the site without writing anything: broken links, missing alt text, skipped
     /// headings, vague link text, unexplained acronyms, outdated language, overdue reviews and
     /// front-matter problems. Exits 1 if anything is an error.
@@ -151,6 +198,13 @@ fn main() -> ExitCode {
             report.as_deref(),
         ),
         Command::Schema { root, output_dir } => schema(root, output_dir.as_deref()),
+        Command::Init { dir, name, now } => init(&dir, name, today(now)),
+        Command::New {
+            kind,
+            title,
+            root,
+            now,
+        } => new(&root, kind, &title, today(now)),
         Command::Build {
             root,
             output_dir,
@@ -171,6 +225,80 @@ fn main() -> ExitCode {
             },
             timings,
         ),
+    }
+}
+
+/// The date in the site's time zone at `now`, or today.
+fn today(now: Option<jiff::Timestamp>) -> jiff::civil::Date {
+    haven::clock::site_date(now.unwrap_or_else(jiff::Timestamp::now))
+}
+
+/// `haven init`: takes the folder, the partnership's name (asked for when missing and someone
+/// is at the keyboard) and today's date; prints what was made and what to do next.
+fn init(dir: &std::path::Path, name: Option<String>, today: jiff::civil::Date) -> ExitCode {
+    use std::io::IsTerminal;
+    let name = match name {
+        Some(n) => n,
+        None if std::io::stdin().is_terminal() => {
+            eprint!("What is the partnership's full name? ");
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err() {
+                return ExitCode::FAILURE;
+            }
+            line
+        }
+        None => {
+            eprintln!(
+                "error: the partnership's name is missing\n  hint: add it in quotes, e.g. haven init {} --name \"Northshire Safeguarding Children Partnership\"",
+                dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    match haven::scaffold::init::init(dir, &name, today) {
+        Ok(files) => {
+            println!(
+                "Started a new site in {} ({}).\n\nNext:\n  1. Open {} and replace every REPLACE with your partnership's details.\n  2. Preview the site: haven serve --root {} (then open http://127.0.0.1:1111/).\n  3. Add pages: haven new guidance \"Title\" --root {}",
+                dir.display(),
+                plural(files.len(), "file"),
+                dir.join("site.yaml").display(),
+                dir.display(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}\n\nNothing was written.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `haven new`: takes the site folder, what to make, its title and today's date; prints the
+/// file made, its address and what to do next.
+fn new(root: &std::path::Path, kind: NewKind, title: &str, today: jiff::civil::Date) -> ExitCode {
+    use haven::scaffold::new::Kind;
+    let kind = match kind {
+        NewKind::Page => Kind::Page,
+        NewKind::Guidance => Kind::Guidance,
+        NewKind::News => Kind::News,
+        NewKind::Training => Kind::Training,
+        NewKind::Document => Kind::Document,
+        NewKind::Alert => Kind::Alert,
+    };
+    match haven::scaffold::new::new(root, kind, title, today) {
+        Ok(c) => {
+            println!("Created {}", root.join(&c.file).display());
+            if let Some(a) = &c.address {
+                println!("Once published, it will be at {a}");
+            }
+            println!("{}", c.next);
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}\n\nNothing was written.");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -191,8 +191,19 @@ pub fn site_findings(
     // Readability findings take their level from the rule or the threshold, not `apply`, and
     // are reported after the duplicate titles.
     let mut plain = Vec::new();
+    out.extend(site.config.placeholders.iter().cloned());
+    if let Some(text) = site.data_sources.get(crate::alerts::ALERTS_FILE) {
+        let found =
+            crate::config::placeholder_findings(text, Path::new(&crate::alerts::alerts_path()));
+        out.extend(
+            found
+                .into_iter()
+                .filter_map(|d| apply(&site.config.checks, "unfinished", d)),
+        );
+    }
     for (i, p) in site.pages.iter().enumerate() {
         out.extend(front_matter_findings(&site.config.checks, p, today));
+        out.extend(unfinished_findings(&site.config.checks, p));
         plain.extend(readability_findings(&site.config.checks, p, &pages[i]));
     }
     out.extend(duplicate_title_findings(site));
@@ -256,6 +267,44 @@ fn at_key(p: &crate::content::Page, key: &str, msg: String) -> Diagnostic {
 
 /// Takes the checks' settings, a page and the site's date today; returns the page's findings
 /// on its description, date and review fields, at the levels the settings give them.
+/// A page `haven new` made that the editor has not finished: its body is still only notes in
+/// HTML comments (which are never published, so it would go out empty), or its front matter
+/// still holds a placeholder.
+fn unfinished_findings(cfg: &ChecksConfig, p: &crate::content::Page) -> Vec<Diagnostic> {
+    let doc = &p.doc;
+    let front = doc.source.get(..doc.body_start).unwrap_or_default();
+    let mut found: Vec<Diagnostic> = crate::config::placeholder_findings(front, &doc.file)
+        .into_iter()
+        .map(|d| d.hint("write the real details in its place; readers would see the placeholder"))
+        .collect();
+    let body = doc.body();
+    if body.contains("<!--") && without_comments(body).trim().is_empty() {
+        found.push(
+            Diagnostic::in_file(&doc.file, "this page has no text yet, only a note for the editor")
+                .at_in(&doc.source, doc.body_line, 1)
+                .hint("write the page below the note and then delete the note; notes are never published, so the page would go out empty"),
+        );
+    }
+    found
+        .into_iter()
+        .filter_map(|d| apply(cfg, "unfinished", d))
+        .collect()
+}
+
+/// `text` with its HTML comments taken out.
+fn without_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 4..]
+            .find("-->")
+            .map_or("", |e| &rest[start + 4 + e + 3..]);
+    }
+    out.push_str(rest);
+    out
+}
+
 fn front_matter_findings(
     cfg: &ChecksConfig,
     p: &crate::content::Page,

@@ -10,14 +10,13 @@ use crate::config::Config;
 pub fn missing(cfg: &Config, html: &str, sensitive: bool) -> Option<String> {
     let mut lacks: Vec<String> = Vec::new();
     if let Some(report) = &cfg.report {
-        // Phone numbers hold only characters HTML never escapes, so they appear as written.
-        if !html.contains(&report.emergency) {
+        if !shows(html, &report.emergency) {
             lacks.push(format!(
                 "the emergency number {} (report.emergency)",
                 report.emergency
             ));
         }
-        if !html.contains(&report.hub_phone) {
+        if !shows(html, &report.hub_phone) {
             lacks.push(format!(
                 "the safeguarding hub's number {} (report.hub_phone)",
                 report.hub_phone
@@ -34,6 +33,16 @@ pub fn missing(cfg: &Config, html: &str, sensitive: bool) -> Option<String> {
         ));
     }
     (!lacks.is_empty()).then(|| lacks.join(", "))
+}
+
+/// Whether `html` shows `text`, whichever way the template escaped it. A valid phone number
+/// holds nothing HTML escapes, but a placeholder from `haven init` may.
+fn shows(html: &str, text: &str) -> bool {
+    let escaped = crate::highlight::escaped(text);
+    html.contains(text)
+        || html.contains(&escaped)
+        || html.contains(&escaped.replace('/', "&#x2f;"))
+        || html.contains(&escaped.replace('\'', "&#x27;"))
 }
 
 /// Whether `html` has an `href` to `url`, whichever way the template escaped it.

@@ -82,6 +82,11 @@ pub const RULES: &[(&str, Option<Level>, &str)] = &[
         "two pages with the same title",
     ),
     (
+        "unfinished",
+        Some(Level::Warning),
+        "a page whose text is still only the note `haven new` wrote, or whose front matter still holds a REPLACE placeholder",
+    ),
+    (
         "readability",
         None,
         "a reading age above the threshold on pages for parents or young people",

@@ -76,9 +76,92 @@ pub struct Config {
     /// unless turned off, for example when the host reads headers from elsewhere.
     #[serde(default = "yes")]
     pub headers_file: bool,
+    /// Where `haven new` puts each kind of file, and the review period it writes.
+    #[serde(default)]
+    pub new: NewSettings,
     /// Free-form values for the theme's templates.
     #[serde(default = "empty_map")]
     pub extra: serde_json::Value,
+    /// Warnings for values that still hold a placeholder from `haven init` (found when the
+    /// file is read, since they need its text).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub placeholders: Vec<Diagnostic>,
+}
+
+/// The word `haven init` writes into every setting the partnership must fill in. A value
+/// holding it is a warning on every build until it is replaced, so `--deny-warnings` fails.
+pub const PLACEHOLDER: &str = "REPLACE";
+
+/// Where `haven new` creates each kind of file (`new:` in `site.yaml`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct NewSettings {
+    /// The section (folder below `content/`) for `haven new guidance`.
+    pub guidance: String,
+    /// The section for `haven new news`.
+    pub news: String,
+    /// The section for `haven new training`.
+    pub training: String,
+    /// The section for `haven new document`.
+    pub documents: String,
+    /// How many months after its last review a new guidance page is due for review again.
+    pub review_months: u8,
+}
+
+impl Default for NewSettings {
+    fn default() -> Self {
+        NewSettings {
+            guidance: "guidance".into(),
+            news: "news".into(),
+            training: "training".into(),
+            documents: "documents".into(),
+            review_months: 12,
+        }
+    }
+}
+
+/// Warnings for each value in `text` (site.yaml) that holds [`PLACEHOLDER`], at its line and
+/// column. Comments are skipped, so a comment may explain the placeholders.
+pub fn placeholder_findings(text: &str, shown: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let value = without_comment(line);
+        let Some(col) = value.find(PLACEHOLDER) else {
+            continue;
+        };
+        let key = value
+            .split_once(':')
+            .map(|(k, _)| k.trim().trim_start_matches("- ").trim())
+            .filter(|k| !k.is_empty() && !k.contains(PLACEHOLDER))
+            .map_or("this setting ".to_string(), |k| format!("`{k}` "));
+        out.push(
+            Diagnostic::in_file(
+                shown,
+                format!("{key}still holds a placeholder, which readers would see"),
+            )
+            .at_in(text, i + 1, value[..col].chars().count() + 1)
+            .hint("replace it with your partnership's own details before the site goes live: readers may be at risk and must reach the right people")
+            .warning(),
+        );
+    }
+    out
+}
+
+/// `line` up to a YAML comment (a `#` at the start or after a space, outside quotes).
+fn without_comment(line: &str) -> &str {
+    let mut quote = None;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if prev.is_whitespace() => return &line[..i],
+            _ => {}
+        }
+        prev = c;
+    }
+    line
 }
 
 /// One declared term of a taxonomy (`terms:` in `site.yaml`).
@@ -226,6 +309,7 @@ impl Config {
             config.safeguarding_site,
         );
         diags.0.extend(portal::diagnostics(portal, text, shown));
+        config.placeholders = placeholder_findings(text, shown);
         config.base_url = normalise_base_url(&config.base_url);
         diags.into_result(config)
     }

@@ -122,6 +122,10 @@ fn problem(path: &[&'static str], message: String, hint: impl Into<String>) -> P
 
 /// Why `phone` is not a number a reader can dial, if it is not.
 fn phone_problem(phone: &str) -> Option<String> {
+    if phone.contains(super::PLACEHOLDER) {
+        // Reported as a placeholder, a warning, until the partnership fills it in.
+        return None;
+    }
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-');
     if phone.trim().is_empty() {
@@ -137,6 +141,9 @@ fn phone_problem(phone: &str) -> Option<String> {
 
 /// Why `email` is not an address mail can be sent to, if it is not.
 fn email_problem(email: &str) -> Option<&'static str> {
+    if email.contains(super::PLACEHOLDER) {
+        return None;
+    }
     let Some((local, domain)) = email.split_once('@') else {
         return Some("has no @ in it");
     };
