@@ -20,6 +20,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use tokio::sync::broadcast;
 
+mod network;
 mod page;
 pub mod plan;
 mod watch;
@@ -70,6 +71,27 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     runtime.block_on(run(opts))
 }
 
+/// What to print when the preview can be reached from other devices: every address, a QR
+/// code of the first for a phone, and a warning that the network can see the preview.
+fn phone_help(url: &str, others: &[std::net::IpAddr], local: SocketAddr) {
+    for ip in others.iter().skip(1) {
+        println!("Also at {}", network::url(*ip, local.port()));
+    }
+    if others.is_empty() && local.ip().is_unspecified() {
+        eprintln!(
+            "Haven could not find this computer's network address. On the phone, open http://ADDRESS:{}/ with the address from this computer's network settings.",
+            local.port()
+        );
+    } else if let Some(code) = network::qr(url) {
+        println!(
+            "To preview on a phone on the same network, open {url} or scan this code with its camera:\n{code}"
+        );
+    }
+    eprintln!(
+        "warning: the preview can be opened by anyone on this network (at home, in the office, or on public Wi-Fi), including drafts if you used --drafts. Stop it with Ctrl+C when you have finished, and leave out --interface to keep the preview on this computer only."
+    );
+}
+
 async fn run(opts: ServeOptions) -> Result<(), String> {
     let addr = SocketAddr::new(opts.interface, opts.port);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
@@ -84,7 +106,12 @@ async fn run(opts: ServeOptions) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the server's address: {e}"))?;
-    let url = format!("http://{local}/");
+    // Listening on every network (0.0.0.0): name the addresses a phone can actually open.
+    let others = network::reachable(local.ip());
+    let url = match others.first() {
+        Some(ip) if local.ip().is_unspecified() => network::url(*ip, local.port()),
+        _ => format!("http://{local}/"),
+    };
     let mut build = opts.build.clone();
     build.base_url = Some(url.clone());
 
@@ -104,13 +131,10 @@ async fn run(opts: ServeOptions) -> Result<(), String> {
             .spawn(move || watch(watcher, site, shared))
             .map_err(|e| format!("cannot start watching for changes: {e}"))?;
     }
-    if !opts.interface.is_loopback() {
-        eprintln!(
-            "warning: serving on {} makes the preview visible to other computers on the network",
-            opts.interface
-        );
-    }
     println!("Serving {} at {url}", build.root.display());
+    if !opts.interface.is_loopback() {
+        phone_help(&url, &others, local);
+    }
     println!(
         "Watching {} for changes. Press Ctrl+C to stop.",
         watched
