@@ -555,6 +555,7 @@ impl Built<'_> {
                         self.sections,
                         glossary,
                         self.search,
+                        self.now,
                         sink,
                     );
                     (files, start.elapsed())
@@ -839,6 +840,7 @@ impl Stages {
             &self.sections,
             &self.markdown.glossary,
             &self.search,
+            self.now,
             None,
         )
         .ok()

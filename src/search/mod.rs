@@ -806,6 +806,21 @@ fn doc_terms<'a>(
     terms
 }
 
+/// The template of the page that lists the glossary's terms.
+const GLOSSARY_TEMPLATE: &str = "glossary.html";
+
+/// Ascending numbers as runs of `[first, count]`.
+fn runs_of(ids: impl Iterator<Item = usize>) -> Vec<[usize; 2]> {
+    let mut out: Vec<[usize; 2]> = Vec::new();
+    for i in ids {
+        match out.last_mut() {
+            Some([first, n]) if *first + *n == i => *n += 1,
+            _ => out.push([i, 1]),
+        }
+    }
+    out
+}
+
 /// Appends `n` in decimal (`write!` is several times slower, and there are millions).
 fn push_int(s: &mut Vec<u8>, n: u32) {
     s.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -902,6 +917,7 @@ pub fn index(
     sections: &[Rendered],
     glossary: &Glossary,
     settings: &settings::SearchSettings,
+    now: jiff::Timestamp,
     sink: Option<Sink<'_>>,
 ) -> anyhow::Result<Vec<OutputFile>> {
     let docs = documents(site, pages, sections);
@@ -952,6 +968,23 @@ pub fn index(
             Some((term.slug.as_str(), &r.triggers))
         })
         .collect();
+    // Training sessions, upcoming and past (as runs of [first document, count]): a search for a
+    // topic wants the guidance before a course on it, a search for a course the next sessions.
+    let sessions = |upcoming: bool| {
+        runs_of(site.pages.iter().enumerate().filter_map(|(i, p)| {
+            let e = crate::training::event_of(p)?;
+            (crate::training::is_upcoming(e, now) == upcoming).then_some(i)
+        }))
+    };
+    // The page that lists the glossary (the theme's `glossary.html`), which "what is a DSL"
+    // wants first.
+    let glossary_page = site.pages.iter().position(|p| {
+        p.meta
+            .common
+            .template
+            .as_ref()
+            .is_some_and(|t| t.value == GLOSSARY_TEMPLATE)
+    });
     let meta = serde_json::json!({
         "format": 1,
         "version": format!("{version:016x}"),
@@ -963,6 +996,12 @@ pub fn index(
         "phrases": settings.synonyms,
         "safety": settings.safety,
         "report": report,
+        "glossary": glossary_page,
+        "sessions": {"upcoming": sessions(true), "past": sessions(false)},
+        // Dated posts of sections with a feed (news): a lasting page answers before them.
+        "news": runs_of(site.pages.iter().enumerate().filter_map(|(i, p)| {
+            site.sections[p.section].meta.feed.then_some(i)
+        })),
         "readers": readers,
         "filler": tokens::STOP_WORDS.iter().filter(|w| settings::is_filler(w)).collect::<Vec<_>>(),
         "taxonomies": site.config.taxonomies,

@@ -22,6 +22,14 @@
   var MAX_PREFIX_SHARDS = 8;
   var MAX_NEAR_SHARDS = 3;
   var READER_BOOST = 2;
+  /* Words that ask for a course rather than a topic ("fgm training", "course dates"). */
+  /* News and dated posts come after lasting pages by this much, unless the reader asks for news. */
+  var NEWS_WEIGHT = 0.6;
+  var NEWS_WORDS = ['news', 'campaign', 'campaigns', 'latest', 'announcement', 'published'];
+  var TRAINING_WORDS = ['training', 'train', 'course', 'courses', 'session', 'sessions', 'date', 'dates', 'book', 'booking', 'workshop', 'workshops', 'elearning'];
+  /* Words that ask what an acronym means ("what is a DSL", "CAF meaning"). */
+  var DEFINE_WORDS = ['what', 'whats', 'mean', 'means', 'meaning', 'stand', 'stands', 'define', 'definition'];
+  var DEFINE_FILLER = ['is', 'are', 'does', 'do', 'a', 'an', 'the', 'for', 'of', 's', 'by'];
   var WORD = /[\p{Alphabetic}\p{N}]/u;
 
   form.hidden = false;
@@ -110,9 +118,34 @@
         meta = m;
         meta.stopSet = new Set(m.stop);
         meta.shardSet = new Set(m.shards);
+        var sessions = m.sessions || {};
+        meta.upcomingSet = docsOfRuns(sessions.upcoming);
+        meta.pastSet = docsOfRuns(sessions.past);
+        meta.newsSet = docsOfRuns(m.news);
+        meta.acronymSet = new Set((m.synonyms || []).map(function (syn) { return syn[0]; }));
       }
       return meta;
     });
+  }
+
+  /* The documents of runs of [first, count]. */
+  function docsOfRuns(runs) {
+    var set = new Set();
+    (runs || []).forEach(function (r) { for (var i = 0; i < r[1]; i++) set.add(r[0] + i); });
+    return set;
+  }
+
+  /* Whether the query asks what a glossary acronym means: one acronym, a word such as "what"
+     or "mean", and nothing else but small words. */
+  function asksMeaning(q) {
+    var ws = words(q);
+    var cue = false;
+    var rest = [];
+    ws.forEach(function (w) {
+      if (DEFINE_WORDS.indexOf(w) >= 0) cue = true;
+      else if (DEFINE_FILLER.indexOf(w) < 0) rest.push(w);
+    });
+    return cue && rest.length === 1 && meta.acronymSet.has(stem(rest[0]));
   }
 
   function shardFor(term) {
@@ -220,6 +253,12 @@
         break;
       }
     });
+    /* "Basic safeguarding course dates": the course words say what kind of page is wanted, so
+       sessions are also searched for the other words alone. */
+    var plain = items.filter(function (x) { return TRAINING_WORDS.indexOf(x.raw) < 0; });
+    if (plain.length && plain.length < items.length) {
+      variants.push({ groups: groupsOf(plain, false), weight: 1, meaning: null, sessionsOnly: true });
+    }
     var said = triggerWords(q);
     var highlight = new Set();
     variants.forEach(function (v) {
@@ -230,7 +269,10 @@
     });
     var prefixes = variants[0].groups.filter(function (g) { return g.prefix && g.prefix.w === PREFIX_WEIGHT; })
       .map(function (g) { return g.prefix.p; });
-    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(said), reader: readerOf(said) };
+    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(said), reader: readerOf(said),
+      training: words(q).some(function (w) { return TRAINING_WORDS.indexOf(w) >= 0; }),
+      news: words(q).some(function (w) { return NEWS_WORDS.indexOf(w) >= 0; }),
+      meaning: asksMeaning(q) };
   }
 
   /* A query's words as safety searches and readers' phrases are written: stemmed, small
@@ -473,6 +515,10 @@
       return Promise.all(v.groups.map(function (g) { return matchGroup(g, query); })).then(function (m) {
         var r = rank(m, allowed);
         r.weight = v.weight;
+        r.sessionsOnly = v.sessionsOnly;
+        if (v.sessionsOnly) {
+          r.hits = r.hits.filter(function (h) { return meta.upcomingSet.has(h.doc) || meta.pastSet.has(h.doc); });
+        }
         return r;
       });
     }))).then(function (got) {
@@ -486,14 +532,27 @@
         r.hits.forEach(function (h) {
           /* Pages for the reader the words point to count twice. */
           var boost = forReader && forReader.has(h.doc) ? READER_BOOST : 1;
-          var hit = { doc: h.doc, score: h.score * r.weight * boost, tier: r.partial ? -2 : h.tier, rec: h.rec, almost: !r.partial && h.almost };
+          /* Sessions found without the course words do not get a title's place. */
+          var tier = r.partial ? -2 : r.sessionsOnly ? Math.min(h.tier, 0) : h.tier;
+          /* A training session comes after the guidance on its topic, unless the reader asks
+             for training: then the next sessions come first and past ones after. */
+          var upcoming = meta.upcomingSet.has(h.doc);
+          if (upcoming || meta.pastSet.has(h.doc)) {
+            if (!query.training) { boost *= 0.5; tier = Math.min(tier, 0); } else boost *= upcoming ? 2 : 0.5;
+          }
+          if (!query.news && meta.newsSet.has(h.doc)) boost *= NEWS_WEIGHT;
+          var hit = { doc: h.doc, score: h.score * r.weight * boost, tier: tier, rec: h.rec, almost: !r.partial && h.almost };
           var had = best.get(h.doc);
           if (!had || byRank(hit, had) < 0) best.set(h.doc, hit);
         });
       });
       /* A search asking for help shows the "Worried about a child?" page first. */
+      /* "What is a DSL" shows the glossary first. */
+      if (query.meaning && typeof meta.glossary === 'number' && (!allowed || allowed.has(meta.glossary))) {
+        best.set(meta.glossary, { doc: meta.glossary, score: 0, tier: 3, rec: 0 });
+      }
       if (query.safety && typeof meta.report === 'number' && (!allowed || allowed.has(meta.report))) {
-        best.set(meta.report, { doc: meta.report, score: 0, tier: 3, rec: 0 });
+        best.set(meta.report, { doc: meta.report, score: 0, tier: 4, rec: 0 });
       }
       var hits = Array.from(best.values()).sort(byRank);
       return { hits: hits, partial: hits.length > 0 && partial };

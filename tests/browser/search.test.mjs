@@ -343,6 +343,11 @@ try {
       ['neglet', '/guidance/neglect/'],
       ['exploitaton', '/guidance/child-sexual-exploitation/'],
       ['who is on the board', '/about/board/'],
+      // An acronym question opens the glossary; a topic opens its guidance before a course
+      // of the same name, and asking for the course opens the course.
+      ['what is a DSL', '/glossary/'],
+      ['FGM mandatory reporting', '/guidance/female-genital-mutilation/'],
+      ['fgm mandatory reporting course', '/training/fgm-mandatory-reporting-'],
     ];
     for (const [q, want] of firstOf) {
       await query(p, q);
