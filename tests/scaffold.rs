@@ -285,7 +285,7 @@ fn a_new_alert_is_added_keeping_the_file_s_notes_and_shows_once_built() {
     let found = text(&haven(&["check", "--now", "2026-11-30"], &site));
     assert!(
         found.contains(
-            "data/alerts.yaml:6:11: warning[unfinished]: `text` still holds a placeholder"
+            "data/alerts.yaml:8:11: warning[unfinished]: `text` still holds a placeholder"
         ),
         "{found}"
     );

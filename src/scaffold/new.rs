@@ -117,6 +117,9 @@ pub fn new(root: &Path, kind: Kind, title: &str, today: Date) -> Result<Created,
     next.push_str(&format!(
         " Replace every {PLACEHOLDER} in the lines at the top with the real details."
     ));
+    if kind == Kind::Training {
+        next.push_str(" The date is part of the file's name and address: if you change the session's date, rename the file to match.");
+    }
     if kind == Kind::Document {
         next.push_str(&format!(
             " Put the document's file (a PDF, say) in the folder {}, and link to it from the page.",
@@ -201,7 +204,7 @@ fn add_alert(layout: &Layout, title: &str, today: Date) -> Result<Created, Diagn
         file: shown.to_string(),
         address: None,
         next: format!(
-            "Open the file, write the alert's text in place of {PLACEHOLDER}, and check its dates: it shows on the home page from {today} to {ends}."
+            "Open the file, write the alert's text in place of {PLACEHOLDER}, and check its dates: it shows at the top of every page from {today} to {ends}, once the site is rebuilt."
         ),
     })
 }

@@ -20,6 +20,21 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use tokio::sync::broadcast;
 
+// The server's messages go to a terminal that may be piped into a command that stops reading
+// (`haven serve | head`): `println!` would then panic; these drop the line instead.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! tell {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod network;
 mod page;
 pub mod plan;
@@ -75,19 +90,19 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
 /// code of the first for a phone, and a warning that the network can see the preview.
 fn phone_help(url: &str, others: &[std::net::IpAddr], local: SocketAddr) {
     for ip in others.iter().skip(1) {
-        println!("Also at {}", network::url(*ip, local.port()));
+        say!("Also at {}", network::url(*ip, local.port()));
     }
     if others.is_empty() && local.ip().is_unspecified() {
-        eprintln!(
+        tell!(
             "Haven could not find this computer's network address. On the phone, open http://ADDRESS:{}/ with the address from this computer's network settings.",
             local.port()
         );
     } else if let Some(code) = network::qr(url) {
-        println!(
+        say!(
             "To preview on a phone on the same network, open {url} or scan this code with its camera:\n{code}"
         );
     }
-    eprintln!(
+    tell!(
         "warning: the preview can be opened by anyone on this network (at home, in the office, or on public Wi-Fi), including drafts if you used --drafts. Stop it with Ctrl+C when you have finished, and leave out --interface to keep the preview on this computer only."
     );
 }
@@ -131,11 +146,11 @@ async fn run(opts: ServeOptions) -> Result<(), String> {
             .spawn(move || watch(watcher, site, shared))
             .map_err(|e| format!("cannot start watching for changes: {e}"))?;
     }
-    println!("Serving {} at {url}", build.root.display());
+    say!("Serving {} at {url}", build.root.display());
     if !opts.interface.is_loopback() {
         phone_help(&url, &others, local);
     }
-    println!(
+    say!(
         "Watching {} for changes. Press Ctrl+C to stop.",
         watched
             .iter()
@@ -192,10 +207,10 @@ fn publish(shared: &Shared, site: &mut Incremental, changed: &[PathBuf], what: &
         .unwrap_or_default();
     let next = match result {
         Ok(r) => {
-            println!("{what}: {r}");
+            say!("{what}: {r}");
             let warnings = site.warnings();
             if warnings > 0 && changed.is_empty() {
-                eprintln!(
+                tell!(
                     "{warnings} warning{} from the content checks; run `haven check` to see them.",
                     if warnings == 1 { "" } else { "s" }
                 );
@@ -208,8 +223,8 @@ fn publish(shared: &Shared, site: &mut Incremental, changed: &[PathBuf], what: &
         }
         Err(d) => {
             let text = d.to_string();
-            eprintln!("{what}: the site could not be rebuilt\n{text}\n");
-            eprintln!("Still serving the last version that built.");
+            tell!("{what}: the site could not be rebuilt\n{text}\n");
+            tell!("Still serving the last version that built.");
             Snapshot {
                 files: previous.files.clone(),
                 error: Some(text),
@@ -223,7 +238,7 @@ fn publish(shared: &Shared, site: &mut Incremental, changed: &[PathBuf], what: &
     // No open page is not an error.
     let _ = shared.reload.send(());
     if let Some(r) = site.refresh_index() {
-        println!("{r}");
+        say!("{r}");
         if let Ok(mut s) = shared.snapshot.write() {
             let error = s.error.clone();
             *s = Arc::new(Snapshot {
@@ -249,7 +264,7 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn()
     {
-        eprintln!("could not open a browser ({cmd}: {e}); open {url} yourself");
+        tell!("could not open a browser ({cmd}: {e}); open {url} yourself");
     }
 }
 
