@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse accessibility and best-practices must both be 100 on the home page, a guidance
 # page, the training list and search. Run by .ci/run after `haven build`:
-#   tests/browser/lighthouse.sh PUBLIC_DIR LIGHTHOUSE_PREFIX
+#   tests/browser/lighthouse.sh PUBLIC_DIR LIGHTHOUSE_PREFIX [PAGE...]
+# PAGEs are paths below the site (the demo's four when none are given; "" is the home page).
 # (LIGHTHOUSE_PREFIX holds node_modules/.bin/lighthouse, from `npm i -E lighthouse@12.2.3`).
 set -euo pipefail
 public=$1
@@ -13,7 +14,9 @@ trap 'kill $server' EXIT
 sleep 1
 report=$(mktemp)
 failed=0
-for page in "" guidance/neglect/ training/ search/; do
+pages=("" guidance/neglect/ training/ search/)
+if (($# > 2)); then pages=("${@:3}"); fi
+for page in "${pages[@]}"; do
   CHROME_PATH=${CHROMIUM:-/usr/bin/chromium} "$lighthouse" "http://127.0.0.1:$port/$page" \
     --only-categories=accessibility,best-practices --output=json --output-path="$report" --quiet \
     --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync"
