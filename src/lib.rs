@@ -33,6 +33,7 @@ pub const MODULE_ORDER: &[&str] = &[
     "config",
     "content",
     "output",
+    "images",
     "ical",
     "alerts",
     "markdown",
@@ -63,6 +64,7 @@ pub mod files;
 pub mod glossary;
 pub mod highlight;
 pub mod ical;
+pub mod images;
 pub mod layout;
 pub mod markdown;
 pub mod output;

@@ -32,7 +32,7 @@ fn build_at(now: &str) -> tempfile::TempDir {
 /// A copy of the demo site to change: its content, data, theme and `site.yaml`.
 fn demo_copy() -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
-    for dir in ["content", "data", "themes"] {
+    for dir in ["content", "data", "static", "themes"] {
         common::copy_dir(&repo().join(dir), &site.path().join(dir));
     }
     fs::copy(repo().join("site.yaml"), site.path().join("site.yaml")).unwrap();

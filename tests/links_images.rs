@@ -17,6 +17,15 @@ fn write(root: &Path, rel: &str, text: &str) {
     fs::write(path, text).unwrap();
 }
 
+/// A real PNG of a few pixels: Haven publishes only images it can read and write again.
+fn write_png(root: &Path, rel: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    image::RgbImage::from_pixel(4, 3, image::Rgb([20, 90, 160]))
+        .save(path)
+        .unwrap();
+}
+
 fn read(root: &Path, rel: &str) -> String {
     fs::read_to_string(root.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
@@ -33,9 +42,9 @@ fn check(root: &Path) -> Output {
 fn site_with_pictures(body: &str) -> tempfile::TempDir {
     let site = good_site();
     let root = site.path();
-    write(root, "content/reports/annual-2024/chart.png", "chart\n");
-    write(root, "content/guidance/flow.png", "flow\n");
-    write(root, "static/images/logo.png", "logo\n");
+    write_png(root, "content/reports/annual-2024/chart.png");
+    write_png(root, "content/guidance/flow.png");
+    write_png(root, "static/images/logo.png");
     write(
         root,
         "content/charts.md",

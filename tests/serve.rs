@@ -19,7 +19,7 @@ fn repo() -> PathBuf {
 /// A copy of the demo site.
 fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for d in ["content", "data", "themes"] {
+    for d in ["content", "data", "static", "themes"] {
         copy_dir(&repo().join(d), &dir.path().join(d));
     }
     std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();

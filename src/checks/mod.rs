@@ -10,7 +10,7 @@
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -212,7 +212,53 @@ pub fn site_findings(
     out.extend(targets.page_findings(pages, 0..site.pages.len()));
     out.extend(alert_link_findings(site, &targets));
     out.extend(terms::undeclared_terms(site));
+    out.extend(image_location_findings(site));
     out
+}
+
+/// The images whose originals record a GPS position. The published copies never do (see
+/// [`crate::images`]), but the editor should know which originals, in the site's files and
+/// wherever else they were shared, still give away where they were taken.
+fn image_location_findings(site: &Site) -> Vec<Diagnostic> {
+    let mut ignored = Diagnostics::new();
+    let statics = crate::layout::STATIC;
+    let theme = site.config.theme.as_deref();
+    let mut found: Vec<(String, PathBuf)> = site
+        .assets
+        .iter()
+        .map(|a| {
+            let shown = a.source.strip_prefix(&site.root).unwrap_or(&a.source);
+            (shown.display().to_string(), a.source.clone())
+        })
+        .collect();
+    for f in crate::theme::files(&site.layout, theme, statics, Some(statics), &mut ignored) {
+        if let crate::theme::Source::Disk(p) = f.source {
+            found.push((f.shown.display().to_string(), p));
+        }
+    }
+    let keep = &site.config.images.keep_metadata;
+    found
+        .par_iter()
+        .filter(|(shown, _)| crate::images::is_image(shown))
+        .filter_map(|(shown, path)| {
+            let bytes = std::fs::read(path).ok()?;
+            if !crate::images::original_has_location(&bytes) {
+                return None;
+            }
+            let kept = keep.iter().any(|k| k == shown);
+            let message = if kept {
+                "this photo records where it was taken (GPS), and site.yaml's images.keep_metadata publishes it as it is, location and all"
+            } else {
+                "this photo's original records where it was taken (GPS); the published copy does not, but the file here still does"
+            };
+            let d = Diagnostic::in_file(shown, message).hint(
+                "remove the location from the original (on Windows: Properties, Details, Remove Properties and Personal Information; on a Mac: Preview, Tools, Show Inspector, the GPS tab) and from any copy shared elsewhere, and turn off location tagging in the camera's settings",
+            );
+            apply(&site.config.checks, "image-location", d)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// The paths in `site.yaml` (the "Worried about a child?" page, the quick exit's help page),

@@ -82,6 +82,11 @@ pub const RULES: &[(&str, Option<Level>, &str)] = &[
         "two pages with the same title",
     ),
     (
+        "image-location",
+        Some(Level::Warning),
+        "an image whose original file records where it was taken (GPS); the published copy never does",
+    ),
+    (
         "unfinished",
         Some(Level::Warning),
         "a page whose text is still only the note `haven new` wrote, or whose front matter still holds a REPLACE placeholder",

@@ -79,6 +79,9 @@ pub struct Config {
     /// Where `haven new` puts each kind of file, and the review period it writes.
     #[serde(default)]
     pub new: NewSettings,
+    /// How images are published.
+    #[serde(default)]
+    pub images: ImageSettings,
     /// Free-form values for the theme's templates.
     #[serde(default = "empty_map")]
     pub extra: serde_json::Value,
@@ -92,6 +95,17 @@ pub struct Config {
 /// The word `haven init` writes into every setting the partnership must fill in. A value
 /// holding it is a warning on every build until it is replaced, so `--deny-warnings` fails.
 pub const PLACEHOLDER: &str = "REPLACE";
+
+/// How images are published (`images:` in `site.yaml`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImageSettings {
+    /// Images published exactly as they are, metadata and all, by their path in the site
+    /// folder (`content/about/history/1974-opening.jpg`), for an archive whose originals must
+    /// not change. Every other image is written again with nothing that could identify where,
+    /// when or on what it was taken.
+    pub keep_metadata: Vec<String>,
+}
 
 /// Where `haven new` creates each kind of file (`new:` in `site.yaml`).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]

@@ -123,7 +123,7 @@ pub fn broken_fixture_failures(name: &str, location: &str, words: &str) -> Vec<S
         .filter_map(Result::ok)
         .filter(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            name.contains(".haven-") && !name.ends_with(".haven-lock")
+            name.contains(".haven-") && !name.ends_with(".haven-lock") && name != ".haven-cache"
         })
         .count();
     if leftovers > 0 {
