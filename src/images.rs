@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::config::ImageSettings;
 use crate::diagnostics::Diagnostic;
 use crate::output::{Body, OutputFile};
 
@@ -32,8 +33,6 @@ use image::{
 pub const MAX_SIDE: u32 = 12_000;
 /// The most memory one image may take when decoded.
 const MAX_ALLOC: u64 = 512 * 1024 * 1024;
-/// JPEG quality for re-encoded photographs (visually lossless for photographs).
-pub const JPEG_QUALITY: u8 = 85;
 /// Bumped whenever processing changes, so that cached results of older versions are not used.
 const PROCESS_VERSION: u32 = 1;
 
@@ -45,11 +44,63 @@ pub fn is_image(name: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
+/// `sizes` for an image in the theme's text column (42rem wide, less the page's margins).
+pub const SIZES: &str = "(min-width: 44rem) 42rem, calc(100vw - 2rem)";
+
+/// The widths of the smaller copies made of an image `width` pixels wide, from `widths`.
+pub fn variant_widths(width: u32, widths: &[u32]) -> Vec<u32> {
+    let mut out: Vec<u32> = widths
+        .iter()
+        .copied()
+        .filter(|w| *w > 0 && *w < width)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether smaller copies are made of the image published at `path` (not of GIFs, whose
+/// frames would have to be resized one by one).
+pub fn has_variants(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    is_image(&lower) && !lower.ends_with(".gif")
+}
+
+/// Where the copy `width` pixels wide of the image at `path` is published: `photo-640w.jpg`.
+pub fn variant_path(path: &str, width: u32) -> String {
+    match path.rfind('.') {
+        Some(dot) if !path[dot..].contains('/') => {
+            format!("{}-{width}w{}", &path[..dot], &path[dot..])
+        }
+        _ => format!("{path}-{width}w"),
+    }
+}
+
+/// The width and height an image will be shown at (its orientation applied), read from its
+/// header without decoding it.
+pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut decoder = reader.into_decoder().ok()?;
+    let (w, h) = decoder.dimensions();
+    let turned = matches!(
+        decoder.orientation().ok()?,
+        image::metadata::Orientation::Rotate90
+            | image::metadata::Orientation::Rotate270
+            | image::metadata::Orientation::Rotate90FlipH
+            | image::metadata::Orientation::Rotate270FlipH
+    );
+    Some(if turned { (h, w) } else { (w, h) })
+}
+
 /// An image ready to publish.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Processed {
     /// The re-encoded file.
     pub bytes: Vec<u8>,
+    /// The smaller copies: their widths and files.
+    pub variants: Vec<(u32, Vec<u8>)>,
     /// Whether the original carried a GPS position.
     pub had_location: bool,
     /// Width and height after orientation.
@@ -58,7 +109,12 @@ pub struct Processed {
 
 /// Re-encodes `original` (a file named `name`) with nothing but its pixels, orientation and
 /// colour profile. The error says, in an editor's words, why the image cannot be published.
-pub fn process(original: &[u8], name: &str) -> Result<Processed, String> {
+pub fn process(
+    original: &[u8],
+    name: &str,
+    widths: &[u32],
+    quality: u8,
+) -> Result<Processed, String> {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".heic") || lower.ends_with(".heif") || is_heif(original) {
         return Err("this is a HEIC photo (an iPhone's usual format), which browsers cannot show: export it as JPEG (on an iPhone, Settings, Camera, Formats, Most Compatible; on a computer, open it and save or export it as JPEG), then use the JPEG".into());
@@ -93,10 +149,23 @@ pub fn process(original: &[u8], name: &str) -> Result<Processed, String> {
     let orientation = decoder.orientation().map_err(refused)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(refused)?;
     img.apply_orientation(orientation);
-    let bytes =
-        encode(&img, format, icc).map_err(|e| format!("cannot write this image again: {e}"))?;
+    let failed = |e: image::ImageError| format!("cannot write this image again: {e}");
+    let bytes = encode(&img, format, icc.clone(), quality).map_err(failed)?;
+    let variants = widths
+        .iter()
+        .filter(|w| **w < img.width())
+        .map(|w| {
+            let h = (u64::from(img.height()) * u64::from(*w) / u64::from(img.width())).max(1);
+            let h = u32::try_from(h).unwrap_or(u32::MAX);
+            let small = img.resize_exact(*w, h, image::imageops::FilterType::CatmullRom);
+            encode(&small, format, icc.clone(), quality)
+                .map(|b| (*w, b))
+                .map_err(failed)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Processed {
         bytes,
+        variants,
         had_location,
         size: (img.width(), img.height()),
     })
@@ -107,6 +176,7 @@ fn encode(
     img: &DynamicImage,
     format: ImageFormat,
     icc: Option<Vec<u8>>,
+    quality: u8,
 ) -> image::ImageResult<Vec<u8>> {
     let mut out = Vec::new();
     let with_icc = |e: &mut dyn FnMut(Vec<u8>) -> bool| {
@@ -121,7 +191,7 @@ fn encode(
                 DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => img.clone(),
                 other => DynamicImage::ImageRgb8(other.to_rgb8()),
             };
-            let mut enc = JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+            let mut enc = JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
             with_icc(&mut |p| enc.set_icc_profile(p).is_ok());
             enc.write_image(
                 img.as_bytes(),
@@ -175,6 +245,7 @@ fn gif(original: &[u8]) -> image::ImageResult<Processed> {
     }
     Ok(Processed {
         bytes: out,
+        variants: Vec::new(),
         had_location: false,
         size,
     })
@@ -205,11 +276,17 @@ fn is_heif(bytes: &[u8]) -> bool {
 
 /// Where a processed image is cached: the site's `.haven-cache/images/` folder, by a hash of
 /// the original's bytes and the processing version.
-pub fn cache_path(root: &Path, original: &[u8], name: &str) -> PathBuf {
+pub fn cache_path(
+    root: &Path,
+    original: &[u8],
+    name: &str,
+    width: Option<u32>,
+    quality: u8,
+) -> PathBuf {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
     h.write_u32(PROCESS_VERSION);
-    h.write_u8(JPEG_QUALITY);
+    h.write_u8(quality);
     h.write(original);
     let mut fnv: u64 = 0xcbf2_9ce4_8422_2325;
     for b in original {
@@ -220,8 +297,9 @@ pub fn cache_path(root: &Path, original: &[u8], name: &str) -> PathBuf {
         .next()
         .unwrap_or("img")
         .to_ascii_lowercase();
+    let suffix = width.map_or(String::new(), |w| format!("-{w}w"));
     root.join(CACHE_DIR).join("images").join(format!(
-        "{:016x}{fnv:016x}-{}.{ext}",
+        "{:016x}{fnv:016x}-{}{suffix}.{ext}",
         h.finish(),
         original.len()
     ))
@@ -235,57 +313,116 @@ pub const CACHE_DIR: &str = ".haven-cache";
 /// `keep` lists the images (as `origin`, their path in the site) to copy as they are.
 pub fn publish(
     root: &Path,
-    keep: &[String],
+    settings: &ImageSettings,
     files: Vec<Result<OutputFile, Diagnostic>>,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
+    let keep = &settings.keep_metadata;
     files
         .into_par_iter()
-        .map(|f| {
-            let f = f?;
-            let Body::Copy(src) = &f.body else {
-                return Ok(f);
+        .flat_map_iter(|f| {
+            let one = |r: Result<OutputFile, Diagnostic>| vec![r];
+            let f = match f {
+                Ok(f) => f,
+                Err(d) => return one(Err(d)),
             };
-            if !is_image(&f.path)
-                || keep
-                    .iter()
-                    .any(|k| k.replace('\\', "/") == f.origin.replace('\\', "/"))
-            {
-                return Ok(f);
+            let Body::Copy(src) = &f.body else {
+                return one(Ok(f));
+            };
+            if !is_image(&f.path) || keeps(keep, &f.origin) {
+                return one(Ok(f));
             }
-            let original = std::fs::read(src).map_err(|e| {
-                Diagnostic::in_file(&f.origin, format!("cannot read this image: {e}"))
-            })?;
-            let bytes = cached(root, &original, &f.path).map_err(|m| {
-                Diagnostic::in_file(&f.origin, m)
-                    .hint("replace the file with a JPEG or PNG, or take it out of the site")
-            })?;
-            Ok(OutputFile {
-                body: Body::Bytes(bytes),
-                ..f
-            })
+            let original = match std::fs::read(src) {
+                Ok(b) => b,
+                Err(e) => {
+                    let d = Diagnostic::in_file(&f.origin, format!("cannot read this image: {e}"));
+                    return one(Err(d));
+                }
+            };
+            match cached(root, &original, &f.path, settings) {
+                Ok(done) => {
+                    let mut out = Vec::with_capacity(1 + done.variants.len());
+                    for (w, bytes) in done.variants {
+                        out.push(Ok(OutputFile {
+                            path: variant_path(&f.path, w),
+                            body: Body::Bytes(bytes),
+                            origin: f.origin.clone(),
+                        }));
+                    }
+                    out.push(Ok(OutputFile {
+                        body: Body::Bytes(done.bytes),
+                        ..f
+                    }));
+                    out
+                }
+                Err(m) => one(Err(Diagnostic::in_file(&f.origin, m).hint(
+                    "replace the file with a JPEG or PNG, or take it out of the site",
+                ))),
+            }
         })
         .collect()
 }
 
-/// The processed image, from the cache if an earlier build made it; otherwise made and
-/// cached. A cache that cannot be written only costs the next build the work again.
-fn cached(root: &Path, original: &[u8], name: &str) -> Result<Vec<u8>, String> {
-    let path = cache_path(root, original, name);
-    if let Ok(bytes) = std::fs::read(&path) {
-        return Ok(bytes);
+/// Whether `origin` (an image's path in the site) is listed under `images.keep_metadata`.
+pub fn keeps(keep: &[String], origin: &str) -> bool {
+    let origin = origin.replace('\\', "/");
+    keep.iter().any(|k| k.replace('\\', "/") == origin)
+}
+
+/// The processed image and its smaller copies, from the cache if an earlier build made them;
+/// otherwise made and cached. A cache that cannot be written only costs the next build the
+/// work again.
+fn cached(
+    root: &Path,
+    original: &[u8],
+    name: &str,
+    settings: &ImageSettings,
+) -> Result<Processed, String> {
+    let q = settings.quality;
+    let widths = if has_variants(name) {
+        dimensions(original).map_or_else(Vec::new, |(w, _)| variant_widths(w, &settings.widths))
+    } else {
+        Vec::new()
+    };
+    let main = cache_path(root, original, name, None, q);
+    let hit = || -> Option<Processed> {
+        let bytes = std::fs::read(&main).ok()?;
+        let variants = widths
+            .iter()
+            .map(|w| {
+                Some((
+                    *w,
+                    std::fs::read(cache_path(root, original, name, Some(*w), q)).ok()?,
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Processed {
+            bytes,
+            variants,
+            had_location: false,
+            size: (0, 0),
+        })
+    };
+    if let Some(p) = hit() {
+        return Ok(p);
     }
-    let done = process(original, name)?;
-    if let Some(dir) = path.parent()
+    let done = process(original, name, &widths, q)?;
+    if let Some(dir) = main.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
-        // Written beside and renamed, so a build stopped half-way never leaves half a file
-        // for the next one to publish.
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, &done.bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        let store = |path: PathBuf, bytes: &[u8]| {
+            // Written beside and renamed, so a build stopped half-way never leaves half a
+            // file for the next one to publish.
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        };
+        for (w, bytes) in &done.variants {
+            store(cache_path(root, original, name, Some(*w), q), bytes);
         }
+        store(main, &done.bytes);
     }
-    Ok(done.bytes)
+    Ok(done)
 }
 
 /// Whether the image file `bytes` records a GPS position (read from its EXIF block without
@@ -348,7 +485,7 @@ mod tests {
     fn a_phone_photo_keeps_its_pixels_turned_and_its_colour_profile_and_nothing_else() {
         let original = fixture("phone.jpg");
         assert!(original_has_location(&original));
-        let done = process(&original, "phone.jpg").unwrap();
+        let done = process(&original, "phone.jpg", &[], 85).unwrap();
         assert!(done.had_location);
         // Stored 64 × 32 on its side with orientation 6: published upright, 32 × 64.
         assert_eq!(done.size, (32, 64));
@@ -381,7 +518,7 @@ mod tests {
     fn a_png_loses_its_text_and_exif_but_keeps_transparency_and_profile() {
         let original = fixture("meta.png");
         assert!(original_has_location(&original));
-        let done = process(&original, "meta.png").unwrap();
+        let done = process(&original, "meta.png", &[], 85).unwrap();
         let chunks = png_chunks(&done.bytes);
         for gone in ["tEXt", "iTXt", "zTXt", "eXIf", "tIME"] {
             assert!(
@@ -396,28 +533,193 @@ mod tests {
 
     #[test]
     fn heic_bombs_and_impostors_are_refused_with_a_way_out() {
-        let heic = process(&fixture("iphone-renamed.jpg"), "iphone-renamed.jpg").unwrap_err();
+        let heic = process(
+            &fixture("iphone-renamed.jpg"),
+            "iphone-renamed.jpg",
+            &[],
+            85,
+        )
+        .unwrap_err();
         assert!(heic.contains("export it as JPEG"), "{heic}");
-        let bomb = process(&fixture("bomb.png"), "bomb.png").unwrap_err();
+        let bomb = process(&fixture("bomb.png"), "bomb.png", &[], 85).unwrap_err();
         assert!(bomb.contains("too large"), "{bomb}");
-        let text = process(b"not a picture at all", "photo.jpg").unwrap_err();
+        let text = process(b"not a picture at all", "photo.jpg", &[], 85).unwrap_err();
         assert!(text.contains("not a JPEG, PNG, GIF or WebP"), "{text}");
+    }
+
+    #[test]
+    fn images_get_their_size_and_smaller_copies_and_all_but_the_first_load_lazily() {
+        let mut by_path = std::collections::HashMap::new();
+        by_path.insert(
+            "images/a b.jpg".to_string(),
+            (2000, 1000, variant_widths(2000, &[320, 640, 960, 1280])),
+        );
+        by_path.insert(
+            "news/small.png".to_string(),
+            (700, 200, variant_widths(700, &[640, 320, 640])),
+        );
+        let sizes = ImageSizes {
+            base_path: "/lscp/".into(),
+            by_path,
+        };
+        let html = "<p><img src=\"/lscp/images/a%20b.jpg\" alt=\"A\" /></p>\
+                    <p><img src=\"/lscp/news/small.png\" alt=\"B\" /></p>\
+                    <p><img src=\"https://elsewhere.example/x.jpg\" alt=\"C\" /></p>\
+                    <p><img width=\"10\" src=\"/lscp/news/small.png\" alt=\"D\" /></p>";
+        let out = sizes.apply(html);
+        assert!(out.contains("<img width=\"2000\" height=\"1000\" decoding=\"async\" srcset=\"/lscp/images/a%20b-320w.jpg 320w, /lscp/images/a%20b-640w.jpg 640w, /lscp/images/a%20b-960w.jpg 960w, /lscp/images/a%20b-1280w.jpg 1280w, /lscp/images/a%20b.jpg 2000w\" sizes=\""), "{out}");
+        assert!(
+            !out.split("alt=\"A\"").next().unwrap().contains("loading"),
+            "the first image loads at once"
+        );
+        assert!(out.contains("<img width=\"700\" height=\"200\" decoding=\"async\" loading=\"lazy\" srcset=\"/lscp/news/small-320w.png 320w, /lscp/news/small-640w.png 640w, /lscp/news/small.png 700w\""), "{out}");
+        assert!(
+            out.contains("<img src=\"https://elsewhere.example/x.jpg\""),
+            "{out}"
+        );
+        assert!(out.contains("<img width=\"10\" src="), "{out}");
+        assert_eq!(variant_widths(320, &[320, 640]), Vec::<u32>::new());
+        assert_eq!(
+            variant_widths(1281, &[1280, 320, 960, 640, 2000]),
+            vec![320, 640, 960, 1280]
+        );
+        assert_eq!(variant_path("a.b/photo.JPG", 640), "a.b/photo-640w.JPG");
+        assert!(!has_variants("x.gif"));
+    }
+
+    #[test]
+    fn smaller_copies_keep_the_shape_and_say_nothing() {
+        let original = fixture("phone.jpg");
+        let done = process(&original, "phone.jpg", &[8, 16, 320], 85).unwrap();
+        let widths: Vec<u32> = done.variants.iter().map(|(w, _)| *w).collect();
+        assert_eq!(widths, vec![8, 16], "never wider than the original (32)");
+        for (w, bytes) in &done.variants {
+            let img = image::load_from_memory(bytes).unwrap();
+            assert_eq!((img.width(), img.height()), (*w, w * 2));
+            assert!(!jpeg_segments(bytes).iter().any(|(m, _)| *m == 0xE1));
+        }
+        assert_eq!(dimensions(&original), Some((32, 64)));
     }
 
     #[test]
     fn processing_is_deterministic_and_cached_by_content() {
         let original = fixture("phone.jpg");
-        let a = process(&original, "phone.jpg").unwrap();
-        let b = process(&original, "phone.jpg").unwrap();
+        let a = process(&original, "phone.jpg", &[], 85).unwrap();
+        let b = process(&original, "phone.jpg", &[], 85).unwrap();
         assert_eq!(a.bytes, b.bytes);
         let site = tempfile::tempdir().unwrap();
-        let first = cached(site.path(), &original, "phone.jpg").unwrap();
-        let path = cache_path(site.path(), &original, "phone.jpg");
+        let first = cached(
+            site.path(),
+            &original,
+            "phone.jpg",
+            &ImageSettings::default(),
+        )
+        .unwrap()
+        .bytes;
+        let path = cache_path(site.path(), &original, "phone.jpg", None, 85);
         assert!(path.starts_with(site.path().join(".haven-cache/images")));
         assert_eq!(std::fs::read(&path).unwrap(), first);
-        assert_eq!(cached(site.path(), &original, "phone.jpg").unwrap(), first);
+        std::fs::write(&path, b"from the cache").unwrap();
+        assert_eq!(
+            cached(
+                site.path(),
+                &original,
+                "phone.jpg",
+                &ImageSettings::default()
+            )
+            .unwrap()
+            .bytes,
+            b"from the cache"
+        );
         let mut other = original.clone();
         other.push(0);
-        assert_ne!(cache_path(site.path(), &other, "phone.jpg"), path);
+        assert_ne!(cache_path(site.path(), &other, "phone.jpg", None, 85), path);
+    }
+}
+
+/// What the Markdown stage needs to know of each image the site publishes: its size as shown,
+/// and the widths of its smaller copies, by its path in the output (`images/photo.jpg`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImageSizes {
+    /// The site's base path (`/` or `/lscp/`), which every image address starts with.
+    pub base_path: String,
+    /// Output path to (width, height, the widths of the smaller copies).
+    pub by_path: std::collections::HashMap<String, (u32, u32, Vec<u32>)>,
+}
+
+impl ImageSizes {
+    /// The sizes of `images` (output path, where to read it, whether to keep it as it is).
+    pub fn read(
+        base_path: &str,
+        settings: &ImageSettings,
+        images: Vec<(String, PathBuf, bool)>,
+    ) -> ImageSizes {
+        let by_path = images
+            .into_par_iter()
+            .filter(|(path, _, _)| is_image(path))
+            .filter_map(|(path, src, kept)| {
+                let bytes = std::fs::read(&src).ok()?;
+                let (w, h) = dimensions(&bytes)?;
+                let widths = if kept || !has_variants(&path) {
+                    Vec::new()
+                } else {
+                    variant_widths(w, &settings.widths)
+                };
+                Some((path, (w, h, widths)))
+            })
+            .collect();
+        ImageSizes {
+            base_path: base_path.to_string(),
+            by_path,
+        }
+    }
+
+    /// `html` with `width`, `height`, `decoding="async"` and, for an image with smaller
+    /// copies, `srcset` and `sizes` on each `<img>` of this site's images; every image but the
+    /// first loads lazily. An `<img>` that already says its width or `srcset` is left alone.
+    pub fn apply(&self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len() + 256);
+        let mut rest = html;
+        let mut first = true;
+        while let Some(at) = rest.find("<img ") {
+            let Some(end) = rest[at..].find('>').map(|e| at + e) else {
+                break;
+            };
+            let tag = &rest[at..end];
+            out.push_str(&rest[..at + 4]);
+            if let Some(extra) = self.attributes(tag, first) {
+                out.push_str(&extra);
+            }
+            first = false;
+            out.push_str(&rest[at + 4..end]);
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn attributes(&self, tag: &str, first: bool) -> Option<String> {
+        if tag.contains(" width=") || tag.contains(" srcset=") {
+            return None;
+        }
+        let src = tag.split(" src=\"").nth(1)?.split('"').next()?;
+        let decoded = percent_encoding::percent_decode_str(src)
+            .decode_utf8()
+            .ok()?;
+        let path = decoded.strip_prefix(self.base_path.as_str())?;
+        let (w, h, widths) = self.by_path.get(path)?;
+        let mut a = format!(" width=\"{w}\" height=\"{h}\" decoding=\"async\"");
+        if !first {
+            a.push_str(" loading=\"lazy\"");
+        }
+        if !widths.is_empty() {
+            let set: Vec<String> = widths
+                .iter()
+                .map(|v| format!("{} {v}w", variant_path(src, *v)))
+                .chain(std::iter::once(format!("{src} {w}w")))
+                .collect();
+            a.push_str(&format!(" srcset=\"{}\" sizes=\"{SIZES}\"", set.join(", ")));
+        }
+        Some(a)
     }
 }

@@ -141,6 +141,8 @@ pub struct LinkContext<'a> {
     pub glossary: &'a Glossary,
     /// Content paths of drafts left out of the build.
     pub drafts: &'a HashSet<String>,
+    /// The size of each image the site publishes, for `width`, `height` and `srcset`.
+    pub images: &'a crate::images::ImageSizes,
 }
 
 /// Where a body sits in its file, for error positions.
@@ -239,6 +241,9 @@ pub fn render(
     let mut html = write_html(root, &opts, &anchors, body.len(), src)?;
     if marked {
         html = cx.glossary.expand_marks(&html);
+    }
+    if !cx.images.by_path.is_empty() && html.contains("<img ") {
+        html = cx.images.apply(&html);
     }
     let rendered = Rendered {
         content: minijinja::Value::from_safe_string(html),
@@ -913,6 +918,7 @@ mod tests {
             md,
             &src,
             &LinkContext {
+                images: &crate::images::ImageSizes::default(),
                 urls: &u,
                 allow_raw_html: false,
                 glossary: &Glossary::default(),
@@ -937,6 +943,7 @@ mod tests {
             body_line: 1,
         };
         let cx = LinkContext {
+            images: &crate::images::ImageSizes::default(),
             urls: &u,
             allow_raw_html: false,
             glossary: &g,
@@ -1017,6 +1024,7 @@ mod tests {
             md,
             &src,
             &LinkContext {
+                images: &crate::images::ImageSizes::default(),
                 urls: &u,
                 allow_raw_html: true,
                 glossary: &Glossary::default(),
@@ -1045,6 +1053,7 @@ mod tests {
                 md,
                 &src,
                 &LinkContext {
+                    images: &crate::images::ImageSizes::default(),
                     urls: &u,
                     allow_raw_html,
                     glossary: &Glossary::default(),
@@ -1172,6 +1181,7 @@ mod tests {
             body_line: 1,
         };
         let cx = LinkContext {
+            images: &crate::images::ImageSizes::default(),
             urls: &u,
             allow_raw_html,
             glossary: &Glossary::default(),

@@ -133,6 +133,8 @@ pub(crate) struct MarkdownContext {
     drafts: std::collections::HashSet<String>,
     /// Content paths of the files left out because they could not be read.
     left_out: HashSet<String>,
+    /// The size of every image the site publishes.
+    images: crate::images::ImageSizes,
 }
 
 impl MarkdownContext {
@@ -166,6 +168,7 @@ impl MarkdownContext {
             allow_raw_html: site.config.allow_raw_html,
             drafts: site.draft_paths.clone(),
             left_out: unreadable.iter().map(|u| u.path.clone()).collect(),
+            images: image_sizes(site),
         })
     }
 
@@ -175,6 +178,7 @@ impl MarkdownContext {
             allow_raw_html: self.allow_raw_html,
             glossary: &self.glossary,
             drafts: &self.drafts,
+            images: &self.images,
         }
     }
 
@@ -186,7 +190,30 @@ impl MarkdownContext {
             && self.allow_raw_html == other.allow_raw_html
             && self.drafts == other.drafts
             && self.left_out == other.left_out
+            && self.images == other.images
     }
+}
+
+/// The sizes of the images the site publishes, from `content/` and the static folders (read
+/// from their headers; the images themselves are processed with the other outputs).
+fn image_sizes(site: &Site) -> crate::images::ImageSizes {
+    let keep = &site.config.images.keep_metadata;
+    let mut found: Vec<(String, std::path::PathBuf, bool)> = Vec::new();
+    for a in &site.assets {
+        let origin = a.source.strip_prefix(&site.root).unwrap_or(&a.source);
+        let kept = crate::images::keeps(keep, &origin.display().to_string());
+        found.push((a.dest.clone(), a.source.clone(), kept));
+    }
+    let mut ignored = Diagnostics::new();
+    let statics = crate::layout::STATIC;
+    let theme = site.config.theme.as_deref();
+    for f in crate::theme::files(&site.layout, theme, statics, Some(statics), &mut ignored) {
+        if let crate::theme::Source::Disk(p) = f.source {
+            let kept = crate::images::keeps(keep, &f.shown.display().to_string());
+            found.push((f.rel, p, kept));
+        }
+    }
+    crate::images::ImageSizes::read(site.config.base_path(), &site.config.images, found)
 }
 
 /// Renders one page or section body.

@@ -758,3 +758,45 @@ fn the_default_theme_needs_no_themes_folder_and_can_be_overridden_by_name() {
     assert_eq!(read(out, "css/haven.css"), "body{}");
     assert!(read(out, "js/exit-this-page.js").contains("Shift"));
 }
+
+#[test]
+fn photos_are_published_upright_in_several_widths_with_nothing_that_identifies_them() {
+    let out = build_at("2026-11-23");
+    let html = read(out.path(), "news/safer-sleeping-campaign/index.html");
+    assert!(
+        html.contains("<img width=\"2400\" height=\"1600\" decoding=\"async\" srcset=\"/images/safer-sleep-nursery-336w.jpg 336w, /images/safer-sleep-nursery-672w.jpg 672w, /images/safer-sleep-nursery-1008w.jpg 1008w, /images/safer-sleep-nursery-1344w.jpg 1344w, /images/safer-sleep-nursery.jpg 2400w\" sizes="),
+        "{html}"
+    );
+    // The original is stored on its side with an orientation flag and a GPS position.
+    let original = fs::read(repo().join("static/images/safer-sleep-nursery.jpg")).unwrap();
+    assert!(haven::images::original_has_location(&original));
+    for (file, w, h) in [
+        ("images/safer-sleep-nursery.jpg", 2400, 1600),
+        ("images/safer-sleep-nursery-672w.jpg", 672, 448),
+        ("images/safer-sleep-nursery-336w.jpg", 336, 224),
+    ] {
+        let bytes = fs::read(out.path().join("public").join(file)).unwrap();
+        let img = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((img.width(), img.height()), (w, h), "{file}");
+        assert!(
+            !haven::images::original_has_location(&bytes),
+            "{file} has a location"
+        );
+        assert!(
+            !bytes.windows(6).any(|w| w == b"Exif\0\0")
+                && !bytes.windows(9).any(|w| w == b"DemoPhone"),
+            "{file} keeps EXIF"
+        );
+    }
+    let check = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["check", "--now", "2026-11-23", "--root"])
+        .arg(repo())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        said.contains("static/images/safer-sleep-nursery.jpg: warning[image-location]"),
+        "{said}"
+    );
+    assert!(!said.contains("county-lines-park.jpg: warning"), "{said}");
+}

@@ -176,7 +176,7 @@ Read the <a href='@/guidance/neglect.md#signs-of-neglect'>signs of neglect</a>.
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(root, "charts/index.html");
     assert!(
-        html.contains("<img src=\"/reports/annual-2024/chart.png\" alt=\"Referrals by month\">"),
+        html.contains("<img width=\"4\" height=\"3\" decoding=\"async\" src=\"/reports/annual-2024/chart.png\" alt=\"Referrals by month\">"),
         "{html}"
     );
     assert!(

@@ -97,7 +97,7 @@ pub struct Config {
 pub const PLACEHOLDER: &str = "REPLACE";
 
 /// How images are published (`images:` in `site.yaml`).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ImageSettings {
     /// Images published exactly as they are, metadata and all, by their path in the site
@@ -105,6 +105,22 @@ pub struct ImageSettings {
     /// not change. Every other image is written again with nothing that could identify where,
     /// when or on what it was taken.
     pub keep_metadata: Vec<String>,
+    /// The widths, in pixels, of the smaller copies made of each image for `srcset` (none
+    /// wider than the original). The default is the theme's text column, 672 pixels, at half,
+    /// one, one and a half and two pixels per point.
+    pub widths: Vec<u32>,
+    /// JPEG quality, 1 to 100.
+    pub quality: u8,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            keep_metadata: Vec::new(),
+            widths: vec![336, 672, 1008, 1344],
+            quality: 85,
+        }
+    }
 }
 
 /// Where `haven new` creates each kind of file (`new:` in `site.yaml`).
@@ -337,6 +353,19 @@ impl Config {
             )
             .at_in(text, line_of("base_url"), 1)
             .hint("write the address the site will be published at, e.g. base_url: https://www.example.org.uk/"));
+        }
+        let img = &self.images;
+        if !(1..=100).contains(&img.quality) || img.widths.iter().any(|w| !(16..=8000).contains(w))
+        {
+            return Err(Diagnostic::in_file(
+                shown,
+                format!(
+                    "images: quality must be 1 to 100 and each width 16 to 8000 pixels (found quality {} and widths {:?})",
+                    img.quality, img.widths
+                ),
+            )
+            .at_in(text, line_of("images"), 1)
+            .hint("leave them out to use Haven's: quality 85, widths [336, 672, 1008, 1344]"));
         }
         if !self.extra.is_object() {
             return Err(
