@@ -82,7 +82,16 @@ pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .ok()?;
-    let mut decoder = reader.into_decoder().ok()?;
+    oriented_size(reader.into_decoder().ok()?)
+}
+
+/// [`dimensions`] of the file at `path`, reading only as much of it as the headers take.
+pub fn file_dimensions(path: &Path) -> Option<(u32, u32)> {
+    let reader = ImageReader::open(path).ok()?.with_guessed_format().ok()?;
+    oriented_size(reader.into_decoder().ok()?)
+}
+
+fn oriented_size(mut decoder: impl ImageDecoder) -> Option<(u32, u32)> {
     let (w, h) = decoder.dimensions();
     let turned = matches!(
         decoder.orientation().ok()?,
@@ -288,10 +297,10 @@ pub fn cache_path(
     h.write_u32(PROCESS_VERSION);
     h.write_u8(quality);
     h.write(original);
-    let mut fnv: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in original {
-        fnv = (fnv ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    // A second hash with another seed: 128 bits in all, so two images never share a name.
+    let mut h2 = rustc_hash::FxHasher::with_seed(0x9e37_79b9_7f4a_7c15_u64 as usize);
+    h2.write_u32(PROCESS_VERSION);
+    h2.write(original);
     let ext = name
         .rsplit('.')
         .next()
@@ -299,8 +308,9 @@ pub fn cache_path(
         .to_ascii_lowercase();
     let suffix = width.map_or(String::new(), |w| format!("-{w}w"));
     root.join(CACHE_DIR).join("images").join(format!(
-        "{:016x}{fnv:016x}-{}{suffix}.{ext}",
+        "{:016x}{:016x}-{}{suffix}.{ext}",
         h.finish(),
+        h2.finish(),
         original.len()
     ))
 }
@@ -339,21 +349,16 @@ pub fn publish(
                 }
             };
             match cached(root, &original, &f.path, settings) {
-                Ok(done) => {
-                    let mut out = Vec::with_capacity(1 + done.variants.len());
-                    for (w, bytes) in done.variants {
-                        out.push(Ok(OutputFile {
-                            path: variant_path(&f.path, w),
-                            body: Body::Bytes(bytes),
+                Ok(done) => done
+                    .into_iter()
+                    .map(|(w, body)| {
+                        Ok(OutputFile {
+                            path: w.map_or_else(|| f.path.clone(), |w| variant_path(&f.path, w)),
+                            body,
                             origin: f.origin.clone(),
-                        }));
-                    }
-                    out.push(Ok(OutputFile {
-                        body: Body::Bytes(done.bytes),
-                        ..f
-                    }));
-                    out
-                }
+                        })
+                    })
+                    .collect(),
                 Err(m) => one(Err(Diagnostic::in_file(&f.origin, m).hint(
                     "replace the file with a JPEG or PNG, or take it out of the site",
                 ))),
@@ -368,61 +373,70 @@ pub fn keeps(keep: &[String], origin: &str) -> bool {
     keep.iter().any(|k| k.replace('\\', "/") == origin)
 }
 
-/// The processed image and its smaller copies, from the cache if an earlier build made them;
-/// otherwise made and cached. A cache that cannot be written only costs the next build the
-/// work again.
+/// The processed image (`None`) and its smaller copies (their widths), from the cache if an
+/// earlier build made them (copied from there, never read into memory), otherwise made and
+/// cached. A cache that cannot be written only costs the next build the work again.
 fn cached(
     root: &Path,
     original: &[u8],
     name: &str,
     settings: &ImageSettings,
-) -> Result<Processed, String> {
+) -> Result<Vec<(Option<u32>, Body)>, String> {
     let q = settings.quality;
     let widths = if has_variants(name) {
         dimensions(original).map_or_else(Vec::new, |(w, _)| variant_widths(w, &settings.widths))
     } else {
         Vec::new()
     };
-    let main = cache_path(root, original, name, None, q);
-    let hit = || -> Option<Processed> {
-        let bytes = std::fs::read(&main).ok()?;
-        let variants = widths
-            .iter()
-            .map(|w| {
-                Some((
-                    *w,
-                    std::fs::read(cache_path(root, original, name, Some(*w), q)).ok()?,
-                ))
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Processed {
-            bytes,
-            variants,
-            had_location: false,
-            size: (0, 0),
-        })
-    };
-    if let Some(p) = hit() {
-        return Ok(p);
+    let wanted: Vec<(Option<u32>, PathBuf)> = widths
+        .iter()
+        .map(|w| Some(*w))
+        .chain(std::iter::once(None))
+        .map(|w| (w, cache_path(root, original, name, w, q)))
+        .collect();
+    if wanted.iter().all(|(_, p)| p.is_file()) {
+        return Ok(wanted
+            .into_iter()
+            .map(|(w, p)| (w, Body::Copy(p)))
+            .collect());
     }
     let done = process(original, name, &widths, q)?;
-    if let Some(dir) = main.parent()
+    let mut made: Vec<(Option<u32>, Vec<u8>)> = done
+        .variants
+        .into_iter()
+        .map(|(w, b)| (Some(w), b))
+        .collect();
+    made.push((None, done.bytes));
+    if let Some(dir) = wanted[0].1.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
-        let store = |path: PathBuf, bytes: &[u8]| {
+        for (w, bytes) in &made {
+            let path = cache_path(root, original, name, *w, q);
             // Written beside and renamed, so a build stopped half-way never leaves half a
             // file for the next one to publish.
             let tmp = path.with_extension(format!("tmp{}", std::process::id()));
             if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
                 let _ = std::fs::remove_file(&tmp);
             }
-        };
-        for (w, bytes) in &done.variants {
-            store(cache_path(root, original, name, Some(*w), q), bytes);
         }
-        store(main, &done.bytes);
     }
-    Ok(done)
+    Ok(made.into_iter().map(|(w, b)| (w, Body::Bytes(b))).collect())
+}
+
+/// Whether the image file at `path` records a GPS position, reading only its EXIF block.
+pub fn file_has_location(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok_and(|f| {
+        exif::Reader::new()
+            .read_from_container(&mut std::io::BufReader::new(f))
+            .is_ok_and(|e| e.fields().any(|f| is_gps(f.tag)))
+    })
+}
+
+fn is_gps(tag: exif::Tag) -> bool {
+    matches!(
+        tag,
+        exif::Tag::GPSLatitude | exif::Tag::GPSLongitude | exif::Tag::GPSAltitude
+    )
 }
 
 /// Whether the image file `bytes` records a GPS position (read from its EXIF block without
@@ -608,29 +622,21 @@ mod tests {
         let b = process(&original, "phone.jpg", &[], 85).unwrap();
         assert_eq!(a.bytes, b.bytes);
         let site = tempfile::tempdir().unwrap();
-        let first = cached(
-            site.path(),
-            &original,
-            "phone.jpg",
-            &ImageSettings::default(),
-        )
-        .unwrap()
-        .bytes;
+        let settings = ImageSettings::default();
+        let made = cached(site.path(), &original, "phone.jpg", &settings).unwrap();
+        let Some((None, Body::Bytes(first))) = made.last() else {
+            panic!("the first build makes the image: {made:?}");
+        };
         let path = cache_path(site.path(), &original, "phone.jpg", None, 85);
         assert!(path.starts_with(site.path().join(".haven-cache/images")));
-        assert_eq!(std::fs::read(&path).unwrap(), first);
+        assert_eq!(&std::fs::read(&path).unwrap(), first);
+        // The next build copies from the cache, without processing again.
         std::fs::write(&path, b"from the cache").unwrap();
-        assert_eq!(
-            cached(
-                site.path(),
-                &original,
-                "phone.jpg",
-                &ImageSettings::default()
-            )
-            .unwrap()
-            .bytes,
-            b"from the cache"
-        );
+        let again = cached(site.path(), &original, "phone.jpg", &settings).unwrap();
+        let Some((None, Body::Copy(from))) = again.last() else {
+            panic!("the second build uses the cache: {again:?}");
+        };
+        assert_eq!(std::fs::read(from).unwrap(), b"from the cache");
         let mut other = original.clone();
         other.push(0);
         assert_ne!(cache_path(site.path(), &other, "phone.jpg", None, 85), path);
@@ -658,8 +664,7 @@ impl ImageSizes {
             .into_par_iter()
             .filter(|(path, _, _)| is_image(path))
             .filter_map(|(path, src, kept)| {
-                let bytes = std::fs::read(&src).ok()?;
-                let (w, h) = dimensions(&bytes)?;
+                let (w, h) = file_dimensions(&src)?;
                 let widths = if kept || !has_variants(&path) {
                     Vec::new()
                 } else {

@@ -241,8 +241,7 @@ fn image_location_findings(site: &Site) -> Vec<Diagnostic> {
         .par_iter()
         .filter(|(shown, _)| crate::images::is_image(shown))
         .filter_map(|(shown, path)| {
-            let bytes = std::fs::read(path).ok()?;
-            if !crate::images::original_has_location(&bytes) {
+            if !crate::images::file_has_location(path) {
                 return None;
             }
             let kept = keep.iter().any(|k| k == shown);
