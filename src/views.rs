@@ -467,6 +467,14 @@ impl<'a> Reuse<'a> {
 
 /// What page and section views draw on besides their own content, worked out once per build
 /// rather than once per view.
+/// Whether `html` shows the image at `url` (an `<img src>`, its spaces written as `%20` or not),
+/// so that it is not listed again among the page's downloads.
+fn shown_inline(html: &str, url: &str) -> bool {
+    crate::images::is_image(url)
+        && (html.contains(&format!("src=\"{url}\""))
+            || html.contains(&format!("src=\"{}\"", url.replace(' ', "%20"))))
+}
+
 struct Shared<'a> {
     site: &'a Site,
     now: jiff::Timestamp,
@@ -499,13 +507,15 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// Takes a page or section; returns its files as templates see them.
-    fn assets_of(&self, owner: AssetOwner) -> Vec<AssetView<'a>> {
+    /// Takes a page or section and its HTML; returns its files as templates see them, less the
+    /// images the page already shows (a photo in the text is not also a download).
+    fn assets_of(&self, owner: AssetOwner, html: &str) -> Vec<AssetView<'a>> {
         let base_path = self.site.config.base_path();
         self.assets
             .get(&owner)
             .into_iter()
             .flatten()
+            .filter(|a| !shown_inline(html, &format!("{base_path}{}", a.dest)))
             .map(|a| {
                 let name = a.dest.rsplit('/').next().unwrap_or(&a.dest);
                 AssetView {
@@ -583,7 +593,7 @@ impl<'a> Shared<'a> {
             owner: m.owner.as_deref(),
             last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
             review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
-            assets: self.assets_of(owner),
+            assets: self.assets_of(owner, r.html()),
             ancestors: self.ancestors(parent),
         }
     }
@@ -949,4 +959,20 @@ pub fn url_map(site: &Site) -> HashMap<String, String> {
                 .map(|s| (s.doc.path.clone(), s.doc.url.clone())),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_picture_in_the_text_is_not_a_download_too() {
+        let html = "<p><img width=\"4\" src=\"/reports/my%20chart.png\" alt=\"x\" /></p><a href=\"/reports/r.pdf\">";
+        assert!(shown_inline(html, "/reports/my chart.png"));
+        assert!(!shown_inline(html, "/reports/other.png"));
+        assert!(
+            !shown_inline(html, "/reports/r.pdf"),
+            "a linked PDF stays a download"
+        );
+    }
 }

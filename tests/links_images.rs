@@ -271,3 +271,36 @@ fn a_single_target_is_checked_like_a_link_in_a_page() {
     assert_eq!(p.level, haven::Level::Error);
     assert!(p.hint.contains("`@/guidance/neglect.md`"), "{}", p.hint);
 }
+
+#[test]
+fn a_picture_in_a_bundle_gets_its_size_and_a_huge_one_is_a_warning() {
+    let site = good_site();
+    let root = site.path();
+    let bundle = "content/reports/annual-2024";
+    write_png(root, &format!("{bundle}/chart.png"));
+    let index = fs::read_to_string(root.join(bundle).join("index.md")).unwrap();
+    write(
+        root,
+        &format!("{bundle}/index.md"),
+        &format!(
+            "{index}\n![Referrals by month, highest in October](@/reports/annual-2024/chart.png)\n"
+        ),
+    );
+    let wide = root.join("static/images/banner.png");
+    fs::create_dir_all(wide.parent().unwrap()).unwrap();
+    image::RgbImage::from_pixel(4100, 20, image::Rgb([1, 2, 3]))
+        .save(&wide)
+        .unwrap();
+    let out = build(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(root, "reports/annual-2024/index.html");
+    assert!(html.contains("<img width=\"4\" height=\"3\""), "{html}");
+    let said = String::from_utf8_lossy(&check(root).stdout).into_owned();
+    assert!(
+        said.contains("static/images/banner.png: warning[image-size]: this image is")
+            && said.contains("4100 × 20 pixels"),
+        "{said}"
+    );
+    // The banner is published with smaller copies, none wider than it.
+    assert!(root.join("public/images/banner-1344w.png").is_file());
+}

@@ -212,14 +212,19 @@ pub fn site_findings(
     out.extend(targets.page_findings(pages, 0..site.pages.len()));
     out.extend(alert_link_findings(site, &targets));
     out.extend(terms::undeclared_terms(site));
-    out.extend(image_location_findings(site));
+    out.extend(image_findings(site));
     out
 }
 
-/// The images whose originals record a GPS position. The published copies never do (see
+/// An original over this many bytes is a warning (rule `image-size`).
+const IMAGE_MAX_BYTES: u64 = 5 * 1024 * 1024;
+/// An original wider or taller than this, in pixels, is a warning (rule `image-size`).
+const IMAGE_MAX_SIDE: u32 = 4000;
+
+/// The images whose originals record a GPS position, or are far larger than a page needs. The published copies never do (see
 /// [`crate::images`]), but the editor should know which originals, in the site's files and
 /// wherever else they were shared, still give away where they were taken.
-fn image_location_findings(site: &Site) -> Vec<Diagnostic> {
+fn image_findings(site: &Site) -> Vec<Diagnostic> {
     let mut ignored = Diagnostics::new();
     let statics = crate::layout::STATIC;
     let theme = site.config.theme.as_deref();
@@ -237,26 +242,40 @@ fn image_location_findings(site: &Site) -> Vec<Diagnostic> {
         }
     }
     let keep = &site.config.images.keep_metadata;
+    let cfg = &site.config.checks;
     found
         .par_iter()
         .filter(|(shown, _)| crate::images::is_image(shown))
-        .filter_map(|(shown, path)| {
-            if !crate::images::file_has_location(path) {
-                return None;
+        .flat_map_iter(|(shown, path)| {
+            let mut out = Vec::new();
+            if crate::images::file_has_location(path) {
+                let message = if keep.iter().any(|k| k == shown) {
+                    "this photo records where it was taken (GPS), and site.yaml's images.keep_metadata publishes it as it is, location and all"
+                } else {
+                    "this photo's original records where it was taken (GPS); the published copy does not, but the file here still does"
+                };
+                let d = Diagnostic::in_file(shown, message).hint(
+                    "remove the location from the original (on Windows: Properties, Details, Remove Properties and Personal Information; on a Mac: Preview, Tools, Show Inspector, the GPS tab) and from any copy shared elsewhere, and turn off location tagging in the camera's settings",
+                );
+                out.extend(apply(cfg, "image-location", d));
             }
-            let kept = keep.iter().any(|k| k == shown);
-            let message = if kept {
-                "this photo records where it was taken (GPS), and site.yaml's images.keep_metadata publishes it as it is, location and all"
-            } else {
-                "this photo's original records where it was taken (GPS); the published copy does not, but the file here still does"
-            };
-            let d = Diagnostic::in_file(shown, message).hint(
-                "remove the location from the original (on Windows: Properties, Details, Remove Properties and Personal Information; on a Mac: Preview, Tools, Show Inspector, the GPS tab) and from any copy shared elsewhere, and turn off location tagging in the camera's settings",
-            );
-            apply(&site.config.checks, "image-location", d)
+            let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+            let (w, h) = crate::images::file_dimensions(path).unwrap_or((0, 0));
+            if bytes > IMAGE_MAX_BYTES || w.max(h) > IMAGE_MAX_SIDE {
+                let d = Diagnostic::in_file(
+                    shown,
+                    format!(
+                        "this image is {} and {w} × {h} pixels, larger than a web page needs",
+                        crate::files::size_label(bytes)
+                    ),
+                )
+                .hint(format!(
+                    "Haven publishes smaller copies, but keeps the original's size as the largest: save it at most {IMAGE_MAX_SIDE} pixels wide and under 5 MB"
+                ));
+                out.extend(apply(cfg, "image-size", d));
+            }
+            out
         })
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect()
 }
 

@@ -87,6 +87,11 @@ pub const RULES: &[(&str, Option<Level>, &str)] = &[
         "an image whose original file records where it was taken (GPS); the published copy never does",
     ),
     (
+        "image-size",
+        Some(Level::Warning),
+        "an image over 5 MB or 4,000 pixels on a side",
+    ),
+    (
         "unfinished",
         Some(Level::Warning),
         "a page whose text is still only the note `haven new` wrote, or whose front matter still holds a REPLACE placeholder",
