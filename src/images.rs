@@ -134,11 +134,7 @@ pub fn process(
     let format = reader
         .format()
         .ok_or("this file is not a JPEG, PNG, GIF or WebP image, whatever its name says")?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
+    reader.limits(limits());
     let refused = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => format!(
             "this image is too large to publish safely (over {MAX_SIDE} pixels on a side, or too much memory to open): make it smaller in an image editor"
@@ -188,62 +184,61 @@ fn encode(
     quality: u8,
 ) -> image::ImageResult<Vec<u8>> {
     let mut out = Vec::new();
-    let with_icc = |e: &mut dyn FnMut(Vec<u8>) -> bool| {
-        if let Some(p) = icc.clone() {
-            e(p);
-        }
-    };
     match format {
         ImageFormat::Jpeg => {
             // JPEG has no transparency: an image with it is flattened onto its colours.
-            let img = match img {
+            let flat = match img {
                 DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => img.clone(),
                 other => DynamicImage::ImageRgb8(other.to_rgb8()),
             };
-            let mut enc = JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
-            with_icc(&mut |p| enc.set_icc_profile(p).is_ok());
-            enc.write_image(
-                img.as_bytes(),
-                img.width(),
-                img.height(),
-                img.color().into(),
-            )?;
+            let enc = JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
+            write_with(enc, &flat, icc)?;
         }
         ImageFormat::WebP => {
-            let img = DynamicImage::ImageRgba8(img.to_rgba8());
-            let mut enc = WebPEncoder::new_lossless(&mut out);
-            with_icc(&mut |p| enc.set_icc_profile(p).is_ok());
-            enc.write_image(
-                img.as_bytes(),
-                img.width(),
-                img.height(),
-                img.color().into(),
-            )?;
+            let rgba = DynamicImage::ImageRgba8(img.to_rgba8());
+            write_with(WebPEncoder::new_lossless(&mut out), &rgba, icc)?;
         }
         _ => {
-            let mut enc =
+            let enc =
                 PngEncoder::new_with_quality(&mut out, CompressionType::Best, FilterType::Adaptive);
-            with_icc(&mut |p| enc.set_icc_profile(p).is_ok());
-            enc.write_image(
-                img.as_bytes(),
-                img.width(),
-                img.height(),
-                img.color().into(),
-            )?;
+            write_with(enc, img, icc)?;
         }
     }
     Ok(out)
+}
+
+/// Writes `img` with `enc`, carrying its colour profile `icc` and nothing else. An encoder that
+/// cannot carry a profile writes the image without one.
+fn write_with(
+    mut enc: impl ImageEncoder,
+    img: &DynamicImage,
+    icc: Option<Vec<u8>>,
+) -> image::ImageResult<()> {
+    if let Some(p) = icc {
+        let _ = enc.set_icc_profile(p);
+    }
+    enc.write_image(
+        img.as_bytes(),
+        img.width(),
+        img.height(),
+        img.color().into(),
+    )
+}
+
+/// The decoding limits: no side over [`MAX_SIDE`], no more than [`MAX_ALLOC`] bytes.
+fn limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    limits
 }
 
 /// A GIF's frames, written again (GIF carries no EXIF, but comments and application blocks
 /// can hold text).
 fn gif(original: &[u8]) -> image::ImageResult<Processed> {
     let mut decoder = GifDecoder::new(Cursor::new(original))?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    decoder.set_limits(limits)?;
+    decoder.set_limits(limits())?;
     let size = decoder.dimensions();
     let frames = decoder.into_frames().collect_frames()?;
     let mut out = Vec::new();
@@ -262,14 +257,9 @@ fn gif(original: &[u8]) -> image::ImageResult<Processed> {
 
 /// Whether an EXIF block (as `exif_metadata` returns it: TIFF data) holds a GPS position.
 pub fn has_gps(exif: &[u8]) -> bool {
-    exif::Reader::new().read_raw(exif.to_vec()).is_ok_and(|e| {
-        e.fields().any(|f| {
-            matches!(
-                f.tag,
-                exif::Tag::GPSLatitude | exif::Tag::GPSLongitude | exif::Tag::GPSAltitude
-            )
-        })
-    })
+    exif::Reader::new()
+        .read_raw(exif.to_vec())
+        .is_ok_and(|e| e.fields().any(|f| is_gps(f.tag)))
 }
 
 /// HEIF's `ftyp` box names one of these brands.
@@ -444,14 +434,7 @@ fn is_gps(tag: exif::Tag) -> bool {
 pub fn original_has_location(bytes: &[u8]) -> bool {
     exif::Reader::new()
         .read_from_container(&mut Cursor::new(bytes))
-        .is_ok_and(|e| {
-            e.fields().any(|f| {
-                matches!(
-                    f.tag,
-                    exif::Tag::GPSLatitude | exif::Tag::GPSLongitude | exif::Tag::GPSAltitude
-                )
-            })
-        })
+        .is_ok_and(|e| e.fields().any(|f| is_gps(f.tag)))
 }
 
 #[cfg(test)]
@@ -643,6 +626,51 @@ mod tests {
     }
 }
 
+/// One image file of the site, from beside its content or from a static folder on disk (the
+/// built-in theme has none).
+#[derive(Debug, Clone)]
+pub struct SiteImage {
+    /// Where it is published, below the output folder (`images/photo.jpg`).
+    pub dest: String,
+    /// Its path in the site folder, as messages and `images.keep_metadata` name it.
+    pub shown: String,
+    /// Where to read it.
+    pub source: PathBuf,
+}
+
+/// Every image the site publishes from its own files.
+pub fn site_images(site: &crate::content::Site) -> Vec<SiteImage> {
+    let mut out: Vec<SiteImage> = site
+        .assets
+        .iter()
+        .map(|a| SiteImage {
+            dest: a.dest.clone(),
+            shown: a
+                .source
+                .strip_prefix(&site.root)
+                .unwrap_or(&a.source)
+                .display()
+                .to_string(),
+            source: a.source.clone(),
+        })
+        .collect();
+    // Unreadable folders were reported when the site was read.
+    let mut ignored = crate::diagnostics::Diagnostics::new();
+    let statics = crate::layout::STATIC;
+    let theme = site.config.theme.as_deref();
+    for f in crate::theme::files(&site.layout, theme, statics, Some(statics), &mut ignored) {
+        if let crate::theme::Source::Disk(source) = f.source {
+            out.push(SiteImage {
+                dest: f.rel,
+                shown: f.shown.display().to_string(),
+                source,
+            });
+        }
+    }
+    out.retain(|i| is_image(&i.dest));
+    out
+}
+
 /// What the Markdown stage needs to know of each image the site publishes: its size as shown,
 /// and the widths of its smaller copies, by its path in the output (`images/photo.jpg`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -654,23 +682,18 @@ pub struct ImageSizes {
 }
 
 impl ImageSizes {
-    /// The sizes of `images` (output path, where to read it, whether to keep it as it is).
-    pub fn read(
-        base_path: &str,
-        settings: &ImageSettings,
-        images: Vec<(String, PathBuf, bool)>,
-    ) -> ImageSizes {
+    /// The sizes of `images`, with the widths of the copies made under `settings`.
+    pub fn read(base_path: &str, settings: &ImageSettings, images: &[SiteImage]) -> ImageSizes {
         let by_path = images
-            .into_par_iter()
-            .filter(|(path, _, _)| is_image(path))
-            .filter_map(|(path, src, kept)| {
-                let (w, h) = file_dimensions(&src)?;
-                let widths = if kept || !has_variants(&path) {
+            .par_iter()
+            .filter_map(|i| {
+                let (w, h) = file_dimensions(&i.source)?;
+                let widths = if keeps(&settings.keep_metadata, &i.shown) || !has_variants(&i.dest) {
                     Vec::new()
                 } else {
                     variant_widths(w, &settings.widths)
                 };
-                Some((path, (w, h, widths)))
+                Some((i.dest.clone(), (w, h, widths)))
             })
             .collect();
         ImageSizes {

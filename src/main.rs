@@ -27,23 +27,6 @@ enum Format {
     Gitlab,
 }
 
-/// What `haven new` makes.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum NewKind {
-    /// A page at the top of the site, such as "Contact us".
-    Page,
-    /// A guidance page, with its owner and review dates.
-    Guidance,
-    /// A news post.
-    News,
-    /// A training session, with its date, times and venue.
-    Training,
-    /// A document: a folder with a summary page, ready for the document's file.
-    Document,
-    /// A notification banner on the home page, added to data/alerts.yaml.
-    Alert,
-}
-
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Start a new partnership website in a new, empty folder. It builds at once; its
@@ -66,7 +49,7 @@ enum Command {
     New {
         /// What to make.
         #[arg(value_enum)]
-        kind: NewKind,
+        kind: haven::scaffold::new::Kind,
         /// Its title, in quotes.
         title: String,
         /// The site folder, holding site.yaml.
@@ -276,16 +259,12 @@ fn init(dir: &std::path::Path, name: Option<String>, today: jiff::civil::Date) -
 
 /// `haven new`: takes the site folder, what to make, its title and today's date; prints the
 /// file made, its address and what to do next.
-fn new(root: &std::path::Path, kind: NewKind, title: &str, today: jiff::civil::Date) -> ExitCode {
-    use haven::scaffold::new::Kind;
-    let kind = match kind {
-        NewKind::Page => Kind::Page,
-        NewKind::Guidance => Kind::Guidance,
-        NewKind::News => Kind::News,
-        NewKind::Training => Kind::Training,
-        NewKind::Document => Kind::Document,
-        NewKind::Alert => Kind::Alert,
-    };
+fn new(
+    root: &std::path::Path,
+    kind: haven::scaffold::new::Kind,
+    title: &str,
+    today: jiff::civil::Date,
+) -> ExitCode {
     match haven::scaffold::new::new(root, kind, title, today) {
         Ok(c) => {
             println!("Created {}", root.join(&c.file).display());

@@ -197,23 +197,8 @@ impl MarkdownContext {
 /// The sizes of the images the site publishes, from `content/` and the static folders (read
 /// from their headers; the images themselves are processed with the other outputs).
 fn image_sizes(site: &Site) -> crate::images::ImageSizes {
-    let keep = &site.config.images.keep_metadata;
-    let mut found: Vec<(String, std::path::PathBuf, bool)> = Vec::new();
-    for a in &site.assets {
-        let origin = a.source.strip_prefix(&site.root).unwrap_or(&a.source);
-        let kept = crate::images::keeps(keep, &origin.display().to_string());
-        found.push((a.dest.clone(), a.source.clone(), kept));
-    }
-    let mut ignored = Diagnostics::new();
-    let statics = crate::layout::STATIC;
-    let theme = site.config.theme.as_deref();
-    for f in crate::theme::files(&site.layout, theme, statics, Some(statics), &mut ignored) {
-        if let crate::theme::Source::Disk(p) = f.source {
-            let kept = crate::images::keeps(keep, &f.shown.display().to_string());
-            found.push((f.rel, p, kept));
-        }
-    }
-    crate::images::ImageSizes::read(site.config.base_path(), &site.config.images, found)
+    let images = crate::images::site_images(site);
+    crate::images::ImageSizes::read(site.config.base_path(), &site.config.images, &images)
 }
 
 /// Renders one page or section body.

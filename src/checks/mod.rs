@@ -10,7 +10,7 @@
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -225,31 +225,15 @@ const IMAGE_MAX_SIDE: u32 = 4000;
 /// [`crate::images`]), but the editor should know which originals, in the site's files and
 /// wherever else they were shared, still give away where they were taken.
 fn image_findings(site: &Site) -> Vec<Diagnostic> {
-    let mut ignored = Diagnostics::new();
-    let statics = crate::layout::STATIC;
-    let theme = site.config.theme.as_deref();
-    let mut found: Vec<(String, PathBuf)> = site
-        .assets
-        .iter()
-        .map(|a| {
-            let shown = a.source.strip_prefix(&site.root).unwrap_or(&a.source);
-            (shown.display().to_string(), a.source.clone())
-        })
-        .collect();
-    for f in crate::theme::files(&site.layout, theme, statics, Some(statics), &mut ignored) {
-        if let crate::theme::Source::Disk(p) = f.source {
-            found.push((f.shown.display().to_string(), p));
-        }
-    }
     let keep = &site.config.images.keep_metadata;
     let cfg = &site.config.checks;
-    found
+    crate::images::site_images(site)
         .par_iter()
-        .filter(|(shown, _)| crate::images::is_image(shown))
+        .map(|i| (&i.shown, &i.source))
         .flat_map_iter(|(shown, path)| {
             let mut out = Vec::new();
             if crate::images::file_has_location(path) {
-                let message = if keep.iter().any(|k| k == shown) {
+                let message = if crate::images::keeps(keep, shown) {
                     "this photo records where it was taken (GPS), and site.yaml's images.keep_metadata publishes it as it is, location and all"
                 } else {
                     "this photo's original records where it was taken (GPS); the published copy does not, but the file here still does"

@@ -14,20 +14,20 @@ use crate::content::slugify;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONTENT, DATA, Layout};
 
-/// What `haven new` can make.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What `haven new` can make (the command line's `KIND`, so the help describes each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
-    /// A page at the top of the site.
+    /// A page at the top of the site, such as "Contact us".
     Page,
-    /// A guidance page, with an owner and review dates.
+    /// A guidance page, with its owner and review dates.
     Guidance,
     /// A news post.
     News,
-    /// A training session, with its event block.
+    /// A training session, with its date, times and venue.
     Training,
-    /// A document: a folder holding its summary page, ready for its file.
+    /// A document: a folder with a summary page, ready for the document's file.
     Document,
-    /// A notification banner, added to `data/alerts.yaml`.
+    /// A notification banner, added to data/alerts.yaml.
     Alert,
 }
 
