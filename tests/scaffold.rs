@@ -290,3 +290,30 @@ fn a_new_alert_is_added_keeping_the_file_s_notes_and_shows_once_built() {
         "{found}"
     );
 }
+
+#[test]
+fn alerts_added_at_the_same_moment_all_land() {
+    let tmp = init();
+    let site = tmp.path().join("site");
+    let runs: Vec<std::process::Child> = (0..8)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_haven"))
+                .args(["new", "alert", &format!("Alert number {i}"), "--root"])
+                .arg(&site)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut r in runs {
+        assert!(r.wait().unwrap().success());
+    }
+    let alerts = fs::read_to_string(site.join("data/alerts.yaml")).unwrap();
+    for i in 0..8 {
+        assert!(
+            alerts.contains(&format!("title: \"Alert number {i}\"")),
+            "alert {i} was lost:\n{alerts}"
+        );
+    }
+}

@@ -163,6 +163,16 @@ fn no_section(kind: Kind, section: &str) -> Diagnostic {
 fn add_alert(layout: &Layout, title: &str, today: Date) -> Result<Created, Diagnostic> {
     let rel = Path::new(DATA).join(crate::alerts::ALERTS_FILE);
     let shown = "data/alerts.yaml";
+    // Read, add and replace under a lock, so that two `haven new alert` at once both land
+    // rather than the second writing over the first. The system lets go of it if Haven is
+    // stopped, so a killed run never leaves the file locked.
+    let path = layout.root().join(&rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Diagnostic::in_file(&rel, format!("cannot create its folder: {e}")))?;
+    }
+    let _lock = crate::output::OutputLock::acquire(&path)
+        .map_err(|e| Diagnostic::in_file(&rel, format!("cannot lock it for writing: {e:#}")))?;
     let old = match layout.read(&rel) {
         Some(Ok(b)) => crate::text::decode_text(&b).map_err(|m| Diagnostic::in_file(&rel, m))?,
         Some(Err(e)) => return Err(Diagnostic::in_file(&rel, format!("cannot read it: {e}"))),
