@@ -546,30 +546,26 @@ impl Built<'_> {
         t: Instant,
     ) -> Result<(Arc<Views>, output::Outputs), Diagnostics> {
         let site = self.site;
-        // The search index reads only the rendered Markdown, so it is built while the views
-        // are modelled and the templates render: it fills the gaps where they leave a
-        // processor idle (modelling is partly sequential, writing files waits on the disk).
-        let ((views, view_time, rendered), index) = rayon::join(
-            || {
-                let start = Instant::now();
-                let views = Arc::new(self.views());
-                let view_time = start.elapsed();
-                let rendered = render::render_site(site, views.clone(), templates, sink);
-                (views, view_time, rendered)
-            },
+        // The search index reads the rendered Markdown (and the few pages on their own
+        // templates, rendered for it), so it is built while the templates render: it fills
+        // the gaps where they leave a processor idle (writing files waits on the disk).
+        let start = Instant::now();
+        let views = Arc::new(self.views());
+        let view_time = start.elapsed();
+        let (rendered, index) = rayon::join(
+            || render::render_site(site, views.clone(), templates, sink),
             || {
                 let start = Instant::now();
                 site.config.search.enabled.then(|| {
+                    let shown = render::templated_text(site, views.clone(), templates);
                     let glossary = &self.markdown.glossary;
-                    let files = crate::search::index(
-                        site,
-                        self.pages,
-                        self.sections,
-                        glossary,
-                        self.search,
-                        self.now,
-                        sink,
-                    );
+                    let texts = crate::search::Texts {
+                        pages: self.pages,
+                        sections: self.sections,
+                        shown: &shown,
+                    };
+                    let files =
+                        crate::search::index(site, &texts, glossary, self.search, self.now, sink);
                     (files, start.elapsed())
                 })
             },
@@ -846,10 +842,15 @@ impl Stages {
         if !self.site.config.search.enabled {
             return None;
         }
+        let shown = render::templated_text(&self.site, self.views.clone(), &self.templates);
+        let texts = crate::search::Texts {
+            pages: &self.pages,
+            sections: &self.sections,
+            shown: &shown,
+        };
         crate::search::index(
             &self.site,
-            &self.pages,
-            &self.sections,
+            &texts,
             &self.markdown.glossary,
             &self.search,
             self.now,

@@ -466,6 +466,51 @@ pub fn render_site(
     diags.sorted().into_result(out)
 }
 
+/// Per page, what a reader sees of it when its template is not the default `page.html` (the
+/// sub-groups and board pages list data files, the glossary page every term): the HTML of its
+/// `<main>` after the title, so that search finds the chair of a sub-group as the reader
+/// does. `None` for pages on `page.html`, and for any that fail to render (the full render
+/// reports that).
+pub fn templated_text(site: &Site, views: Arc<Views>, set: &TemplateSet) -> Vec<Option<String>> {
+    let mut out = vec![None; site.pages.len()];
+    let custom: Vec<bool> = site
+        .pages
+        .iter()
+        .map(|p| page_template(site, p).0 != "page.html")
+        .collect();
+    if !custom.contains(&true) {
+        return out;
+    }
+    let env: Environment<'static> = crate::templates::environment(set, views.clone());
+    let jobs = page_jobs(site, &views, &|t| matches!(t, Target::Page(i) if custom[i]));
+    let texts: Vec<(usize, Option<String>)> = jobs
+        .into_par_iter()
+        .filter_map(|j| {
+            let Target::Page(i) = j.target else {
+                return None;
+            };
+            let html = env.get_template(&j.template).ok()?.render(&j.ctx).ok()?;
+            Some((i, main_after_title(&html).map(str::to_string)))
+        })
+        .collect();
+    for (i, t) in texts {
+        out[i] = t;
+    }
+    out
+}
+
+/// The inside of `<main>` after its `<h1>` (the alerts and the title come before it).
+fn main_after_title(html: &str) -> Option<&str> {
+    let start = html.find("<main")?;
+    let body = &html[start..];
+    let end = body.find("</main>")?;
+    let body = &body[..end];
+    let from = body
+        .find("</h1>")
+        .map_or_else(|| body.find('>').map(|g| g + 1), |h| Some(h + 5))?;
+    Some(&body[from..])
+}
+
 /// The aliases by output path, with where each is written.
 type AliasAt<'a> = BTreeMap<String, Vec<(&'a Located, &'a std::path::Path, &'a str)>>;
 
@@ -909,6 +954,18 @@ mod tests {
         ] {
             assert!(alias_path(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn main_after_title_skips_the_alerts_and_title_and_stops_at_main() {
+        let html = "<header>Home</header><main id=\"m\"><div>Alert</div><h1>Sub-groups</h1><h2>Training</h2><p>Chair</p></main><footer>999</footer>";
+        assert_eq!(
+            main_after_title(html),
+            Some("<h2>Training</h2><p>Chair</p>")
+        );
+        // No title: everything inside main.
+        assert_eq!(main_after_title("<main><p>x</p></main>"), Some("<p>x</p>"));
+        assert_eq!(main_after_title("<p>no main</p>"), None);
     }
 
     #[test]

@@ -809,6 +809,15 @@ fn doc_terms<'a>(
 /// The template of the page that lists the glossary's terms.
 const GLOSSARY_TEMPLATE: &str = "glossary.html";
 
+/// Whether `p` is the page that lists the glossary.
+fn is_glossary_page(p: &crate::content::Page) -> bool {
+    p.meta
+        .common
+        .template
+        .as_ref()
+        .is_some_and(|t| t.value == GLOSSARY_TEMPLATE)
+}
+
 /// Ascending numbers as runs of `[first, count]`.
 fn runs_of(ids: impl Iterator<Item = usize>) -> Vec<[usize; 2]> {
     let mut out: Vec<[usize; 2]> = Vec::new();
@@ -827,7 +836,12 @@ fn push_int(s: &mut Vec<u8>, n: u32) {
 }
 
 /// The documents of `site`: its pages, then its sections.
-fn documents<'a>(site: &'a Site, pages: &'a [Rendered], sections: &'a [Rendered]) -> Vec<Doc<'a>> {
+fn documents<'a>(
+    site: &'a Site,
+    pages: &'a [Rendered],
+    sections: &'a [Rendered],
+    shown: &'a [Option<String>],
+) -> Vec<Doc<'a>> {
     let section_title = |i: usize| -> &str {
         if i == 0 {
             ""
@@ -838,14 +852,21 @@ fn documents<'a>(site: &'a Site, pages: &'a [Rendered], sections: &'a [Rendered]
     site.pages
         .iter()
         .zip(pages)
-        .map(|(p, r)| Doc {
+        .enumerate()
+        .map(|(i, (p, r))| Doc {
             title: &p.meta.common.title,
             description: p.meta.common.description.as_deref().unwrap_or(""),
             url: &p.doc.url,
             section: section_title(p.section),
             date: crate::training::event_of(p).map(crate::training::dates_label),
             taxonomies: doc_terms(site, &p.meta.common),
-            html: r.html(),
+            // The glossary page stays its Markdown: every acronym is on it, and "what is a
+            // DSL" finds it through the glossary itself.
+            html: shown
+                .get(i)
+                .and_then(Option::as_deref)
+                .filter(|_| !is_glossary_page(p))
+                .unwrap_or(r.html()),
         })
         .chain(site.sections.iter().zip(sections).map(|(s, r)| Doc {
             title: &s.meta.common.title,
@@ -908,19 +929,28 @@ fn shards(
     Ok((runs, shards))
 }
 
-/// The index files for `site`, whose pages and sections rendered to `pages` and `sections`.
-/// With a `sink`, the files are written through it as they are made, and come back as
+/// What the index reads of each page and section.
+pub struct Texts<'a> {
+    /// The pages' rendered Markdown, in the site's order.
+    pub pages: &'a [Rendered],
+    /// The sections' rendered Markdown.
+    pub sections: &'a [Rendered],
+    /// Per page, what its own template shows, in place of its Markdown (see
+    /// [`crate::render::templated_text`]).
+    pub shown: &'a [Option<String>],
+}
+
+/// The index files for `site`, from what its pages and sections show (`texts`). With a `sink`, the files are written through it as they are made, and come back as
 /// [`Body::Written`].
 pub fn index(
     site: &Site,
-    pages: &[Rendered],
-    sections: &[Rendered],
+    texts: &Texts<'_>,
     glossary: &Glossary,
     settings: &settings::SearchSettings,
     now: jiff::Timestamp,
     sink: Option<Sink<'_>>,
 ) -> anyhow::Result<Vec<OutputFile>> {
-    let docs = documents(site, pages, sections);
+    let docs = documents(site, texts.pages, texts.sections, texts.shown);
     let syn = Synonyms::new(glossary);
     let (runs, shards) = shards(&docs, &syn, sink)?;
 
@@ -978,13 +1008,7 @@ pub fn index(
     };
     // The page that lists the glossary (the theme's `glossary.html`), which "what is a DSL"
     // wants first.
-    let glossary_page = site.pages.iter().position(|p| {
-        p.meta
-            .common
-            .template
-            .as_ref()
-            .is_some_and(|t| t.value == GLOSSARY_TEMPLATE)
-    });
+    let glossary_page = site.pages.iter().position(is_glossary_page);
     let meta = serde_json::json!({
         "format": 1,
         "version": format!("{version:016x}"),

@@ -22,6 +22,9 @@
   var MAX_PREFIX_SHARDS = 8;
   var MAX_NEAR_SHARDS = 3;
   var READER_BOOST = 2;
+  /* How much each pair of words typed side by side ("older boyfriend") and found side by side
+     on a page lifts it among the first results. */
+  var PAIR_BOOST = 1;
   /* Words that ask for a course rather than a topic ("fgm training", "course dates"). */
   /* News and dated posts come after lasting pages by this much, unless the reader asks for news. */
   var NEWS_WEIGHT = 0.6;
@@ -559,6 +562,62 @@
     });
   }
 
+  /* Pairs of neighbouring words of the query, as stems, with how many small words stood
+     between them ("living with us": living, us, 1). */
+  function pairsOf(q) {
+    var out = [];
+    var prev = null;
+    var gap = 0;
+    words(q).forEach(function (w) {
+      if (Array.from(w).length < 2 || meta.stopSet.has(w)) { gap++; return; }
+      var s = stem(w);
+      if (prev !== null && prev !== s) out.push([prev, s, gap]);
+      prev = s;
+      gap = 0;
+    });
+    return out;
+  }
+
+  /* How many of `pairs` a document's fragment has side by side (the second word within the
+     same number of words of the first, plus one). */
+  function pairsIn(f, pairs) {
+    var text = [f.t, f.d].concat(f.r.map(function (r) { return r[1] + ' ' + r[2]; })).join(' ');
+    var at = new Map();
+    words(text).forEach(function (w, i) {
+      var s = stem(w);
+      if (!at.has(s)) at.set(s, []);
+      at.get(s).push(i);
+    });
+    return pairs.filter(function (p) {
+      var a = at.get(p[0]);
+      var b = at.get(p[1]);
+      if (!a || !b) return false;
+      var bs = new Set(b);
+      return a.some(function (i) {
+        for (var k = 1; k <= p[2] + 2; k++) if (bs.has(i + k)) return true;
+        return false;
+      });
+    }).length;
+  }
+
+  /* Reorders the first page of results by the query's word pairs found together: the pages
+     a reader sees first are loaded to be shown anyway, so this costs no extra download. */
+  function byPairs(ranked, q) {
+    var pairs = pairsOf(q);
+    var top = ranked.hits.slice(0, PAGE);
+    if (!pairs.length || top.length < 2) return Promise.resolve(ranked);
+    return Promise.all(top.map(function (h) {
+      return get('p/' + Math.floor(h.doc / meta.bundle) + '.json');
+    })).then(function (files) {
+      top = top.map(function (h, i) {
+        var n = pairsIn(files[i][h.doc % meta.bundle], pairs);
+        return n ? Object.assign({}, h, { score: h.score * (1 + PAIR_BOOST * n) }) : h;
+      }).sort(byRank);
+      ranked.hits = top.concat(ranked.hits.slice(PAGE));
+      return ranked;
+    });
+  }
+
   /* ---- showing results ---- */
 
   /* The words of `text` the query matches, as regular-expression matches, in order. */
@@ -729,7 +788,7 @@
         return runAll(query, allowed);
       }).then(function (ranked) {
         ranked.query = query;
-        return ranked;
+        return byPairs(ranked, q);
       });
     }).then(function (ranked) {
       if (mine !== run) return;
@@ -788,5 +847,5 @@
   if (input.value) search();
 
   /* For tests of the stemmer against tests/fixtures/stems.txt. */
-  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto, readerOf: function (q) { return loadMeta().then(function () { return readerOf(triggerWords(q)); }); } };
+  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto, pairsOf: pairsOf, pairsIn: pairsIn, readerOf: function (q) { return loadMeta().then(function () { return readerOf(triggerWords(q)); }); } };
 })();

@@ -348,6 +348,8 @@ try {
       ['what is a DSL', '/glossary/'],
       ['FGM mandatory reporting', '/guidance/female-genital-mutilation/'],
       ['fgm mandatory reporting course', '/training/fgm-mandatory-reporting-'],
+      // A name only data/subgroups.yaml holds, shown by the sub-groups page's own template.
+      ['Sonia Colwill', '/about/sub-groups/'],
     ];
     for (const [q, want] of firstOf) {
       await query(p, q);
@@ -391,6 +393,18 @@ try {
     const edits = await p.evaluate(() => [['neglect', 'neglet'], ['exploitation', 'exploitaton'], ['safeguard', 'safegaurd'], ['neglect', 'neglcet'], ['neglect', 'nelgcet'], ['abuse', 'abuser']]
       .map(([a, b]) => window.havenSearch.oneEdit(a, b)));
     if (JSON.stringify(edits) !== JSON.stringify([true, true, true, true, false, true])) fail(`oneEdit: ${edits}`);
+    // Neighbouring words of the query, with how many small words stood between them; and
+    // found side by side (within that many words, plus one) in a fragment, or not.
+    const pairs = await p.evaluate(async () => {
+      const h = window.havenSearch;
+      await h.readerOf('');
+      const q = h.pairsOf('my son is living with us, much older boyfriend');
+      const near = { t: 'Private fostering', d: '', r: [['', '', 'A son, living with a friend, has an older boyfriend']] };
+      const far = { t: 'Sons', d: '', r: [['', '', 'Families who moved abroad and are now living here, older than a boyfriend']] };
+      return [JSON.stringify(q) === JSON.stringify([[h.stem('son'), h.stem('living'), 1], [h.stem('living'), h.stem('much'), 2],
+        [h.stem('much'), h.stem('older'), 0], [h.stem('older'), h.stem('boyfriend'), 0]]), h.pairsIn(near, q), h.pairsIn(far, q)];
+    });
+    if (JSON.stringify(pairs) !== JSON.stringify([true, 2, 0])) fail(`word pairs: ${JSON.stringify(pairs)}`);
     if (cases.length < 1000) fail(`only ${cases.length} words checked against both stemmers`);
     await c.close();
   }
