@@ -34,7 +34,7 @@ pub const MAX_SIDE: u32 = 12_000;
 /// The most memory one image may take when decoded.
 const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 /// Bumped whenever processing changes, so that cached results of older versions are not used.
-const PROCESS_VERSION: u32 = 1;
+const PROCESS_VERSION: u32 = 2;
 
 /// Whether a file name is an image Haven processes (or refuses) rather than copies.
 pub fn is_image(name: &str) -> bool {
@@ -85,10 +85,25 @@ pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
     oriented_size(reader.into_decoder().ok()?)
 }
 
-/// [`dimensions`] of the file at `path`, reading only as much of it as the headers take.
+/// [`dimensions`] of the file at `path`, reading only its headers (`imagesize`, and the EXIF
+/// block for the orientation): the image crate's decoders read a whole JPEG to learn its size,
+/// and every build asks this of every image, cached or not.
 pub fn file_dimensions(path: &Path) -> Option<(u32, u32)> {
-    let reader = ImageReader::open(path).ok()?.with_guessed_format().ok()?;
-    oriented_size(reader.into_decoder().ok()?)
+    let size = imagesize::size(path).ok()?;
+    let (w, h) = (
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    );
+    let turned = std::fs::File::open(path).is_ok_and(|f| {
+        exif::Reader::new()
+            .read_from_container(&mut std::io::BufReader::new(f))
+            .is_ok_and(|e| {
+                e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                    .and_then(|f| f.value.get_uint(0))
+                    .is_some_and(|o| (5..=8).contains(&o))
+            })
+    });
+    Some(if turned { (h, w) } else { (w, h) })
 }
 
 fn oriented_size(mut decoder: impl ImageDecoder) -> Option<(u32, u32)> {
@@ -273,15 +288,9 @@ fn is_heif(bytes: &[u8]) -> bool {
         })
 }
 
-/// Where a processed image is cached: the site's `.haven-cache/images/` folder, by a hash of
-/// the original's bytes and the processing version.
-pub fn cache_path(
-    root: &Path,
-    original: &[u8],
-    name: &str,
-    width: Option<u32>,
-    quality: u8,
-) -> PathBuf {
+/// The name a processed image is cached under: a hash of the original's bytes, the quality
+/// and the processing version (128 bits, from two seeds), and the original's length.
+pub fn content_key(original: &[u8], quality: u8) -> String {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
     h.write_u32(PROCESS_VERSION);
@@ -291,18 +300,85 @@ pub fn cache_path(
     let mut h2 = rustc_hash::FxHasher::with_seed(0x9e37_79b9_7f4a_7c15_u64 as usize);
     h2.write_u32(PROCESS_VERSION);
     h2.write(original);
+    format!("{:016x}{:016x}-{}", h.finish(), h2.finish(), original.len())
+}
+
+/// Where the processed image (or its copy `width` pixels wide) of the original with content
+/// key `key` (see [`content_key`]), published as `name`, is cached in the site's
+/// `.haven-cache/images/`.
+pub fn cache_path(root: &Path, key: &str, name: &str, width: Option<u32>) -> PathBuf {
     let ext = name
         .rsplit('.')
         .next()
         .unwrap_or("img")
         .to_ascii_lowercase();
     let suffix = width.map_or(String::new(), |w| format!("-{w}w"));
-    root.join(CACHE_DIR).join("images").join(format!(
-        "{:016x}{:016x}-{}{suffix}.{ext}",
-        h.finish(),
-        h2.finish(),
-        original.len()
-    ))
+    root.join(CACHE_DIR)
+        .join("images")
+        .join(format!("{key}{suffix}.{ext}"))
+}
+
+/// Where the content key of the file at `src` is remembered, by what the file system says of
+/// it (its path, length and modification time, and on Unix its inode and change time, which
+/// no editor can set back): an unchanged image is then found in the cache without being read.
+fn seen_path(root: &Path, src: &Path, quality: u8) -> Option<PathBuf> {
+    use std::hash::Hasher;
+    let m = std::fs::metadata(src).ok()?;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u32(PROCESS_VERSION);
+    h.write_u8(quality);
+    h.write(src.as_os_str().as_encoded_bytes());
+    h.write_u64(m.len());
+    let modified = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    h.write_u128(modified.as_nanos());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        h.write_u64(m.ino());
+        h.write_u64(m.dev());
+        h.write_i64(m.ctime());
+        h.write_i64(m.ctime_nsec());
+    }
+    Some(
+        root.join(CACHE_DIR)
+            .join("images")
+            .join("seen")
+            .join(format!("{:016x}", h.finish())),
+    )
+}
+
+/// Whether `key` is a content key as [`content_key`] writes it (a remembered one is read back
+/// from a file someone could have edited).
+fn is_content_key(key: &str) -> bool {
+    key.split_once('-').is_some_and(|(hash, len)| {
+        hash.len() == 32
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            && !len.is_empty()
+            && len.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Writes `bytes` to `path` beside and renamed, so a build stopped half-way never leaves half
+/// a file for the next one to use; read-only on Unix, because published copies are hard links
+/// to it and must not be edited in place. A cache that cannot be written only costs the next
+/// build the work again.
+fn cache_write(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let ok = std::fs::write(&tmp, bytes).is_ok() && {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o444));
+        }
+        std::fs::rename(&tmp, path).is_ok()
+    };
+    if !ok {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }
 
 /// The cache folder, inside the site and hidden.
@@ -331,14 +407,7 @@ pub fn publish(
             if !is_image(&f.path) || keeps(keep, &f.origin) {
                 return one(Ok(f));
             }
-            let original = match std::fs::read(src) {
-                Ok(b) => b,
-                Err(e) => {
-                    let d = Diagnostic::in_file(&f.origin, format!("cannot read this image: {e}"));
-                    return one(Err(d));
-                }
-            };
-            match cached(root, &original, &f.path, settings) {
+            match cached(root, src, &f.path, settings) {
                 Ok(done) => done
                     .into_iter()
                     .map(|(w, body)| {
@@ -363,52 +432,80 @@ pub fn keeps(keep: &[String], origin: &str) -> bool {
     keep.iter().any(|k| k.replace('\\', "/") == origin)
 }
 
-/// The processed image (`None`) and its smaller copies (their widths), from the cache if an
-/// earlier build made them (copied from there, never read into memory), otherwise made and
-/// cached. A cache that cannot be written only costs the next build the work again.
+/// The processed image (`None`) and its smaller copies (their widths) of the original at
+/// `src`, from the cache if an earlier build made them (never read into memory: published as
+/// links to the cached files, or copies of them), otherwise made and cached. An original the
+/// cache has seen unchanged is not even read.
 fn cached(
     root: &Path,
-    original: &[u8],
+    src: &Path,
     name: &str,
     settings: &ImageSettings,
 ) -> Result<Vec<(Option<u32>, Body)>, String> {
     let q = settings.quality;
-    let widths = if has_variants(name) {
-        dimensions(original).map_or_else(Vec::new, |(w, _)| variant_widths(w, &settings.widths))
-    } else {
-        Vec::new()
+    let widths_of = |size: Option<(u32, u32)>| {
+        if has_variants(name) {
+            size.map_or_else(Vec::new, |(w, _)| variant_widths(w, &settings.widths))
+        } else {
+            Vec::new()
+        }
     };
-    let wanted: Vec<(Option<u32>, PathBuf)> = widths
-        .iter()
-        .map(|w| Some(*w))
-        .chain(std::iter::once(None))
-        .map(|w| (w, cache_path(root, original, name, w, q)))
-        .collect();
-    if wanted.iter().all(|(_, p)| p.is_file()) {
-        return Ok(wanted
+    let wanted = |key: &str, widths: &[u32]| -> Vec<(Option<u32>, PathBuf)> {
+        widths
+            .iter()
+            .map(|w| Some(*w))
+            .chain(std::iter::once(None))
+            .map(|w| (w, cache_path(root, key, name, w)))
+            .collect()
+    };
+    let all_there = |files: &[(Option<u32>, PathBuf)]| files.iter().all(|(_, p)| p.is_file());
+    let from_cache = |files: Vec<(Option<u32>, PathBuf)>| {
+        files
             .into_iter()
-            .map(|(w, p)| (w, Body::Copy(p)))
-            .collect());
+            .map(|(w, p)| (w, Body::Cached(p)))
+            .collect()
+    };
+    let seen = seen_path(root, src, q);
+    if let Some(key) = seen
+        .as_ref()
+        .and_then(|s| std::fs::read_to_string(s).ok())
+        .filter(|k| is_content_key(k))
+    {
+        let files = wanted(&key, &widths_of(file_dimensions(src)));
+        if all_there(&files) {
+            return Ok(from_cache(files));
+        }
     }
-    let done = process(original, name, &widths, q)?;
+    let original = std::fs::read(src).map_err(|e| format!("cannot read this image: {e}"))?;
+    let key = content_key(&original, q);
+    let remember = || {
+        if let Some(seen) = &seen
+            && let Some(dir) = seen.parent()
+            && std::fs::create_dir_all(dir).is_ok()
+        {
+            cache_write(seen, key.as_bytes());
+        }
+    };
+    let widths = widths_of(dimensions(&original));
+    let files = wanted(&key, &widths);
+    if all_there(&files) {
+        remember();
+        return Ok(from_cache(files));
+    }
+    let done = process(&original, name, &widths, q)?;
     let mut made: Vec<(Option<u32>, Vec<u8>)> = done
         .variants
         .into_iter()
         .map(|(w, b)| (Some(w), b))
         .collect();
     made.push((None, done.bytes));
-    if let Some(dir) = wanted[0].1.parent()
+    if let Some(dir) = files[0].1.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
         for (w, bytes) in &made {
-            let path = cache_path(root, original, name, *w, q);
-            // Written beside and renamed, so a build stopped half-way never leaves half a
-            // file for the next one to publish.
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
+            cache_write(&cache_path(root, &key, name, *w), bytes);
         }
+        remember();
     }
     Ok(made.into_iter().map(|(w, b)| (w, Body::Bytes(b))).collect())
 }
@@ -562,8 +659,9 @@ mod tests {
         let html = "<p><img src=\"/lscp/images/a%20b.jpg\" alt=\"A\" /></p>\
                     <p><img src=\"/lscp/news/small.png\" alt=\"B\" /></p>\
                     <p><img src=\"https://elsewhere.example/x.jpg\" alt=\"C\" /></p>\
-                    <p><img width=\"10\" src=\"/lscp/news/small.png\" alt=\"D\" /></p>";
-        let out = sizes.apply(html);
+                    <p><img width=\"10\" src=\"/lscp/news/small.png\" alt=\"D\" /></p>\
+                    <p><img src=\"small.png\" alt=\"E\" /><img src=\"../images/a%20b.jpg\" alt=\"F\" /><img src=\"nothing.png\" alt=\"G\" /></p>";
+        let out = sizes.apply(html, "/lscp/news/");
         assert!(out.contains("<img width=\"2000\" height=\"1000\" decoding=\"async\" srcset=\"/lscp/images/a%20b-320w.jpg 320w, /lscp/images/a%20b-640w.jpg 640w, /lscp/images/a%20b-960w.jpg 960w, /lscp/images/a%20b-1280w.jpg 1280w, /lscp/images/a%20b.jpg 2000w\" sizes=\""), "{out}");
         assert!(
             !out.split("alt=\"A\"").next().unwrap().contains("loading"),
@@ -575,6 +673,22 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("<img width=\"10\" src="), "{out}");
+        // Relative to the page: sized, and addressed from the site's root.
+        assert!(out.contains("<img width=\"700\" height=\"200\" decoding=\"async\" loading=\"lazy\" srcset=\"/lscp/news/small-320w.png 320w, /lscp/news/small-640w.png 640w, /lscp/news/small.png 700w\" sizes=\"(min-width: 44rem) 42rem, calc(100vw - 2rem)\" src=\"/lscp/news/small.png\" alt=\"E\""), "{out}");
+        assert!(
+            out.contains(" src=\"/lscp/images/a%20b.jpg\" alt=\"F\""),
+            "{out}"
+        );
+        assert!(out.contains("<img src=\"nothing.png\" alt=\"G\""), "{out}");
+        assert_eq!(
+            relative_to("/a/b/", "../../../x.png").as_deref(),
+            Some("/x.png")
+        );
+        assert_eq!(relative_to("/a/b/", "https://x.org/y.png"), None);
+        assert_eq!(
+            relative_to("/a/b/", "./c/./d.png").as_deref(),
+            Some("/a/b/c/d.png")
+        );
         assert_eq!(variant_widths(320, &[320, 640]), Vec::<u32>::new());
         assert_eq!(
             variant_widths(1281, &[1280, 320, 960, 640, 2000]),
@@ -599,30 +713,90 @@ mod tests {
     }
 
     #[test]
+    fn the_size_from_the_headers_is_the_decoders_size_turned() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        for path in [
+            dir.join("tests/fixtures/images/phone.jpg"),
+            dir.join("tests/fixtures/images/meta.png"),
+            dir.join("static/images/safer-sleep-nursery.jpg"),
+            dir.join("static/images/county-lines-park.jpg"),
+        ] {
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(
+                file_dimensions(&path),
+                dimensions(&bytes),
+                "{}",
+                path.display()
+            );
+        }
+        // The nursery photo is stored on its side (orientation 6), shown upright.
+        let nursery = dir.join("static/images/safer-sleep-nursery.jpg");
+        let stored = imagesize::size(&nursery).unwrap();
+        let (w, h) = file_dimensions(&nursery).unwrap();
+        assert_eq!((w as usize, h as usize), (stored.height, stored.width));
+        assert_eq!(file_dimensions(&dir.join("Cargo.toml")), None);
+    }
+
+    #[test]
     fn processing_is_deterministic_and_cached_by_content() {
         let original = fixture("phone.jpg");
         let a = process(&original, "phone.jpg", &[], 85).unwrap();
         let b = process(&original, "phone.jpg", &[], 85).unwrap();
         assert_eq!(a.bytes, b.bytes);
         let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        let src = root.join("phone.jpg");
+        std::fs::write(&src, &original).unwrap();
         let settings = ImageSettings::default();
-        let made = cached(site.path(), &original, "phone.jpg", &settings).unwrap();
+        let made = cached(root, &src, "phone.jpg", &settings).unwrap();
         let Some((None, Body::Bytes(first))) = made.last() else {
             panic!("the first build makes the image: {made:?}");
         };
-        let path = cache_path(site.path(), &original, "phone.jpg", None, 85);
-        assert!(path.starts_with(site.path().join(".haven-cache/images")));
+        let key = content_key(&original, 85);
+        let path = cache_path(root, &key, "phone.jpg", None);
+        assert!(path.starts_with(root.join(".haven-cache/images")));
         assert_eq!(&std::fs::read(&path).unwrap(), first);
-        // The next build copies from the cache, without processing again.
+        #[cfg(unix)]
+        assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+        // The next build takes it from the cache, without processing again.
+        std::fs::remove_file(&path).unwrap();
         std::fs::write(&path, b"from the cache").unwrap();
-        let again = cached(site.path(), &original, "phone.jpg", &settings).unwrap();
-        let Some((None, Body::Copy(from))) = again.last() else {
+        let again = cached(root, &src, "phone.jpg", &settings).unwrap();
+        let Some((None, Body::Cached(from))) = again.last() else {
             panic!("the second build uses the cache: {again:?}");
         };
         assert_eq!(std::fs::read(from).unwrap(), b"from the cache");
+        // ... without reading the original: the file system's record of it names the key.
+        let seen = seen_path(root, &src, 85).unwrap();
+        assert_eq!(std::fs::read_to_string(&seen).unwrap(), key);
+        let elsewhere = "0123456789abcdef0123456789abcdef-7";
+        std::fs::remove_file(&seen).unwrap();
+        std::fs::write(&seen, elsewhere).unwrap();
+        std::fs::write(cache_path(root, elsewhere, "phone.jpg", None), b"named").unwrap();
+        let named = cached(root, &src, "phone.jpg", &settings).unwrap();
+        assert!(
+            matches!(named.last(), Some((None, Body::Cached(p))) if std::fs::read(p).unwrap() == b"named")
+        );
+        // A record that is not a key is not followed.
+        std::fs::remove_file(&seen).unwrap();
+        std::fs::write(&seen, "../../../etc/passwd").unwrap();
+        let read = cached(root, &src, "phone.jpg", &settings).unwrap();
+        assert!(matches!(read.last(), Some((None, Body::Cached(p))) if *p == path));
+        // A changed original is read and made again.
         let mut other = original.clone();
-        other.push(0);
-        assert_ne!(cache_path(site.path(), &other, "phone.jpg", None, 85), path);
+        other.extend_from_slice(&[0xFF, 0xD9]);
+        std::fs::write(&src, &other).unwrap();
+        let changed = cached(root, &src, "phone.jpg", &settings).unwrap();
+        assert!(
+            matches!(changed.last(), Some((None, Body::Bytes(_)))),
+            "{changed:?}"
+        );
+        assert_ne!(content_key(&other, 85), key);
+        assert_ne!(
+            content_key(&original, 90),
+            key,
+            "the quality is part of the key"
+        );
     }
 }
 
@@ -705,7 +879,10 @@ impl ImageSizes {
     /// `html` with `width`, `height`, `decoding="async"` and, for an image with smaller
     /// copies, `srcset` and `sizes` on each `<img>` of this site's images; every image but the
     /// first loads lazily. An `<img>` that already says its width or `srcset` is left alone.
-    pub fn apply(&self, html: &str) -> String {
+    /// A picture named relative to the page at `page_url` (`chart.png` beside a bundle's
+    /// `index.md`) gets its address from the site's root, which feeds and the downloads list
+    /// need too.
+    pub fn apply(&self, html: &str, page_url: &str) -> String {
         let mut out = String::with_capacity(html.len() + 256);
         let mut rest = html;
         let mut first = true;
@@ -715,18 +892,33 @@ impl ImageSizes {
             };
             let tag = &rest[at..end];
             out.push_str(&rest[..at + 4]);
-            if let Some(extra) = self.attributes(tag, first) {
-                out.push_str(&extra);
+            match self.attributes(tag, first, page_url) {
+                Some(Added {
+                    extra,
+                    moved: Some((from, to)),
+                }) => {
+                    out.push_str(&extra);
+                    out.push_str(&rest[at + 4..end].replacen(
+                        &format!(" src=\"{from}\""),
+                        &format!(" src=\"{to}\""),
+                        1,
+                    ));
+                }
+                Some(Added { extra, moved: None }) => {
+                    out.push_str(&extra);
+                    out.push_str(&rest[at + 4..end]);
+                }
+                None => out.push_str(&rest[at + 4..end]),
             }
             first = false;
-            out.push_str(&rest[at + 4..end]);
             rest = &rest[end..];
         }
         out.push_str(rest);
         out
     }
 
-    fn attributes(&self, tag: &str, first: bool) -> Option<String> {
+    /// What to add to the `<img` `tag`: `None` for an image that is not one of the site's.
+    fn attributes(&self, tag: &str, first: bool, page_url: &str) -> Option<Added> {
         if tag.contains(" width=") || tag.contains(" srcset=") {
             return None;
         }
@@ -734,10 +926,29 @@ impl ImageSizes {
         let decoded = percent_encoding::percent_decode_str(src)
             .decode_utf8()
             .ok()?;
+        if decoded.starts_with('/') {
+            let path = decoded.strip_prefix(self.base_path.as_str())?;
+            let extra = self.sized(src, path, !first, SIZES)?;
+            return Some(Added { extra, moved: None });
+        }
+        let resolved = relative_to(page_url, src)?;
+        let decoded = percent_encoding::percent_decode_str(&resolved)
+            .decode_utf8()
+            .ok()?;
         let path = decoded.strip_prefix(self.base_path.as_str())?;
+        let extra = self.sized(&resolved, path, !first, SIZES)?;
+        Some(Added {
+            extra,
+            moved: Some((src.to_string(), resolved.clone())),
+        })
+    }
+
+    /// ` width height decoding [loading] [srcset sizes]` for the image published at `path`,
+    /// whose address as written is `src`.
+    fn sized(&self, src: &str, path: &str, lazy: bool, sizes: &str) -> Option<String> {
         let (w, h, widths) = self.by_path.get(path)?;
         let mut a = format!(" width=\"{w}\" height=\"{h}\" decoding=\"async\"");
-        if !first {
+        if lazy {
             a.push_str(" loading=\"lazy\"");
         }
         if !widths.is_empty() {
@@ -746,8 +957,86 @@ impl ImageSizes {
                 .map(|v| format!("{} {v}w", variant_path(src, *v)))
                 .chain(std::iter::once(format!("{src} {w}w")))
                 .collect();
-            a.push_str(&format!(" srcset=\"{}\" sizes=\"{SIZES}\"", set.join(", ")));
+            a.push_str(&format!(" srcset=\"{}\" sizes=\"{sizes}\"", set.join(", ")));
         }
         Some(a)
     }
+
+    /// The whole `<img>` for templates' `image(path, alt)`: a board member's photo or a
+    /// campaign's banner named in front matter or a data file. `path` is where the image is
+    /// published (`images/board/chair.jpg`, with or without the site's base path or a leading
+    /// `/`); `alt` is required, and empty only for a decorative image. The error says which
+    /// images there are when `path` is not one of them.
+    pub fn img(
+        &self,
+        path: &str,
+        alt: &str,
+        lazy: bool,
+        sizes: Option<&str>,
+    ) -> Result<String, String> {
+        let rel = path
+            .strip_prefix(self.base_path.as_str())
+            .unwrap_or(path)
+            .trim_start_matches('/');
+        let src = attr(&format!("{}{rel}", self.base_path));
+        let sizes = attr(sizes.unwrap_or(SIZES));
+        let Some(rest) = self.sized(&src, rel, lazy, &sizes) else {
+            let mut known: Vec<&str> = self.by_path.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            let shown = known.iter().take(8).copied().collect::<Vec<_>>().join(", ");
+            return Err(format!(
+                "image(\"{path}\"): the site publishes no image at {rel}; images are named by where they are published, such as {}",
+                if shown.is_empty() {
+                    "images/photo.jpg (this site has none)".to_string()
+                } else {
+                    shown
+                }
+            ));
+        };
+        Ok(format!("<img src=\"{src}\" alt=\"{}\"{rest}>", attr(alt)))
+    }
+}
+
+/// What [`ImageSizes::apply`] adds to one `<img>`.
+struct Added {
+    /// The attributes, each with a space before it.
+    extra: String,
+    /// The address as written and as rewritten from the site's root, when it was relative.
+    moved: Option<(String, String)>,
+}
+
+/// `src`, written in a page at `page_url`, as an address from the site's root; `None` for an
+/// address that is not relative (a scheme, `/`, `#` or `?` first).
+fn relative_to(page_url: &str, src: &str) -> Option<String> {
+    if src.is_empty() || src.contains(':') || src.starts_with(['/', '#', '?']) {
+        return None;
+    }
+    let dir = &page_url[..=page_url.rfind('/')?];
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in src.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(format!("/{}", parts.join("/")))
+}
+
+/// `text` escaped for a quoted attribute.
+fn attr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -153,6 +153,8 @@ pub struct Source<'a> {
     pub text: &'a str,
     /// The line of the file on which the body starts.
     pub body_line: usize,
+    /// The page's address, which addresses written relative to it start from.
+    pub url: &'a str,
 }
 
 impl Source<'_> {
@@ -243,7 +245,7 @@ pub fn render(
         html = cx.glossary.expand_marks(&html);
     }
     if !cx.images.by_path.is_empty() && html.contains("<img ") {
-        html = cx.images.apply(&html);
+        html = cx.images.apply(&html, src.url);
     }
     let rendered = Rendered {
         content: minijinja::Value::from_safe_string(html),
@@ -913,6 +915,7 @@ mod tests {
             file: Path::new("content/p.md"),
             text: md,
             body_line: 1,
+            url: "/p/",
         };
         render(
             md,
@@ -941,6 +944,7 @@ mod tests {
             file: Path::new("content/p.md"),
             text: md,
             body_line: 1,
+            url: "/p/",
         };
         let cx = LinkContext {
             images: &crate::images::ImageSizes::default(),
@@ -1019,6 +1023,7 @@ mod tests {
             file: Path::new("p.md"),
             text: md,
             body_line: 1,
+            url: "/p/",
         };
         let r = render(
             md,
@@ -1048,6 +1053,7 @@ mod tests {
                 file: Path::new("content/p.md"),
                 text: md,
                 body_line: 3,
+                url: "/p/",
             };
             render(
                 md,
@@ -1179,6 +1185,7 @@ mod tests {
             file: Path::new("content/p.md"),
             text: md,
             body_line: 1,
+            url: "/p/",
         };
         let cx = LinkContext {
             images: &crate::images::ImageSizes::default(),

@@ -203,16 +203,16 @@ fn image_sizes(site: &Site) -> crate::images::ImageSizes {
 
 /// Renders one page or section body.
 pub(crate) fn render_body(
-    file: &Path,
+    doc: &crate::content::Document,
     text: &str,
-    body_line: usize,
     body: &str,
     cx: &MarkdownContext,
 ) -> Result<Rendered, Diagnostics> {
     let src = Source {
-        file,
+        file: &doc.file,
         text,
-        body_line,
+        body_line: doc.body_line,
+        url: &doc.url,
     };
     let (mut rendered, facts) = markdown::render(body, &src, &cx.links())?;
     let (findings, readability) = crate::checks::page(&facts, body, &src, &cx.checks, &cx.glossary);
@@ -252,27 +252,13 @@ fn render_markdown(
             {
                 return Ok(prev.pages[j].clone());
             }
-            render_body(
-                &p.doc.file,
-                &p.doc.source,
-                p.doc.body_line,
-                p.doc.body(),
-                cx,
-            )
+            render_body(&p.doc, &p.doc.source, p.doc.body(), cx)
         })
         .collect();
     let sections: Vec<Result<Rendered, Diagnostics>> = site
         .sections
         .par_iter()
-        .map(|s| {
-            render_body(
-                &s.doc.file,
-                &s.doc.source,
-                s.doc.body_line,
-                s.doc.body(),
-                cx,
-            )
-        })
+        .map(|s| render_body(&s.doc, &s.doc.source, s.doc.body(), cx))
         .collect();
     // Content paths and URLs of the bodies that failed.
     let mut failed: Vec<(&str, &str)> = Vec::new();
@@ -534,6 +520,7 @@ impl Built<'_> {
             &self.markdown.glossary,
             None,
         )
+        .with_images(&self.markdown.images)
     }
 
     /// Renders every output with `templates`, handing each file to `sink`, and the search
@@ -714,13 +701,7 @@ impl Stages {
         let mut fresh = Vec::new();
         for (i, text) in edits {
             let p = &self.site.pages[i];
-            let r = render_body(
-                &p.doc.file,
-                &text,
-                p.doc.body_line,
-                &text[p.doc.body_start..],
-                &self.markdown,
-            )?;
+            let r = render_body(&p.doc, &text, &text[p.doc.body_start..], &self.markdown)?;
             fresh.push((i, text, r));
         }
         // Swap the new bodies in, check, and swap back if anything after fails.
@@ -749,15 +730,18 @@ impl Stages {
     /// The views again (reusing what the edits cannot change) and the outputs that show the
     /// `changed` pages.
     fn render_edits(&mut self, changed: &HashSet<usize>) -> Result<Vec<OutputFile>, Diagnostics> {
-        let views = Arc::new(Views::build(
-            &self.site,
-            &self.pages,
-            &self.sections,
-            self.now,
-            &self.alerts,
-            &self.markdown.glossary,
-            Some((&self.views, changed)),
-        ));
+        let views = Arc::new(
+            Views::build(
+                &self.site,
+                &self.pages,
+                &self.sections,
+                self.now,
+                &self.alerts,
+                &self.markdown.glossary,
+                Some((&self.views, changed)),
+            )
+            .with_images(&self.markdown.images),
+        );
         let affected = affected_targets(&self.site, &views, changed);
         let jobs = render::jobs(&self.site, &views, &|t| affected.contains(&t));
         let env = crate::templates::environment(&self.templates, views.clone());

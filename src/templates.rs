@@ -162,6 +162,30 @@ fn references(source: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// Adds `image(path, alt=…, lazy=true, sizes=…)`: the `<img>` of one of the site's images,
+/// with its size and smaller copies, for pictures named in front matter or data files.
+fn add_image(env: &mut Environment<'static>, v: Arc<Views>) {
+    env.add_function(
+        "image",
+        move |path: &str, kwargs: Kwargs| -> Result<Value, Error> {
+            let alt: Option<String> = kwargs.get("alt")?;
+            let lazy: Option<bool> = kwargs.get("lazy")?;
+            let sizes: Option<String> = kwargs.get("sizes")?;
+            kwargs.assert_all_used()?;
+            let Some(alt) = alt else {
+                return Err(Error::new(
+                    ErrorKind::MissingArgument,
+                    format!("image(\"{path}\") needs alt=\"…\", words that say what the picture shows, or alt=\"\" for one that is only decoration"),
+                ));
+            };
+            v.images
+                .img(path, &alt, lazy.unwrap_or(true), sizes.as_deref())
+                .map(Value::from_safe_string)
+                .map_err(|m| Error::new(ErrorKind::InvalidOperation, m))
+        },
+    );
+}
+
 /// Builds the environment over `set`, with functions reading `views`.
 pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static> {
     let mut env = Environment::new();
@@ -224,6 +248,7 @@ pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static>
         v.url_for(path)
             .ok_or_else(|| not_found("url_for", "page or section", path))
     });
+    add_image(&mut env, views.clone());
     let v = views.clone();
     env.add_function("load_data", move |path: &str| -> Result<Value, Error> {
         v.data.get(path).cloned().ok_or_else(|| {

@@ -316,11 +316,19 @@ pub struct Views {
     pub listings: Vec<(crate::training::Listing, Value)>,
     /// The A to Z of topics and guidance, by letter (for `search.html` and `a_z.html`).
     pub a_z: Value,
+    /// The sizes of the site's images, for templates' `image()` (see [`Views::with_images`]).
+    pub images: crate::images::ImageSizes,
     base_url: String,
     base_path: String,
 }
 
 impl Views {
+    /// These views, with the sizes of the site's images that templates' `image()` reads.
+    pub fn with_images(mut self, images: &crate::images::ImageSizes) -> Views {
+        self.images = images.clone();
+        self
+    }
+
     /// Builds every view from the site and the rendered Markdown of its pages and sections.
     /// With `reuse`, a page not in its set of changed pages keeps its view from the previous
     /// build (same pages, same order), which is most of the work on a large site.
@@ -375,6 +383,7 @@ impl Views {
                 || Value::from(Serde(crate::search::a_z::build(site, glossary))),
                 |r| r.prev.a_z.clone(),
             ),
+            images: crate::images::ImageSizes::default(),
             base_url: cfg.base_url.clone(),
             base_path: cfg.base_path().to_string(),
         }

@@ -800,3 +800,62 @@ fn photos_are_published_upright_in_several_widths_with_nothing_that_identifies_t
     );
     assert!(!said.contains("county-lines-park.jpg: warning"), "{said}");
 }
+
+/// A banner named in front matter goes through templates' `image()`: its size, smaller copies
+/// and no lazy loading (it is at the top); a banner without words for it, or naming an image
+/// the site does not publish, stops the build with the file and what to do.
+#[test]
+fn a_banner_in_front_matter_is_sized_and_checked() {
+    let site = demo_copy();
+    let root = site.path();
+    build_copy(root, "2026-11-30");
+    let html = read(root, "news/county-lines-awareness-week/index.html");
+    let banner = html
+        .split("<figure class=\"banner\">")
+        .nth(1)
+        .and_then(|b| b.split("</figure>").next())
+        .unwrap_or_else(|| panic!("no banner: {html}"));
+    assert!(
+        banner.starts_with("<img src=\"/images/county-lines-park.jpg\" alt=\"A park at dusk")
+            && banner.contains(" width=\"1800\" height=\"1200\" decoding=\"async\" srcset=\"/images/county-lines-park-336w.jpg 336w,")
+            && banner.contains(" sizes=\"")
+            && !banner.contains("loading="),
+        "{banner}"
+    );
+    let post = root.join("content/news/county-lines-awareness-week.md");
+    let text = fs::read_to_string(&post).unwrap();
+    let fails = |edited: String, words: &[&str]| {
+        fs::write(&post, edited).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_haven"))
+            .args(["build", "--now", "2026-11-30", "--root"])
+            .arg(root)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(!o.status.success(), "{said}");
+        for w in words {
+            assert!(said.contains(w), "expected {w:?} in: {said}");
+        }
+    };
+    let alt = "    alt: A park at dusk, with a lit lamp post, a tree and an empty bench\n";
+    fails(
+        text.replace(alt, ""),
+        &["content/news/county-lines-awareness-week.md:", "alt"],
+    );
+    fails(
+        text.replace(
+            "images/county-lines-park.jpg",
+            "images/county-lines-prak.jpg",
+        ),
+        &[
+            "image(\"images/county-lines-prak.jpg\")",
+            "publishes no image at images/county-lines-prak.jpg",
+            "images/county-lines-park.jpg",
+        ],
+    );
+    // The last good build is still there.
+    assert!(
+        read(root, "news/county-lines-awareness-week/index.html")
+            .contains("county-lines-park-336w.jpg")
+    );
+}

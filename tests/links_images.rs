@@ -283,9 +283,10 @@ fn a_picture_in_a_bundle_gets_its_size_and_a_huge_one_is_a_warning() {
         root,
         &format!("{bundle}/index.md"),
         &format!(
-            "{index}\n![Referrals by month, highest in October](@/reports/annual-2024/chart.png)\n"
+            "{index}\n![Referrals by month, highest in October](@/reports/annual-2024/chart.png)\n\n![Referrals by team](./by-team.png)\n"
         ),
     );
+    write_png(root, &format!("{bundle}/by-team.png"));
     let wide = root.join("static/images/banner.png");
     fs::create_dir_all(wide.parent().unwrap()).unwrap();
     image::RgbImage::from_pixel(4100, 20, image::Rgb([1, 2, 3]))
@@ -295,6 +296,11 @@ fn a_picture_in_a_bundle_gets_its_size_and_a_huge_one_is_a_warning() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(root, "reports/annual-2024/index.html");
     assert!(html.contains("<img width=\"4\" height=\"3\""), "{html}");
+    // Named relative to the page: sized too, and addressed from the site's root.
+    assert!(
+        html.contains("<img width=\"4\" height=\"3\" decoding=\"async\" loading=\"lazy\" src=\"/reports/annual-2024/by-team.png\" alt=\"Referrals by team\""),
+        "{html}"
+    );
     let said = String::from_utf8_lossy(&check(root).stdout).into_owned();
     assert!(
         said.contains("static/images/banner.png: warning[image-size]: this image is")

@@ -37,6 +37,9 @@ pub enum Body {
     Bytes(Vec<u8>),
     /// Copied from this file.
     Copy(PathBuf),
+    /// A file of Haven's own cache (a processed image), which Haven writes once and never
+    /// changes: published as a hard link to it where the file system allows, else a copy.
+    Cached(PathBuf),
     /// A file of the theme compiled into Haven.
     Static(&'static [u8]),
     /// Already written to the build's staging folder while rendering.

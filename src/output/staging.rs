@@ -406,6 +406,7 @@ impl Staging {
                 Body::Bytes(b) => fs::write(dest, b),
                 Body::Static(b) => fs::write(dest, b),
                 Body::Copy(src) => fs::copy(src, dest).map(|_| ()),
+                Body::Cached(src) => link_or_copy(src, dest),
                 Body::Written => Ok(()),
             }
         };
@@ -422,7 +423,9 @@ impl Staging {
             other => other,
         }
         .with_context(|| match body {
-            Body::Copy(src) => format!("cannot copy {} to {path}", src.display()),
+            Body::Copy(src) | Body::Cached(src) => {
+                format!("cannot copy {} to {path}", src.display())
+            }
             _ => format!("cannot write {path}"),
         })
     }
@@ -591,6 +594,21 @@ pub fn write_files(
         })?;
     }
     staging.finish(&outputs, site)
+}
+
+/// A hard link at `dest` to `src`, or a copy where the file system cannot link (another
+/// drive, or a system without hard links). A missing folder is reported as such, so that the
+/// caller creates it and tries again.
+fn link_or_copy(src: &Path, dest: &Path) -> std::io::Result<()> {
+    // Only on Unix: there a linked file is read-only (the cache made it so) and can still be
+    // deleted; on Windows a read-only file in the published folder would stop its deletion.
+    #[cfg(unix)]
+    match fs::hard_link(src, dest) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound && src.exists() => return Err(e),
+        Err(_) => {}
+    }
+    fs::copy(src, dest).map(|_| ())
 }
 
 #[cfg(test)]
