@@ -85,25 +85,46 @@ pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
     oriented_size(reader.into_decoder().ok()?)
 }
 
-/// [`dimensions`] of the file at `path`, reading only its headers (`imagesize`, and the EXIF
-/// block for the orientation): the image crate's decoders read a whole JPEG to learn its size,
-/// and every build asks this of every image, cached or not.
+/// [`dimensions`] of the file at `path`, reading only its headers (see [`read_headers`]).
 pub fn file_dimensions(path: &Path) -> Option<(u32, u32)> {
-    let size = imagesize::size(path).ok()?;
-    let (w, h) = (
-        u32::try_from(size.width).ok()?,
-        u32::try_from(size.height).ok()?,
-    );
-    let turned = std::fs::File::open(path).is_ok_and(|f| {
-        exif::Reader::new()
-            .read_from_container(&mut std::io::BufReader::new(f))
-            .is_ok_and(|e| {
-                e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-                    .and_then(|f| f.value.get_uint(0))
-                    .is_some_and(|o| (5..=8).contains(&o))
-            })
+    read_headers(path).ok()?.size
+}
+
+/// What an image file's headers say, read once per build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headers {
+    /// Its length in bytes.
+    pub bytes: u64,
+    /// Its width and height as shown (its orientation applied); `None` if it is not an image.
+    pub size: Option<(u32, u32)>,
+    /// Whether it records a GPS position.
+    pub has_location: bool,
+}
+
+/// The headers of the image file at `path`, from one opening of it, reading only the headers
+/// (`imagesize`, then the EXIF block): the image crate's decoders read a whole JPEG to learn
+/// its size, and every build asks this of every image, cached or not.
+pub fn read_headers(path: &Path) -> std::io::Result<Headers> {
+    use std::io::{BufReader, Seek};
+    let mut file = std::fs::File::open(path)?;
+    let bytes = file.metadata()?.len();
+    let size = imagesize::reader_size(BufReader::new(&file))
+        .ok()
+        .and_then(|s| Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?)));
+    file.rewind()?;
+    let exif = exif::Reader::new()
+        .read_from_container(&mut BufReader::new(&file))
+        .ok();
+    let turned = exif.as_ref().is_some_and(|e| {
+        e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+            .and_then(|f| f.value.get_uint(0))
+            .is_some_and(|o| (5..=8).contains(&o))
     });
-    Some(if turned { (h, w) } else { (w, h) })
+    Ok(Headers {
+        bytes,
+        size: size.map(|(w, h)| if turned { (h, w) } else { (w, h) }),
+        has_location: exif.is_some_and(|e| e.fields().any(|f| is_gps(f.tag))),
+    })
 }
 
 fn oriented_size(mut decoder: impl ImageDecoder) -> Option<(u32, u32)> {
@@ -385,11 +406,12 @@ fn cache_write(path: &Path, bytes: &[u8]) {
 pub const CACHE_DIR: &str = ".haven-cache";
 
 /// `files` with every image among those copied from the site (`Body::Copy`) replaced by its
-/// re-encoded bytes, in parallel; an image that cannot be published is an error naming it.
+/// re-encoded bytes (with `sizes`, as read this build, for the widths of its copies), in parallel; an image that cannot be published is an error naming it.
 /// `keep` lists the images (as `origin`, their path in the site) to copy as they are.
 pub fn publish(
     root: &Path,
     settings: &ImageSettings,
+    sizes: &ImageSizes,
     files: Vec<Result<OutputFile, Diagnostic>>,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let keep = &settings.keep_metadata;
@@ -407,7 +429,8 @@ pub fn publish(
             if !is_image(&f.path) || keeps(keep, &f.origin) {
                 return one(Ok(f));
             }
-            match cached(root, src, &f.path, settings) {
+            let size = sizes.by_path.get(&f.path).map(|(w, h, _)| (*w, *h));
+            match cached(root, src, &f.path, size, settings) {
                 Ok(done) => done
                     .into_iter()
                     .map(|(w, body)| {
@@ -440,6 +463,7 @@ fn cached(
     root: &Path,
     src: &Path,
     name: &str,
+    size: Option<(u32, u32)>,
     settings: &ImageSettings,
 ) -> Result<Vec<(Option<u32>, Body)>, String> {
     let q = settings.quality;
@@ -471,7 +495,7 @@ fn cached(
         .and_then(|s| std::fs::read_to_string(s).ok())
         .filter(|k| is_content_key(k))
     {
-        let files = wanted(&key, &widths_of(file_dimensions(src)));
+        let files = wanted(&key, &widths_of(size));
         if all_there(&files) {
             return Ok(from_cache(files));
         }
@@ -508,15 +532,6 @@ fn cached(
         remember();
     }
     Ok(made.into_iter().map(|(w, b)| (w, Body::Bytes(b))).collect())
-}
-
-/// Whether the image file at `path` records a GPS position, reading only its EXIF block.
-pub fn file_has_location(path: &Path) -> bool {
-    std::fs::File::open(path).is_ok_and(|f| {
-        exif::Reader::new()
-            .read_from_container(&mut std::io::BufReader::new(f))
-            .is_ok_and(|e| e.fields().any(|f| is_gps(f.tag)))
-    })
 }
 
 fn is_gps(tag: exif::Tag) -> bool {
@@ -655,6 +670,7 @@ mod tests {
         let sizes = ImageSizes {
             base_path: "/lscp/".into(),
             by_path,
+            originals: Vec::new(),
         };
         let html = "<p><img src=\"/lscp/images/a%20b.jpg\" alt=\"A\" /></p>\
                     <p><img src=\"/lscp/news/small.png\" alt=\"B\" /></p>\
@@ -735,6 +751,15 @@ mod tests {
         let (w, h) = file_dimensions(&nursery).unwrap();
         assert_eq!((w as usize, h as usize), (stored.height, stored.width));
         assert_eq!(file_dimensions(&dir.join("Cargo.toml")), None);
+        // The same reading says where a photo was taken, and its length.
+        let h = read_headers(&nursery).unwrap();
+        assert!(h.has_location);
+        assert_eq!(h.bytes, std::fs::metadata(&nursery).unwrap().len());
+        assert!(
+            !read_headers(&dir.join("static/images/county-lines-park.jpg"))
+                .unwrap()
+                .has_location
+        );
     }
 
     #[test]
@@ -748,7 +773,7 @@ mod tests {
         let src = root.join("phone.jpg");
         std::fs::write(&src, &original).unwrap();
         let settings = ImageSettings::default();
-        let made = cached(root, &src, "phone.jpg", &settings).unwrap();
+        let made = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
         let Some((None, Body::Bytes(first))) = made.last() else {
             panic!("the first build makes the image: {made:?}");
         };
@@ -761,7 +786,7 @@ mod tests {
         // The next build takes it from the cache, without processing again.
         std::fs::remove_file(&path).unwrap();
         std::fs::write(&path, b"from the cache").unwrap();
-        let again = cached(root, &src, "phone.jpg", &settings).unwrap();
+        let again = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
         let Some((None, Body::Cached(from))) = again.last() else {
             panic!("the second build uses the cache: {again:?}");
         };
@@ -773,20 +798,20 @@ mod tests {
         std::fs::remove_file(&seen).unwrap();
         std::fs::write(&seen, elsewhere).unwrap();
         std::fs::write(cache_path(root, elsewhere, "phone.jpg", None), b"named").unwrap();
-        let named = cached(root, &src, "phone.jpg", &settings).unwrap();
+        let named = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
         assert!(
             matches!(named.last(), Some((None, Body::Cached(p))) if std::fs::read(p).unwrap() == b"named")
         );
         // A record that is not a key is not followed.
         std::fs::remove_file(&seen).unwrap();
         std::fs::write(&seen, "../../../etc/passwd").unwrap();
-        let read = cached(root, &src, "phone.jpg", &settings).unwrap();
+        let read = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
         assert!(matches!(read.last(), Some((None, Body::Cached(p))) if *p == path));
         // A changed original is read and made again.
         let mut other = original.clone();
         other.extend_from_slice(&[0xFF, 0xD9]);
         std::fs::write(&src, &other).unwrap();
-        let changed = cached(root, &src, "phone.jpg", &settings).unwrap();
+        let changed = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
         assert!(
             matches!(changed.last(), Some((None, Body::Bytes(_)))),
             "{changed:?}"
@@ -846,22 +871,30 @@ pub fn site_images(site: &crate::content::Site) -> Vec<SiteImage> {
 }
 
 /// What the Markdown stage needs to know of each image the site publishes: its size as shown,
-/// and the widths of its smaller copies, by its path in the output (`images/photo.jpg`).
+/// and the widths of its smaller copies, by its path in the output (`images/photo.jpg`); and
+/// what the checks need, read in the same pass.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImageSizes {
     /// The site's base path (`/` or `/lscp/`), which every image address starts with.
     pub base_path: String,
     /// Output path to (width, height, the widths of the smaller copies).
     pub by_path: std::collections::HashMap<String, (u32, u32, Vec<u32>)>,
+    /// Every image's path in the site (as messages name it) and headers, in that order.
+    pub originals: Vec<(String, Headers)>,
 }
 
 impl ImageSizes {
     /// The sizes of `images`, with the widths of the copies made under `settings`.
     pub fn read(base_path: &str, settings: &ImageSettings, images: &[SiteImage]) -> ImageSizes {
-        let by_path = images
+        let mut read: Vec<(&SiteImage, Headers)> = images
             .par_iter()
-            .filter_map(|i| {
-                let (w, h) = file_dimensions(&i.source)?;
+            .filter_map(|i| Some((i, read_headers(&i.source).ok()?)))
+            .collect();
+        read.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
+        let by_path = read
+            .iter()
+            .filter_map(|(i, h)| {
+                let (w, h) = h.size?;
                 let widths = if keeps(&settings.keep_metadata, &i.shown) || !has_variants(&i.dest) {
                     Vec::new()
                 } else {
@@ -873,6 +906,10 @@ impl ImageSizes {
         ImageSizes {
             base_path: base_path.to_string(),
             by_path,
+            originals: read
+                .into_iter()
+                .map(|(i, h)| (i.shown.clone(), h))
+                .collect(),
         }
     }
 

@@ -472,9 +472,13 @@ pub(crate) fn run_all(
     };
     let t = Instant::now();
     let has = |path: &str| outputs.files.contains_key(path);
-    findings
-        .0
-        .extend(crate::checks::site_findings(&site, &pages, &has, now));
+    findings.0.extend(crate::checks::site_findings(
+        &site,
+        &pages,
+        &markdown.images,
+        &has,
+        now,
+    ));
     findings.0.extend(crate::checks::section_link_findings(
         &site, &pages, &sections, &has,
     ));
@@ -632,7 +636,13 @@ impl Built<'_> {
             })
             .collect();
         let has = |p: &str| paths.contains(p);
-        let mut findings = crate::checks::site_findings(self.site, self.pages, &has, self.now);
+        let mut findings = crate::checks::site_findings(
+            self.site,
+            self.pages,
+            &self.markdown.images,
+            &has,
+            self.now,
+        );
         findings.extend(crate::checks::section_link_findings(
             self.site,
             self.pages,

@@ -846,7 +846,7 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
         }));
     }
     out.extend(static_files(site).into_iter().map(Ok));
-    crate::images::publish(&site.root, &site.config.images, out)
+    crate::images::publish(&site.root, &site.config.images, &views.images, out)
 }
 
 /// The output path for an alias, or why it cannot be one (words to follow "it is not a safe

@@ -183,6 +183,7 @@ pub fn load_language(
 pub fn site_findings(
     site: &Site,
     pages: &[Rendered],
+    images: &crate::images::ImageSizes,
     has: &(dyn Fn(&str) -> bool + Sync),
     now: jiff::Timestamp,
 ) -> Vec<Diagnostic> {
@@ -212,7 +213,7 @@ pub fn site_findings(
     out.extend(targets.page_findings(pages, 0..site.pages.len()));
     out.extend(alert_link_findings(site, &targets));
     out.extend(terms::undeclared_terms(site));
-    out.extend(image_findings(site));
+    out.extend(image_findings(site, images));
     out
 }
 
@@ -224,15 +225,15 @@ const IMAGE_MAX_SIDE: u32 = 4000;
 /// The images whose originals record a GPS position, or are far larger than a page needs. The published copies never do (see
 /// [`crate::images`]), but the editor should know which originals, in the site's files and
 /// wherever else they were shared, still give away where they were taken.
-fn image_findings(site: &Site) -> Vec<Diagnostic> {
+fn image_findings(site: &Site, images: &crate::images::ImageSizes) -> Vec<Diagnostic> {
     let keep = &site.config.images.keep_metadata;
     let cfg = &site.config.checks;
-    crate::images::site_images(site)
-        .par_iter()
-        .map(|i| (&i.shown, &i.source))
-        .flat_map_iter(|(shown, path)| {
+    images
+        .originals
+        .iter()
+        .flat_map(|(shown, headers)| {
             let mut out = Vec::new();
-            if crate::images::file_has_location(path) {
+            if headers.has_location {
                 let message = if crate::images::keeps(keep, shown) {
                     "this photo records where it was taken (GPS), and site.yaml's images.keep_metadata publishes it as it is, location and all"
                 } else {
@@ -243,8 +244,8 @@ fn image_findings(site: &Site) -> Vec<Diagnostic> {
                 );
                 out.extend(apply(cfg, "image-location", d));
             }
-            let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
-            let (w, h) = crate::images::file_dimensions(path).unwrap_or((0, 0));
+            let bytes = headers.bytes;
+            let (w, h) = headers.size.unwrap_or((0, 0));
             if bytes > IMAGE_MAX_BYTES || w.max(h) > IMAGE_MAX_SIDE {
                 let d = Diagnostic::in_file(
                     shown,
