@@ -387,7 +387,7 @@ fn is_content_key(key: &str) -> bool {
 /// a file for the next one to use; read-only on Unix, because published copies are hard links
 /// to it and must not be edited in place. A cache that cannot be written only costs the next
 /// build the work again.
-fn cache_write(path: &Path, bytes: &[u8]) {
+fn cache_write(path: &Path, bytes: &[u8]) -> bool {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let ok = std::fs::write(&tmp, bytes).is_ok() && {
         #[cfg(unix)]
@@ -400,6 +400,7 @@ fn cache_write(path: &Path, bytes: &[u8]) {
     if !ok {
         let _ = std::fs::remove_file(&tmp);
     }
+    ok
 }
 
 /// The cache folder, inside the site and hidden.
@@ -523,13 +524,16 @@ fn cached(
         .map(|(w, b)| (Some(w), b))
         .collect();
     made.push((None, done.bytes));
+    // Once cached, the files are published from the cache, so that a build holds only the
+    // images being processed in memory, however many there are.
     if let Some(dir) = files[0].1.parent()
         && std::fs::create_dir_all(dir).is_ok()
+        && made
+            .iter()
+            .all(|(w, bytes)| cache_write(&cache_path(root, &key, name, *w), bytes))
     {
-        for (w, bytes) in &made {
-            cache_write(&cache_path(root, &key, name, *w), bytes);
-        }
         remember();
+        return Ok(from_cache(files));
     }
     Ok(made.into_iter().map(|(w, b)| (w, Body::Bytes(b))).collect())
 }
@@ -774,9 +778,10 @@ mod tests {
         std::fs::write(&src, &original).unwrap();
         let settings = ImageSettings::default();
         let made = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
-        let Some((None, Body::Bytes(first))) = made.last() else {
-            panic!("the first build makes the image: {made:?}");
+        let Some((None, Body::Cached(made_at))) = made.last() else {
+            panic!("the first build makes the image and publishes it from the cache: {made:?}");
         };
+        let first = &std::fs::read(made_at).unwrap();
         let key = content_key(&original, 85);
         let path = cache_path(root, &key, "phone.jpg", None);
         assert!(path.starts_with(root.join(".haven-cache/images")));
@@ -813,8 +818,23 @@ mod tests {
         std::fs::write(&src, &other).unwrap();
         let changed = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
         assert!(
-            matches!(changed.last(), Some((None, Body::Bytes(_)))),
+            matches!(changed.last(), Some((None, Body::Cached(p))) if *p != path),
             "{changed:?}"
+        );
+        // A cache that cannot be written still publishes the image, from memory.
+        let blocked = tempfile::tempdir().unwrap();
+        std::fs::write(blocked.path().join(CACHE_DIR), b"a file, not a folder").unwrap();
+        let unwritten = cached(
+            blocked.path(),
+            &src,
+            "phone.jpg",
+            dimensions(&other),
+            &settings,
+        )
+        .unwrap();
+        assert!(
+            matches!(unwritten.last(), Some((None, Body::Bytes(_)))),
+            "{unwritten:?}"
         );
         assert_ne!(content_key(&other, 85), key);
         assert_ne!(
