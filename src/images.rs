@@ -700,6 +700,24 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("<img src=\"nothing.png\" alt=\"G\""), "{out}");
+        // For templates: the whole tag, escaped, eager when asked; an unknown image names others.
+        let tag = sizes
+            .img("/lscp/news/small.png", "Bar \"chart\" <1>", false, None)
+            .unwrap();
+        assert!(tag.starts_with("<img src=\"/lscp/news/small.png\" alt=\"Bar &quot;chart&quot; &lt;1&gt;\" width=\"700\" height=\"200\" decoding=\"async\" srcset="), "{tag}");
+        assert!(!tag.contains("loading"), "{tag}");
+        assert!(
+            sizes
+                .img("news/small.png", "", true, Some("10rem"))
+                .unwrap()
+                .contains(" loading=\"lazy\" srcset=")
+        );
+        let missing = sizes.img("news/smal.png", "x", true, None).unwrap_err();
+        assert!(
+            missing.contains("publishes no image at news/smal.png")
+                && missing.contains("images/a b.jpg, news/small.png"),
+            "{missing}"
+        );
         assert_eq!(
             relative_to("/a/b/", "../../../x.png").as_deref(),
             Some("/x.png")

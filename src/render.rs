@@ -151,8 +151,16 @@ fn section_template(site: &Site, i: usize) -> (String, Option<(PathBuf, Located)
 /// `extra.kind` is reported in the page, not as an error inside `documents.html`.
 pub fn schema_findings(site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let schemas =
-        crate::schemas::ThemeSchemas::load(&site.layout, site.config.theme.as_deref(), &mut diags);
+    let images = crate::schemas::SiteImages::new(
+        site.config.base_path(),
+        crate::images::site_images(site).into_iter().map(|i| i.dest),
+    );
+    let schemas = crate::schemas::ThemeSchemas::load_for_site(
+        &site.layout,
+        site.config.theme.as_deref(),
+        images,
+        &mut diags,
+    );
     if schemas.is_empty() {
         return diags;
     }

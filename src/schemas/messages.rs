@@ -662,6 +662,7 @@ fn format_name(format: &str) -> String {
         "email" | "idn-email" => "an email address".to_string(),
         "uri" | "iri" => "a full web address, starting with https://".to_string(),
         "uri-reference" | "iri-reference" => "a web address".to_string(),
+        super::SITE_IMAGE => "a picture this site publishes: a file in static/ or beside a page, named by where it is published, such as images/photo.jpg (check the spelling, and that the file is there)".to_string(),
         other => format!("a valid {other}"),
     }
 }

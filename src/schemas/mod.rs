@@ -85,11 +85,62 @@ impl std::fmt::Debug for ThemeSchemas {
     }
 }
 
+/// The format (`"format": "site-image"`) of a value that names one of the site's images.
+pub const SITE_IMAGE: &str = "site-image";
+
+/// The images a site publishes, by their path in the output, for the `site-image` format.
+#[derive(Debug, Clone, Default)]
+pub struct SiteImages {
+    base_path: String,
+    paths: std::sync::Arc<std::collections::HashSet<String>>,
+}
+
+impl SiteImages {
+    /// The images published at `paths` (`images/photo.jpg`), on a site at `base_path`.
+    pub fn new(base_path: &str, paths: impl IntoIterator<Item = String>) -> SiteImages {
+        SiteImages {
+            base_path: base_path.to_string(),
+            paths: std::sync::Arc::new(paths.into_iter().collect()),
+        }
+    }
+
+    /// Whether `value` names one of them, as templates' `image()` takes it: with or without
+    /// the base path or a leading `/`.
+    pub fn has(&self, value: &str) -> bool {
+        let rel = value
+            .strip_prefix(self.base_path.as_str())
+            .unwrap_or(value)
+            .trim_start_matches('/');
+        self.paths.contains(rel)
+    }
+}
+
 impl ThemeSchemas {
     /// Reads the schemas of `theme` (`themes/THEME/schemas/`) and of the site (`schemas/`),
     /// the site's replacing the theme's of the same name. A schema that cannot be read or is
     /// not a valid JSON Schema is an error in `diags` and is left out; the others still work.
     pub fn load(layout: &Layout, theme: Option<&str>, diags: &mut Diagnostics) -> ThemeSchemas {
+        Self::load_with(layout, theme, None, diags)
+    }
+
+    /// [`load`](Self::load), with the format `site-image` checking a value names one of the
+    /// site's `images`: a banner's picture that is not there is then an error at its line in
+    /// the front matter, not inside the template that shows it.
+    pub fn load_for_site(
+        layout: &Layout,
+        theme: Option<&str>,
+        images: SiteImages,
+        diags: &mut Diagnostics,
+    ) -> ThemeSchemas {
+        Self::load_with(layout, theme, Some(images), diags)
+    }
+
+    fn load_with(
+        layout: &Layout,
+        theme: Option<&str>,
+        images: Option<SiteImages>,
+        diags: &mut Diagnostics,
+    ) -> ThemeSchemas {
         let mut files = BTreeMap::new();
         for f in crate::theme::files(layout, theme, SCHEMAS, Some(SCHEMAS), diags) {
             if !f.rel.ends_with(".json") {
@@ -107,7 +158,7 @@ impl ThemeSchemas {
                 Err(m) => diags.push(Diagnostic::in_file(f.shown, m)),
             }
         }
-        Self::from_files(files.into_values(), diags)
+        Self::compile_all(files.into_values(), images.as_ref(), diags)
     }
 
     /// Every schema, as its path inside a schema folder (`data/board.json`) and its text, for
@@ -135,12 +186,20 @@ impl ThemeSchemas {
         files: impl IntoIterator<Item = SchemaFile>,
         diags: &mut Diagnostics,
     ) -> ThemeSchemas {
+        Self::compile_all(files, None, diags)
+    }
+
+    fn compile_all(
+        files: impl IntoIterator<Item = SchemaFile>,
+        images: Option<&SiteImages>,
+        diags: &mut Diagnostics,
+    ) -> ThemeSchemas {
         let mut out = ThemeSchemas::default();
         for file in files {
             let Some((table, name)) = out.table_for(&file, diags) else {
                 continue;
             };
-            if let Some(schema) = compile(file, diags) {
+            if let Some(schema) = compile(file, images, diags) {
                 table.insert(name, schema);
             }
         }
@@ -312,7 +371,11 @@ fn front_matter(source: &str, first_line: usize) -> &str {
 
 /// Parses and compiles one schema file; `None`, with an error naming the file, if it is not
 /// valid JSON or not a valid JSON Schema.
-fn compile(file: SchemaFile, diags: &mut Diagnostics) -> Option<Schema> {
+fn compile(
+    file: SchemaFile,
+    images: Option<&SiteImages>,
+    diags: &mut Diagnostics,
+) -> Option<Schema> {
     let value: Value = match serde_json::from_str(&file.text) {
         Ok(v) => v,
         Err(e) => {
@@ -333,10 +396,14 @@ fn compile(file: SchemaFile, diags: &mut Diagnostics) -> Option<Schema> {
     };
     let positions = YamlPositions::parse(&file.text);
     keyword_typos(&value, &mut Vec::new(), &file, &positions, diags);
-    let built = jsonschema::options()
+    let mut options = jsonschema::options()
         .offline()
-        .should_validate_formats(true)
-        .build(&value);
+        .should_validate_formats(true);
+    if let Some(images) = images {
+        let images = images.clone();
+        options = options.with_format(SITE_IMAGE, move |v: &str| images.has(v));
+    }
+    let built = options.build(&value);
     match built {
         Ok(validator) => Some(Schema {
             shown: file.shown,
