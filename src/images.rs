@@ -85,12 +85,8 @@ pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
     oriented_size(reader.into_decoder().ok()?)
 }
 
-/// [`dimensions`] of the file at `path`, reading only its headers (see [`read_headers`]).
-pub fn file_dimensions(path: &Path) -> Option<(u32, u32)> {
-    read_headers(path).ok()?.size
-}
-
-/// What an image file's headers say, read once per build.
+/// What an image file's headers say, read once per build: like [`dimensions`], without
+/// reading the whole file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Headers {
     /// Its length in bytes.
@@ -761,7 +757,7 @@ mod tests {
         ] {
             let bytes = std::fs::read(&path).unwrap();
             assert_eq!(
-                file_dimensions(&path),
+                read_headers(&path).ok().and_then(|h| h.size),
                 dimensions(&bytes),
                 "{}",
                 path.display()
@@ -770,9 +766,9 @@ mod tests {
         // The nursery photo is stored on its side (orientation 6), shown upright.
         let nursery = dir.join("static/images/safer-sleep-nursery.jpg");
         let stored = imagesize::size(&nursery).unwrap();
-        let (w, h) = file_dimensions(&nursery).unwrap();
+        let (w, h) = read_headers(&nursery).unwrap().size.unwrap();
         assert_eq!((w as usize, h as usize), (stored.height, stored.width));
-        assert_eq!(file_dimensions(&dir.join("Cargo.toml")), None);
+        assert_eq!(read_headers(&dir.join("Cargo.toml")).unwrap().size, None);
         // The same reading says where a photo was taken, and its length.
         let h = read_headers(&nursery).unwrap();
         assert!(h.has_location);
@@ -865,7 +861,7 @@ mod tests {
 
 /// One image file of the site, from beside its content or from a static folder on disk (the
 /// built-in theme has none).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteImage {
     /// Where it is published, below the output folder (`images/photo.jpg`).
     pub dest: String,
@@ -882,12 +878,7 @@ pub fn site_images(site: &crate::content::Site) -> Vec<SiteImage> {
         .iter()
         .map(|a| SiteImage {
             dest: a.dest.clone(),
-            shown: a
-                .source
-                .strip_prefix(&site.root)
-                .unwrap_or(&a.source)
-                .display()
-                .to_string(),
+            shown: a.shown(&site.root),
             source: a.source.clone(),
         })
         .collect();
@@ -917,16 +908,24 @@ pub struct ImageSizes {
     pub base_path: String,
     /// Output path to (width, height, the widths of the smaller copies).
     pub by_path: std::collections::HashMap<String, (u32, u32, Vec<u32>)>,
-    /// Every image's path in the site (as messages name it) and headers, in that order.
-    pub originals: Vec<(String, Headers)>,
+    /// Every image of the site and its headers, in the order of its path in the site (an
+    /// unreadable one with none: publishing it reports why).
+    pub originals: Vec<(SiteImage, Headers)>,
 }
 
 impl ImageSizes {
     /// The sizes of `images`, with the widths of the copies made under `settings`.
     pub fn read(base_path: &str, settings: &ImageSettings, images: &[SiteImage]) -> ImageSizes {
-        let mut read: Vec<(&SiteImage, Headers)> = images
+        let mut read: Vec<(SiteImage, Headers)> = images
             .par_iter()
-            .filter_map(|i| Some((i, read_headers(&i.source).ok()?)))
+            .map(|i| {
+                let h = read_headers(&i.source).unwrap_or(Headers {
+                    bytes: 0,
+                    size: None,
+                    has_location: false,
+                });
+                (i.clone(), h)
+            })
             .collect();
         read.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
         let by_path = read
@@ -944,10 +943,7 @@ impl ImageSizes {
         ImageSizes {
             base_path: base_path.to_string(),
             by_path,
-            originals: read
-                .into_iter()
-                .map(|(i, h)| (i.shown.clone(), h))
-                .collect(),
+            originals: read,
         }
     }
 
@@ -1103,15 +1099,7 @@ fn relative_to(page_url: &str, src: &str) -> Option<String> {
 /// `text` escaped for a quoted attribute.
 fn attr(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = crate::highlight::escape_html(&mut out, text);
     out
 }

@@ -432,7 +432,7 @@ pub(crate) fn run_all(
         });
     // The theme's schemas describe what its templates read: a data file or `extra` that does
     // not fit is reported in its own file, before a template would fail on it.
-    problems.extend(crate::render::schema_findings(&site));
+    problems.extend(crate::render::schema_findings(&site, &markdown.images));
     // Settings hold only `@/` paths, which need no rendered output to check.
     problems.0.extend(crate::checks::settings_link_findings(
         &site,
@@ -548,7 +548,12 @@ impl Built<'_> {
             || {
                 let start = Instant::now();
                 site.config.search.enabled.then(|| {
-                    let shown = render::templated_text(site, views.clone(), templates);
+                    let shown = render::templated_text(
+                        site,
+                        views.clone(),
+                        templates,
+                        &crate::search::reads_as_shown,
+                    );
                     let glossary = &self.markdown.glossary;
                     let texts = crate::search::Texts {
                         pages: self.pages,
@@ -836,7 +841,12 @@ impl Stages {
         if !self.site.config.search.enabled {
             return None;
         }
-        let shown = render::templated_text(&self.site, self.views.clone(), &self.templates);
+        let shown = render::templated_text(
+            &self.site,
+            self.views.clone(),
+            &self.templates,
+            &crate::search::reads_as_shown,
+        );
         let texts = crate::search::Texts {
             pages: &self.pages,
             sections: &self.sections,

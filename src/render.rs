@@ -148,12 +148,13 @@ fn section_template(site: &Site, i: usize) -> (String, Option<(PathBuf, Located)
 
 /// Checks the site's data files and the `extra` of its pages and sections against the
 /// theme's schemas (and the site's own), before any template reads them: a missing
-/// `extra.kind` is reported in the page, not as an error inside `documents.html`.
-pub fn schema_findings(site: &Site) -> Diagnostics {
+/// `extra.kind` is reported in the page, not as an error inside `documents.html`. `images`
+/// (as read for this build) are what the `site-image` format accepts.
+pub fn schema_findings(site: &Site, images: &crate::images::ImageSizes) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let images = crate::schemas::SiteImages::new(
         site.config.base_path(),
-        crate::images::site_images(site).into_iter().map(|i| i.dest),
+        images.originals.iter().map(|(i, _)| i.dest.clone()),
     );
     let schemas = crate::schemas::ThemeSchemas::load_for_site(
         &site.layout,
@@ -477,14 +478,19 @@ pub fn render_site(
 /// Per page, what a reader sees of it when its template is not the default `page.html` (the
 /// sub-groups and board pages list data files, the glossary page every term): the HTML of its
 /// `<main>` after the title, so that search finds the chair of a sub-group as the reader
-/// does. `None` for pages on `page.html`, and for any that fail to render (the full render
-/// reports that).
-pub fn templated_text(site: &Site, views: Arc<Views>, set: &TemplateSet) -> Vec<Option<String>> {
+/// does; only for the pages `want` picks. `None` for the others, pages on `page.html`, and any
+/// that fail to render (the full render reports that).
+pub fn templated_text(
+    site: &Site,
+    views: Arc<Views>,
+    set: &TemplateSet,
+    want: &dyn Fn(&crate::content::Page) -> bool,
+) -> Vec<Option<String>> {
     let mut out = vec![None; site.pages.len()];
     let custom: Vec<bool> = site
         .pages
         .iter()
-        .map(|p| page_template(site, p).0 != "page.html")
+        .map(|p| want(p) && page_template(site, p).0 != "page.html")
         .collect();
     if !custom.contains(&true) {
         return out;
@@ -845,12 +851,7 @@ pub fn extras(site: &Site, views: &Views) -> Vec<Result<OutputFile, Diagnostic>>
         out.push(Ok(OutputFile {
             path: a.dest.clone(),
             body: Body::Copy(a.source.clone()),
-            origin: a
-                .source
-                .strip_prefix(&site.root)
-                .unwrap_or(&a.source)
-                .display()
-                .to_string(),
+            origin: a.shown(&site.root),
         }));
     }
     out.extend(static_files(site).into_iter().map(Ok));

@@ -231,7 +231,8 @@ fn image_findings(site: &Site, images: &crate::images::ImageSizes) -> Vec<Diagno
     images
         .originals
         .iter()
-        .flat_map(|(shown, headers)| {
+        .flat_map(|(image, headers)| {
+            let shown = &image.shown;
             let mut out = Vec::new();
             if headers.has_location {
                 let message = if crate::images::keeps(keep, shown) {

@@ -86,6 +86,17 @@ pub struct Asset {
     pub owner: AssetOwner,
 }
 
+impl Asset {
+    /// Its path in the site folder (`content/reports/chart.png`), as messages name it.
+    pub fn shown(&self, root: &Path) -> String {
+        self.source
+            .strip_prefix(root)
+            .unwrap_or(&self.source)
+            .display()
+            .to_string()
+    }
+}
+
 /// What an [`Asset`] belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AssetOwner {

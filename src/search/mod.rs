@@ -809,6 +809,14 @@ fn doc_terms<'a>(
 /// The template of the page that lists the glossary's terms.
 const GLOSSARY_TEMPLATE: &str = "glossary.html";
 
+/// Whether the index reads `p` as its template shows it (see
+/// [`crate::render::templated_text`]): every page but the glossary's, which stays its
+/// Markdown, because every acronym is on it and "what is a DSL" finds it through the glossary
+/// itself.
+pub fn reads_as_shown(p: &crate::content::Page) -> bool {
+    !is_glossary_page(p)
+}
+
 /// Whether `p` is the page that lists the glossary.
 fn is_glossary_page(p: &crate::content::Page) -> bool {
     p.meta
@@ -860,13 +868,7 @@ fn documents<'a>(
             section: section_title(p.section),
             date: crate::training::event_of(p).map(crate::training::dates_label),
             taxonomies: doc_terms(site, &p.meta.common),
-            // The glossary page stays its Markdown: every acronym is on it, and "what is a
-            // DSL" finds it through the glossary itself.
-            html: shown
-                .get(i)
-                .and_then(Option::as_deref)
-                .filter(|_| !is_glossary_page(p))
-                .unwrap_or(r.html()),
+            html: shown.get(i).and_then(Option::as_deref).unwrap_or(r.html()),
         })
         .chain(site.sections.iter().zip(sections).map(|(s, r)| Doc {
             title: &s.meta.common.title,
