@@ -379,6 +379,73 @@ fn is_content_key(key: &str) -> bool {
     })
 }
 
+/// What a seen record holds: the content key of the file it was made for, and that file's
+/// headers, so that an unchanged image is neither read nor even opened on the next build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The original's content key (see [`content_key`]).
+    pub key: String,
+    /// The original's headers, as [`read_headers`] read them.
+    pub headers: Headers,
+}
+
+impl Seen {
+    /// One line: `key bytes width height location` (`- -` for a file that is not an image).
+    fn to_record(&self) -> String {
+        let (w, h) = self
+            .headers
+            .size
+            .map_or(("-".to_string(), "-".to_string()), |(w, h)| {
+                (w.to_string(), h.to_string())
+            });
+        format!(
+            "{} {} {w} {h} {}",
+            self.key,
+            self.headers.bytes,
+            u8::from(self.headers.has_location)
+        )
+    }
+
+    /// A record read back: anything not exactly as [`Seen::to_record`] writes it (an older
+    /// version's, or one someone edited) is ignored, and the image is read again.
+    fn from_record(record: &str) -> Option<Seen> {
+        let mut parts = record.split(' ');
+        let key = parts.next().filter(|k| is_content_key(k))?.to_string();
+        let bytes = parts.next()?.parse().ok()?;
+        let size = match (parts.next()?, parts.next()?) {
+            ("-", "-") => None,
+            (w, h) => Some((w.parse().ok()?, h.parse().ok()?)),
+        };
+        let has_location = match parts.next()? {
+            "0" => false,
+            "1" => true,
+            _ => return None,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(Seen {
+            key,
+            headers: Headers {
+                bytes,
+                size,
+                has_location,
+            },
+        })
+    }
+}
+
+/// The seen record of the file at `src`, if an earlier build left one for it as it is now:
+/// its path (from [`seen_path`]) and, when there, what it holds.
+fn seen(root: &Path, src: &Path, quality: u8) -> (Option<PathBuf>, Option<Seen>) {
+    let path = seen_path(root, src, quality);
+    let record = path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|r| Seen::from_record(&r));
+    (path, record)
+}
+
 /// Writes `bytes` to `path` beside and renamed, so a build stopped half-way never leaves half
 /// a file for the next one to use; read-only on Unix, because published copies are hard links
 /// to it and must not be edited in place. A cache that cannot be written only costs the next
@@ -412,6 +479,13 @@ pub fn publish(
     files: Vec<Result<OutputFile, Diagnostic>>,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let keep = &settings.keep_metadata;
+    // What the cache holds, from one listing of its folder rather than a look for each file:
+    // only needed when an earlier build saw some of the images.
+    let in_cache = if sizes.seen.values().any(|(_, record, _)| record.is_some()) {
+        cache_listing(root)
+    } else {
+        Default::default()
+    };
     files
         .into_par_iter()
         .flat_map_iter(|f| {
@@ -427,7 +501,8 @@ pub fn publish(
                 return one(Ok(f));
             }
             let size = sizes.by_path.get(&f.path).map(|(w, h, _)| (*w, *h));
-            match cached(root, src, &f.path, size, settings) {
+            let known = sizes.seen.get(&f.path);
+            match cached(root, src, &f.path, size, known, &in_cache, settings) {
                 Ok(done) => done
                     .into_iter()
                     .map(|(w, body)| {
@@ -446,6 +521,13 @@ pub fn publish(
         .collect()
 }
 
+/// The names of the files in the image cache of the site at `root`.
+fn cache_listing(root: &Path) -> std::collections::HashSet<std::ffi::OsString> {
+    std::fs::read_dir(root.join(CACHE_DIR).join("images"))
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
+        .unwrap_or_default()
+}
+
 /// Whether `origin` (an image's path in the site) is listed under `images.keep_metadata`.
 pub fn keeps(keep: &[String], origin: &str) -> bool {
     let origin = origin.replace('\\', "/");
@@ -461,6 +543,8 @@ fn cached(
     src: &Path,
     name: &str,
     size: Option<(u32, u32)>,
+    known: Option<&(PathBuf, Option<Seen>, Headers)>,
+    in_cache: &std::collections::HashSet<std::ffi::OsString>,
     settings: &ImageSettings,
 ) -> Result<Vec<(Option<u32>, Body)>, String> {
     let q = settings.quality;
@@ -486,25 +570,27 @@ fn cached(
             .map(|(w, p)| (w, Body::Cached(p)))
             .collect()
     };
-    let seen = seen_path(root, src, q);
-    if let Some(key) = seen
-        .as_ref()
-        .and_then(|s| std::fs::read_to_string(s).ok())
-        .filter(|k| is_content_key(k))
-    {
-        let files = wanted(&key, &widths_of(size));
-        if all_there(&files) {
+    if let Some((_, Some(record), _)) = known {
+        let files = wanted(&record.key, &widths_of(size));
+        let listed = |p: &PathBuf| p.file_name().is_some_and(|n| in_cache.contains(n));
+        if files.iter().all(|(_, p)| listed(p)) {
             return Ok(from_cache(files));
         }
     }
     let original = std::fs::read(src).map_err(|e| format!("cannot read this image: {e}"))?;
     let key = content_key(&original, q);
+    // Remembered only with the headers read this build, so that a warm build reads the same
+    // headers as a cold one.
     let remember = || {
-        if let Some(seen) = &seen
+        if let Some((seen, _, headers)) = known
             && let Some(dir) = seen.parent()
             && std::fs::create_dir_all(dir).is_ok()
         {
-            cache_write(seen, key.as_bytes());
+            let record = Seen {
+                key: key.clone(),
+                headers: headers.clone(),
+            };
+            cache_write(seen, record.to_record().as_bytes());
         }
     };
     let widths = widths_of(dimensions(&original));
@@ -670,7 +756,7 @@ mod tests {
         let sizes = ImageSizes {
             base_path: "/lscp/".into(),
             by_path,
-            originals: Vec::new(),
+            ..Default::default()
         };
         let html = "<p><img src=\"/lscp/images/a%20b.jpg\" alt=\"A\" /></p>\
                     <p><img src=\"/lscp/news/small.png\" alt=\"B\" /></p>\
@@ -780,6 +866,98 @@ mod tests {
         );
     }
 
+    /// [`cached`] as a build calls it, with what [`ImageSizes::read`] finds.
+    fn once(
+        root: &Path,
+        src: &Path,
+        size: Option<(u32, u32)>,
+        settings: &ImageSettings,
+    ) -> Result<Vec<(Option<u32>, Body)>, String> {
+        let (path, record) = seen(root, src, settings.quality);
+        let headers = record
+            .as_ref()
+            .map_or_else(|| read_headers(src).unwrap(), |r| r.headers.clone());
+        let known = path.map(|p| (p, record, headers));
+        let listing = cache_listing(root);
+        cached(
+            root,
+            src,
+            "phone.jpg",
+            size,
+            known.as_ref(),
+            &listing,
+            settings,
+        )
+    }
+
+    #[test]
+    fn a_seen_record_holds_the_headers_and_only_its_own_format_is_read() {
+        let record = Seen {
+            key: "0123456789abcdef0123456789abcdef-7".into(),
+            headers: Headers {
+                bytes: 7,
+                size: Some((4032, 3024)),
+                has_location: true,
+            },
+        };
+        assert_eq!(Seen::from_record(&record.to_record()), Some(record.clone()));
+        let not_image = Seen {
+            headers: Headers {
+                size: None,
+                has_location: false,
+                ..record.headers.clone()
+            },
+            ..record.clone()
+        };
+        assert_eq!(
+            Seen::from_record(&not_image.to_record()),
+            Some(not_image.clone())
+        );
+        for bad in [
+            "0123456789abcdef0123456789abcdef-7",
+            "0123456789abcdef0123456789abcdef-7 7 4032 3024 2",
+            "0123456789abcdef0123456789abcdef-7 7 4032 - 1",
+            "0123456789abcdef0123456789abcdef-7 7 4032 3024 1 more",
+            "../../etc/passwd 7 4032 3024 1",
+        ] {
+            assert_eq!(Seen::from_record(bad), None, "{bad}");
+        }
+        // A build takes an unchanged image's headers from its record, without opening it.
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        let src = root.join("photo.jpg");
+        std::fs::write(&src, fixture("phone.jpg")).unwrap();
+        let at = seen_path(root, &src, 85).unwrap();
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        let told = Seen {
+            headers: Headers {
+                bytes: 7,
+                size: Some((77, 55)),
+                has_location: false,
+            },
+            ..record
+        };
+        std::fs::write(&at, told.to_record()).unwrap();
+        let image = SiteImage {
+            dest: "photo.jpg".into(),
+            shown: "static/photo.jpg".into(),
+            source: src.clone(),
+        };
+        let settings = ImageSettings::default();
+        let sizes = ImageSizes::read(root, "/", &settings, std::slice::from_ref(&image));
+        assert_eq!(sizes.originals[0].1, told.headers);
+        // Changed since (here, its modification time), the image's own headers are read.
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&src)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        let sizes = ImageSizes::read(root, "/", &settings, &[image]);
+        assert_eq!(sizes.originals[0].1, read_headers(&src).unwrap());
+    }
+
     #[test]
     fn processing_is_deterministic_and_cached_by_content() {
         let original = fixture("phone.jpg");
@@ -791,7 +969,7 @@ mod tests {
         let src = root.join("phone.jpg");
         std::fs::write(&src, &original).unwrap();
         let settings = ImageSettings::default();
-        let made = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
+        let made = once(root, &src, dimensions(&original), &settings).unwrap();
         let Some((None, Body::Cached(made_at))) = made.last() else {
             panic!("the first build makes the image and publishes it from the cache: {made:?}");
         };
@@ -805,32 +983,38 @@ mod tests {
         // The next build takes it from the cache, without processing again.
         std::fs::remove_file(&path).unwrap();
         std::fs::write(&path, b"from the cache").unwrap();
-        let again = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
+        let again = once(root, &src, dimensions(&original), &settings).unwrap();
         let Some((None, Body::Cached(from))) = again.last() else {
             panic!("the second build uses the cache: {again:?}");
         };
         assert_eq!(std::fs::read(from).unwrap(), b"from the cache");
         // ... without reading the original: the file system's record of it names the key.
         let seen = seen_path(root, &src, 85).unwrap();
-        assert_eq!(std::fs::read_to_string(&seen).unwrap(), key);
+        let record = Seen::from_record(&std::fs::read_to_string(&seen).unwrap()).unwrap();
+        assert_eq!(record.key, key);
+        assert_eq!(record.headers, read_headers(&src).unwrap());
         let elsewhere = "0123456789abcdef0123456789abcdef-7";
         std::fs::remove_file(&seen).unwrap();
-        std::fs::write(&seen, elsewhere).unwrap();
+        let moved = Seen {
+            key: elsewhere.into(),
+            ..record
+        };
+        std::fs::write(&seen, moved.to_record()).unwrap();
         std::fs::write(cache_path(root, elsewhere, "phone.jpg", None), b"named").unwrap();
-        let named = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
+        let named = once(root, &src, dimensions(&original), &settings).unwrap();
         assert!(
             matches!(named.last(), Some((None, Body::Cached(p))) if std::fs::read(p).unwrap() == b"named")
         );
         // A record that is not a key is not followed.
         std::fs::remove_file(&seen).unwrap();
         std::fs::write(&seen, "../../../etc/passwd").unwrap();
-        let read = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
+        let read = once(root, &src, dimensions(&original), &settings).unwrap();
         assert!(matches!(read.last(), Some((None, Body::Cached(p))) if *p == path));
         // A changed original is read and made again.
         let mut other = original.clone();
         other.extend_from_slice(&[0xFF, 0xD9]);
         std::fs::write(&src, &other).unwrap();
-        let changed = cached(root, &src, "phone.jpg", dimensions(&original), &settings).unwrap();
+        let changed = once(root, &src, dimensions(&original), &settings).unwrap();
         assert!(
             matches!(changed.last(), Some((None, Body::Cached(p))) if *p != path),
             "{changed:?}"
@@ -838,14 +1022,7 @@ mod tests {
         // A cache that cannot be written still publishes the image, from memory.
         let blocked = tempfile::tempdir().unwrap();
         std::fs::write(blocked.path().join(CACHE_DIR), b"a file, not a folder").unwrap();
-        let unwritten = cached(
-            blocked.path(),
-            &src,
-            "phone.jpg",
-            dimensions(&other),
-            &settings,
-        )
-        .unwrap();
+        let unwritten = once(blocked.path(), &src, dimensions(&other), &settings).unwrap();
         assert!(
             matches!(unwritten.last(), Some((None, Body::Bytes(_)))),
             "{unwritten:?}"
@@ -911,22 +1088,44 @@ pub struct ImageSizes {
     /// Every image of the site and its headers, in the order of its path in the site (an
     /// unreadable one with none: publishing it reports why).
     pub originals: Vec<(SiteImage, Headers)>,
+    /// By output path: where the image's seen record is (or will be), what it held if an
+    /// earlier build saw the image as it is now, and the headers read this build.
+    pub seen: std::collections::HashMap<String, (PathBuf, Option<Seen>, Headers)>,
 }
 
 impl ImageSizes {
-    /// The sizes of `images`, with the widths of the copies made under `settings`.
-    pub fn read(base_path: &str, settings: &ImageSettings, images: &[SiteImage]) -> ImageSizes {
-        let mut read: Vec<(SiteImage, Headers)> = images
+    /// The sizes of `images`, with the widths of the copies made under `settings`: from the
+    /// seen records of the site at `root` for the images an earlier build saw as they are now,
+    /// otherwise from their headers.
+    pub fn read(
+        root: &Path,
+        base_path: &str,
+        settings: &ImageSettings,
+        images: &[SiteImage],
+    ) -> ImageSizes {
+        let found: Vec<(SiteImage, Headers, Option<PathBuf>, Option<Seen>)> = images
             .par_iter()
             .map(|i| {
-                let h = read_headers(&i.source).unwrap_or(Headers {
-                    bytes: 0,
-                    size: None,
-                    has_location: false,
-                });
-                (i.clone(), h)
+                let (path, record) = seen(root, &i.source, settings.quality);
+                let h = match &record {
+                    Some(r) => r.headers.clone(),
+                    None => read_headers(&i.source).unwrap_or(Headers {
+                        bytes: 0,
+                        size: None,
+                        has_location: false,
+                    }),
+                };
+                (i.clone(), h, path, record)
             })
             .collect();
+        let mut read = Vec::with_capacity(found.len());
+        let mut seen = std::collections::HashMap::new();
+        for (i, h, path, record) in found {
+            if let Some(path) = path {
+                seen.insert(i.dest.clone(), (path, record, h.clone()));
+            }
+            read.push((i, h));
+        }
         read.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
         let by_path = read
             .iter()
@@ -944,6 +1143,7 @@ impl ImageSizes {
             base_path: base_path.to_string(),
             by_path,
             originals: read,
+            seen,
         }
     }
 

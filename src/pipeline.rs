@@ -198,7 +198,12 @@ impl MarkdownContext {
 /// from their headers; the images themselves are processed with the other outputs).
 fn image_sizes(site: &Site) -> crate::images::ImageSizes {
     let images = crate::images::site_images(site);
-    crate::images::ImageSizes::read(site.config.base_path(), &site.config.images, &images)
+    crate::images::ImageSizes::read(
+        &site.root,
+        site.config.base_path(),
+        &site.config.images,
+        &images,
+    )
 }
 
 /// Renders one page or section body.
