@@ -31,6 +31,7 @@ pub const MODULE_ORDER: &[&str] = &[
     "text",
     "schemas",
     "config",
+    "strings",
     "content",
     "output",
     "images",
@@ -76,6 +77,7 @@ pub mod schema_export;
 pub mod schemas;
 pub mod search;
 pub mod serve;
+pub mod strings;
 pub mod templates;
 pub mod text;
 pub mod theme;

@@ -369,6 +369,18 @@ impl Stopped {
     }
 }
 
+/// Whether the theme's words are there, whole, for the site's language, before any page is
+/// dressed in them.
+fn strings_findings(site: &Site, set: &TemplateSet) -> Diagnostics {
+    let config_text = site
+        .layout
+        .read(std::path::Path::new(crate::config::CONFIG_FILE))
+        .and_then(Result::ok)
+        .and_then(|b| crate::text::decode_text(&b).ok())
+        .unwrap_or_default();
+    set.strings.check(&site.config.language, &config_text)
+}
+
 /// Runs every stage; on failure, only the errors (see [`run_all`]).
 pub(crate) fn run_stages(
     opts: &BuildOptions,
@@ -411,6 +423,9 @@ pub(crate) fn run_all(
         }
     };
     problems.extend(errors);
+    if let Some(set) = &templates {
+        problems.extend(strings_findings(&site, set));
+    }
     let t = timings.lap("read content, front matter, templates", t);
     let markdown = match MarkdownContext::new(&site, opts.reading_ages, &unreadable) {
         Ok(m) => m,
@@ -806,6 +821,9 @@ impl Stages {
     /// one. `None` when that cannot be worked out (a template named through a variable).
     pub(crate) fn edit_templates(&mut self) -> Result<Option<Vec<OutputFile>>, Diagnostics> {
         let set = TemplateSet::load(&self.site.layout, self.site.config.theme.as_deref())?;
+        if set.strings != self.templates.strings {
+            return Ok(None);
+        }
         let changed: HashSet<String> = set
             .files
             .iter()

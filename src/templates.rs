@@ -29,6 +29,8 @@ pub struct TemplateSet {
     pub files: BTreeMap<String, TemplateFile>,
     /// The folders searched, in order, relative to the site root (for messages).
     pub searched: Vec<PathBuf>,
+    /// The theme's words, per language, which templates show with `t("key")`.
+    pub strings: crate::strings::ThemeStrings,
 }
 
 impl TemplateSet {
@@ -70,6 +72,10 @@ impl TemplateSet {
             }
         }
         set.searched = dirs;
+        match crate::strings::ThemeStrings::load(layout, theme) {
+            Ok(strings) => set.strings = strings,
+            Err(d) => diags.extend(d),
+        }
         diags.into_result(set)
     }
 
@@ -186,6 +192,87 @@ fn add_image(env: &mut Environment<'static>, v: Arc<Views>) {
     );
 }
 
+/// `t("key")`: the theme's words for `key` in the site's language. A key the language does
+/// not have is an error naming it (the build checks the files first, so this is a key that
+/// no language has, such as a misspelt one in a template).
+fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views) {
+    let language = views
+        .site
+        .get_attr("language")
+        .ok()
+        .and_then(|l| l.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let words = set.strings.for_language(&language).cloned();
+    env.add_function(
+        "t",
+        move |key: &str, values: Kwargs| -> Result<Value, Error> {
+            let Some(words) = &words else {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!(
+                        "the theme has no words in the language `{language}` (site.yaml `language:`)"
+                    ),
+                ));
+            };
+            let text = words.words.get(key).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!(
+                        "t(\"{key}\") names words that {} does not have: check the key's spelling, or add a line `{key}: …` to that file",
+                        words.file.display()
+                    ),
+                )
+            })?;
+            let out = fill(text, &values).map_err(|name| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!(
+                        "the words for `{key}` in {} have a place for {{{name}}}, which the template does not fill: write it as t(\"{key}\", {name}=…)",
+                        words.file.display()
+                    ),
+                )
+            })?;
+            values.assert_all_used()?;
+            Ok(Value::from_safe_string(out))
+        },
+    );
+}
+
+/// `text` made safe for HTML, with each `{name}` in it replaced by the value `name` of
+/// `values` (inserted as it is when the template made it markup, such as a link, and escaped
+/// otherwise): a translation can put a phone number wherever its language needs it. The
+/// error is a place no value fills.
+fn fill(text: &str, values: &Kwargs) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let name_end = rest[open + 1..].find('}').map(|e| open + 1 + e);
+        let name = name_end.map(|e| &rest[open + 1..e]);
+        match (name, name_end) {
+            (Some(name), Some(end))
+                if !name.is_empty()
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                let _ = crate::highlight::escape_html(&mut out, &rest[..open]);
+                let value: Option<Value> = values.get(name).map_err(|_| name.to_string())?;
+                let value = value.ok_or_else(|| name.to_string())?;
+                if value.is_safe() {
+                    out.push_str(&value.to_string());
+                } else {
+                    let _ = crate::highlight::escape_html(&mut out, &value.to_string());
+                }
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                let _ = crate::highlight::escape_html(&mut out, &rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    let _ = crate::highlight::escape_html(&mut out, rest);
+    Ok(out)
+}
+
 /// Builds the environment over `set`, with functions reading `views`.
 pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static> {
     let mut env = Environment::new();
@@ -220,6 +307,7 @@ pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static>
         }
         minijinja::escape_formatter(out, state, value)
     });
+    add_strings(&mut env, set, &views);
     let v = views.clone();
     env.add_function("get_page", move |path: &str| -> Result<Value, Error> {
         let key = path.trim_start_matches("@/");
@@ -455,5 +543,36 @@ mod tests {
         assert_eq!(of(&["feed.xml"]), ["feed.xml"]);
         set.files.get_mut("feed.xml").unwrap().source = "{% include name %}".into();
         assert!(set.dependents(&HashSet::new()).is_none(), "dynamic include");
+    }
+
+    #[test]
+    fn words_fill_their_places_with_markup_or_escaped_text() {
+        let values = Kwargs::from_iter([
+            (
+                "number",
+                Value::from_safe_string("<a href=\"tel:999\">999</a>".into()),
+            ),
+            ("name", Value::from("Tom & Jerry <MASH>")),
+        ]);
+        let out = fill(
+            "If a child is in danger, call {number}. {name}: {x",
+            &values,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "If a child is in danger, call <a href=\"tel:999\">999</a>. Tom &amp; Jerry &lt;MASH&gt;: {x"
+        );
+        assert_eq!(
+            fill(
+                "Say \"hi\" {missing}",
+                &Kwargs::from_iter([("a", Value::from(1))])
+            ),
+            Err("missing".to_string())
+        );
+        assert_eq!(
+            fill("{ not a place } {}", &values).unwrap(),
+            "{ not a place } {}"
+        );
     }
 }

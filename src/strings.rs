@@ -1,0 +1,201 @@
+//! The words a theme shows around the content ("Exit this page", "Report a concern about a
+//! child", "Last reviewed"), one file per language in its `strings/` folder
+//! (`strings/en.yaml`), so that a page in another language can be dressed in that language.
+//!
+//! Templates ask for a word by key, `{{ t("exit.button") }}`. English (`en.yaml`) is the
+//! theme's reference: every other language must have each of its keys, and a missing one is a
+//! build error naming it, never English slipped into a page in another language.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::Layout;
+
+/// The folder of a theme holding its words.
+pub const STRINGS: &str = "strings";
+/// The language every other language's words are checked against.
+pub const REFERENCE: &str = "en";
+
+/// One language's words: key to text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Strings {
+    /// The file they came from, as messages name it.
+    pub file: PathBuf,
+    /// Key (`exit.button`) to text.
+    pub words: BTreeMap<String, String>,
+}
+
+/// Every language the theme has words for, by the language tag its file is named after
+/// (`en`, `pl`, `ur`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ThemeStrings {
+    /// Language tag (lower-cased) to its words.
+    pub languages: BTreeMap<String, Strings>,
+}
+
+impl ThemeStrings {
+    /// Reads `strings/*.yaml` from the theme (the built-in one, or `themes/THEME/strings/`).
+    pub fn load(layout: &Layout, theme: Option<&str>) -> Result<ThemeStrings, Diagnostics> {
+        let mut out = ThemeStrings::default();
+        let mut diags = Diagnostics::new();
+        for f in crate::theme::files(layout, theme, STRINGS, None, &mut diags) {
+            let Some(tag) = f.rel.strip_suffix(".yaml").filter(|t| !t.contains('/')) else {
+                continue;
+            };
+            let text = match f.read(layout) {
+                Ok(bytes) => match crate::text::decode_text(&bytes) {
+                    Ok(t) => t,
+                    Err(m) => {
+                        diags.push(Diagnostic::in_file(&f.shown, m));
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    diags.push(Diagnostic::in_file(
+                        &f.shown,
+                        format!("cannot read this file of the theme's words: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            match crate::yaml::parse::<BTreeMap<String, String>>(&text, &f.shown, &text, 1) {
+                Ok(words) => {
+                    out.languages.insert(
+                        tag.to_ascii_lowercase(),
+                        Strings {
+                            file: f.shown,
+                            words,
+                        },
+                    );
+                }
+                Err(d) => diags.push(d.hint(
+                    "each line of this file is a key, a colon and the words to show, such as `exit.button: Exit this page`",
+                )),
+            }
+        }
+        diags.into_result(out)
+    }
+
+    /// The words for `language` (a BCP 47 tag such as `en-GB`): its own file, or else the file
+    /// of its language without the region (`en` for `en-GB`).
+    pub fn for_language(&self, language: &str) -> Option<&Strings> {
+        let tag = language.to_ascii_lowercase();
+        self.languages.get(&tag).or_else(|| {
+            let primary = tag.split('-').next()?;
+            self.languages.get(primary)
+        })
+    }
+
+    /// Checks that the theme has words for `language`, with every key of the reference
+    /// language. A theme with no `strings/` folder (one whose templates say their words
+    /// themselves) passes. `config_text` is site.yaml's text, to point at its `language:` line.
+    pub fn check(&self, language: &str, config_text: &str) -> Diagnostics {
+        let mut out = Diagnostics::new();
+        if self.languages.is_empty() {
+            return out;
+        }
+        let Some(words) = self.for_language(language) else {
+            let have: Vec<&str> = self.languages.keys().map(String::as_str).collect();
+            out.push(
+                Diagnostic::in_file(
+                    crate::config::CONFIG_FILE,
+                    format!(
+                        "the theme has no words in the language `{language}`: it has them in {}",
+                        have.join(", ")
+                    ),
+                )
+                .at_in(
+                    config_text,
+                    crate::yaml::key_line_or_first(config_text, "language"),
+                    1,
+                )
+                .hint(format!(
+                    "set `language:` to one of those, or give the theme its words in `{language}`: copy {} to strings/{language}.yaml in the theme and translate each line",
+                    self.languages
+                        .get(REFERENCE)
+                        .map_or_else(|| "an existing file".to_string(), |s| s.file.display().to_string())
+                )),
+            );
+            return out;
+        };
+        let Some(reference) = self.languages.get(REFERENCE) else {
+            return out;
+        };
+        for key in reference.words.keys() {
+            if !words.words.contains_key(key) {
+                out.push(
+                    Diagnostic::in_file(&words.file, format!("the words for `{key}` are missing"))
+                        .hint(format!(
+                            "add a line `{key}: …` with the {language} words for \"{}\" (from {})",
+                            reference.words[key],
+                            reference.file.display()
+                        )),
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(entries: &[(&str, &[(&str, &str)])]) -> ThemeStrings {
+        ThemeStrings {
+            languages: entries
+                .iter()
+                .map(|(tag, words)| {
+                    (
+                        tag.to_string(),
+                        Strings {
+                            file: PathBuf::from(format!("themes/haven/strings/{tag}.yaml")),
+                            words: words
+                                .iter()
+                                .map(|(k, v)| (k.to_string(), v.to_string()))
+                                .collect(),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_regional_tag_falls_back_to_its_language_only() {
+        let s = strings(&[("en", &[("exit.button", "Exit this page")])]);
+        assert!(s.for_language("en-GB").is_some());
+        assert!(s.for_language("EN").is_some());
+        assert!(s.for_language("pl").is_none());
+        assert!(s.for_language("eng").is_none());
+        assert!(s.check("en-GB", "language: en-GB\n").is_empty());
+    }
+
+    #[test]
+    fn a_language_without_words_or_with_one_missing_is_an_error_naming_it() {
+        let s = strings(&[
+            (
+                "en",
+                &[
+                    ("exit.button", "Exit this page"),
+                    ("skip", "Skip to main content"),
+                ],
+            ),
+            ("pl", &[("exit.button", "Opuść tę stronę")]),
+        ]);
+        let none = s.check("cy", "title: X\nlanguage: cy\n");
+        let d = &none.0[0];
+        assert_eq!(d.line, Some(2), "{d:?}");
+        assert!(d.message.contains("no words in the language `cy`"), "{d:?}");
+        let missing = s.check("pl", "");
+        assert_eq!(missing.0.len(), 1, "{missing:?}");
+        assert!(missing.0[0].message.contains("`skip`"), "{missing:?}");
+        assert!(
+            missing.0[0].file.as_deref()
+                == Some(std::path::Path::new("themes/haven/strings/pl.yaml")),
+            "{missing:?}"
+        );
+        assert!(ThemeStrings::default().check("cy", "").is_empty());
+    }
+}
