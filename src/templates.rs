@@ -196,12 +196,7 @@ fn add_image(env: &mut Environment<'static>, v: Arc<Views>) {
 /// not have is an error naming it (the build checks the files first, so this is a key that
 /// no language has, such as a misspelt one in a template).
 fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views) {
-    let language = views
-        .site
-        .get_attr("language")
-        .ok()
-        .and_then(|l| l.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let language = site_language(views);
     let words = set.strings.for_language(&language).cloned();
     env.add_function(
         "t",
@@ -395,7 +390,13 @@ pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static>
     );
     let v = views.clone();
     env.add_filter("abs_url", move |url: &str| -> String { v.permalink(url) });
-    env.add_filter("date", date_filter);
+    let names = set
+        .strings
+        .for_language(&site_language(&views))
+        .map(DateNames::from_strings);
+    env.add_filter("date", move |value: &Value, kwargs: Kwargs| {
+        date_filter(value, kwargs, names.as_ref())
+    });
     // The same slugs as URLs and taxonomy terms, for ids made from data.
     env.add_filter("slugify", |s: &str| -> String {
         crate::content::slugify(s)
@@ -411,7 +412,64 @@ fn not_found(func: &str, what: &str, arg: &str) -> Error {
 }
 
 /// `{{ page.date | date }}` → "3 June 2025"; `date("%Y")` takes a strftime format.
-fn date_filter(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
+/// Month and weekday names in the site's language, from the theme's words (`month.1`…,
+/// `month_of.1`…, `weekday.1`… for Monday…): `month_of` is the form inside a date ("3 marca
+/// 2027" in Polish, where the month alone is "marzec").
+#[derive(Debug, Clone, Default)]
+pub struct DateNames {
+    months: Vec<String>,
+    months_of: Vec<String>,
+    weekdays: Vec<String>,
+}
+
+impl DateNames {
+    /// The names the theme's words give; a language without them keeps English names.
+    pub fn from_strings(s: &crate::strings::Strings) -> DateNames {
+        let list = |prefix: &str, n: usize| -> Vec<String> {
+            (1..=n)
+                .map_while(|i| s.words.get(&format!("{prefix}.{i}")).cloned())
+                .collect()
+        };
+        DateNames {
+            months: list("month", 12),
+            months_of: list("month_of", 12),
+            weekdays: list("weekday", 7),
+        }
+    }
+
+    /// `fmt` with `%B` and `%A` written out for `date`: `%B` in a format with the day of the
+    /// month takes the form inside a date.
+    fn apply(&self, fmt: &str, date: jiff::civil::Date) -> String {
+        let with_day = fmt.contains("%d") || fmt.contains("%-d") || fmt.contains("%e");
+        let month = usize::try_from(date.month()).unwrap_or(1).saturating_sub(1);
+        let weekday = usize::try_from(date.weekday().to_monday_zero_offset()).unwrap_or(0);
+        let months = if with_day && self.months_of.len() == 12 {
+            &self.months_of
+        } else {
+            &self.months
+        };
+        let mut out = fmt.to_string();
+        if months.len() == 12 {
+            out = out.replace("%B", &months[month].replace('%', "%%"));
+        }
+        if self.weekdays.len() == 7 {
+            out = out.replace("%A", &self.weekdays[weekday].replace('%', "%%"));
+        }
+        out
+    }
+}
+
+/// The site's language, as the `site` variable has it.
+fn site_language(views: &Views) -> String {
+    views
+        .site
+        .get_attr("language")
+        .ok()
+        .and_then(|l| l.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn date_filter(value: &Value, kwargs: Kwargs, names: Option<&DateNames>) -> Result<String, Error> {
     let fmt: Option<String> = kwargs.get("format")?;
     kwargs.assert_all_used()?;
     let fmt = fmt.as_deref().unwrap_or("%-d %B %Y");
@@ -424,10 +482,12 @@ fn date_filter(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
     let bad = |e: jiff::Error| Error::new(ErrorKind::InvalidOperation, format!("date: `{s}`: {e}"));
     if s.len() == 10 {
         let d: jiff::civil::Date = s.parse().map_err(bad)?;
-        jiff::fmt::strtime::format(fmt, d).map_err(bad)
+        let fmt = names.map_or_else(|| fmt.to_string(), |n| n.apply(fmt, d));
+        jiff::fmt::strtime::format(&fmt, d).map_err(bad)
     } else {
         let dt: jiff::civil::DateTime = s.get(..19).unwrap_or(s).parse().map_err(bad)?;
-        jiff::fmt::strtime::format(fmt, dt).map_err(bad)
+        let fmt = names.map_or_else(|| fmt.to_string(), |n| n.apply(fmt, dt.date()));
+        jiff::fmt::strtime::format(&fmt, dt).map_err(bad)
     }
 }
 
@@ -489,19 +549,78 @@ mod tests {
     fn date_filter_formats_dates_and_datetimes() {
         let k = || Kwargs::from_iter(std::iter::empty::<(&str, Value)>());
         assert_eq!(
-            date_filter(&Value::from("2025-06-03"), k()).unwrap(),
+            date_filter(&Value::from("2025-06-03"), k(), None).unwrap(),
             "3 June 2025"
         );
         assert_eq!(
-            date_filter(&Value::from("2025-06-03T09:30:00+01:00"), k()).unwrap(),
+            date_filter(&Value::from("2025-06-03T09:30:00+01:00"), k(), None).unwrap(),
             "3 June 2025"
         );
         let k2 = Kwargs::from_iter([("format", Value::from("%H:%M"))]);
         assert_eq!(
-            date_filter(&Value::from("2025-06-03T09:30:00+01:00"), k2).unwrap(),
+            date_filter(&Value::from("2025-06-03T09:30:00+01:00"), k2, None).unwrap(),
             "09:30"
         );
-        assert!(date_filter(&Value::from("not a date"), k()).is_err());
+        assert!(date_filter(&Value::from("not a date"), k(), None).is_err());
+        // Polish: the month inside a date takes its genitive form, and alone its own.
+        let mut words = BTreeMap::new();
+        let of = [
+            "stycznia",
+            "lutego",
+            "marca",
+            "kwietnia",
+            "maja",
+            "czerwca",
+            "lipca",
+            "sierpnia",
+            "września",
+            "października",
+            "listopada",
+            "grudnia",
+        ];
+        let alone = [
+            "styczeń",
+            "luty",
+            "marzec",
+            "kwiecień",
+            "maj",
+            "czerwiec",
+            "lipiec",
+            "sierpień",
+            "wrzesień",
+            "październik",
+            "listopad",
+            "grudzień",
+        ];
+        let days = [
+            "poniedziałek",
+            "wtorek",
+            "środa",
+            "czwartek",
+            "piątek",
+            "sobota",
+            "niedziela",
+        ];
+        for (i, (o, a)) in of.iter().zip(alone).enumerate() {
+            words.insert(format!("month_of.{}", i + 1), o.to_string());
+            words.insert(format!("month.{}", i + 1), a.to_string());
+        }
+        for (i, d) in days.iter().enumerate() {
+            words.insert(format!("weekday.{}", i + 1), d.to_string());
+        }
+        let pl = DateNames::from_strings(&crate::strings::Strings {
+            file: PathBuf::from("strings/pl.yaml"),
+            words,
+        });
+        assert_eq!(
+            date_filter(&Value::from("2027-03-30"), k(), Some(&pl)).unwrap(),
+            "30 marca 2027"
+        );
+        let k3 = Kwargs::from_iter([("format", Value::from("%A, %B %Y"))]);
+        assert_eq!(
+            date_filter(&Value::from("2027-03-30"), k3, Some(&pl)).unwrap(),
+            "wtorek, marzec 2027"
+        );
     }
 
     #[test]

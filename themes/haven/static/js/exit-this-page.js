@@ -18,6 +18,10 @@
   var status = root.querySelector('[data-exit-status]');
   if (!button) { return; }
   var url = button.getAttribute('data-exit-url');
+  // What is announced, in the page's language: the theme writes the words on the live region.
+  var words = function (name, english) {
+    return (status && status.getAttribute('data-' + name)) || english;
+  };
   var title = document.title;
   var TIMEOUT = 5000;
   var presses = 0;
@@ -80,8 +84,8 @@
       overlay.setAttribute('role', 'alert');
       document.body.appendChild(overlay);
     }
-    overlay.textContent = 'Loading.';
-    document.title = 'Loading';
+    overlay.textContent = words('loading', 'Loading.');
+    document.title = words('loading-title', 'Loading');
     window.location.replace(url);
   }
 
@@ -134,7 +138,7 @@
       return;
     }
     var left = 3 - presses;
-    say('Shift, press ' + left + ' more ' + (left === 1 ? 'time' : 'times') + ' to exit.');
-    timer = window.setTimeout(function () { reset('Exit this page expired.'); }, TIMEOUT);
+    say(left === 1 ? words('press-1', 'Shift, press 1 more time to exit.') : words('press-2', 'Shift, press 2 more times to exit.'));
+    timer = window.setTimeout(function () { reset(words('expired', 'Exit this page expired.')); }, TIMEOUT);
   }, true);
 })();
