@@ -192,11 +192,19 @@ fn add_image(env: &mut Environment<'static>, v: Arc<Views>) {
     );
 }
 
-/// `t("key")`: the theme's words for `key` in the site's language. A key the language does
+/// `t("key")`: the theme's words for `key` in the site's language (and the `date` filter, with
+/// its month and day names). A key the language does
 /// not have is an error naming it (the build checks the files first, so this is a key that
 /// no language has, such as a misspelt one in a template).
 fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views) {
     let language = site_language(views);
+    let names = set
+        .strings
+        .for_language(&language)
+        .map(DateNames::from_strings);
+    env.add_filter("date", move |value: &Value, kwargs: Kwargs| {
+        date_filter(value, kwargs, names.as_ref())
+    });
     let words = set.strings.for_language(&language).cloned();
     env.add_function(
         "t",
@@ -390,13 +398,6 @@ pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static>
     );
     let v = views.clone();
     env.add_filter("abs_url", move |url: &str| -> String { v.permalink(url) });
-    let names = set
-        .strings
-        .for_language(&site_language(&views))
-        .map(DateNames::from_strings);
-    env.add_filter("date", move |value: &Value, kwargs: Kwargs| {
-        date_filter(value, kwargs, names.as_ref())
-    });
     // The same slugs as URLs and taxonomy terms, for ids made from data.
     env.add_filter("slugify", |s: &str| -> String {
         crate::content::slugify(s)
