@@ -122,8 +122,26 @@ impl ThemeStrings {
         let Some(reference) = self.languages.get(REFERENCE) else {
             return out;
         };
-        for key in reference.words.keys() {
-            if !words.words.contains_key(key) {
+        for (key, english) in &reference.words {
+            if let Some(text) = words.words.get(key) {
+                // A place left out would drop what fills it, such as the emergency number.
+                let want = places(english);
+                let have = places(text);
+                if want != have {
+                    out.push(
+                        Diagnostic::in_file(
+                            &words.file,
+                            format!(
+                                "the words for `{key}` must have the places {} (as in {}), but have {}",
+                                shown(&want),
+                                reference.file.display(),
+                                shown(&have)
+                            ),
+                        )
+                        .hint("keep each word in braces, such as {number}, exactly as it is: it is filled in with a phone number, a link or a date"),
+                    );
+                }
+            } else {
                 out.push(
                     Diagnostic::in_file(&words.file, format!("the words for `{key}` are missing"))
                         .hint(format!(
@@ -136,6 +154,54 @@ impl ThemeStrings {
         }
         out
     }
+}
+
+/// The direction of writing of the language `tag` (BCP 47): `rtl` for the languages and
+/// scripts written right to left, `ltr` for the rest.
+pub fn direction(tag: &str) -> &'static str {
+    const RTL_LANGUAGES: &[&str] = &[
+        "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi",
+    ];
+    const RTL_SCRIPTS: &[&str] = &["arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"];
+    const LTR_SCRIPTS: &[&str] = &["latn", "cyrl", "deva"];
+    let lower = tag.to_ascii_lowercase();
+    let mut parts = lower.split(['-', '_']);
+    let language = parts.next().unwrap_or("");
+    let script = parts.find(|p| p.len() == 4);
+    match script {
+        Some(s) if RTL_SCRIPTS.contains(&s) => "rtl",
+        Some(s) if LTR_SCRIPTS.contains(&s) => "ltr",
+        _ if RTL_LANGUAGES.contains(&language) => "rtl",
+        _ => "ltr",
+    }
+}
+
+/// The places (`{number}`) in `text`, sorted.
+fn places(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| {
+            let name = rest.split('}').next()?;
+            (rest.contains('}')
+                && !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            .then_some(name)
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+fn shown(places: &[&str]) -> String {
+    if places.is_empty() {
+        return "none".to_string();
+    }
+    places
+        .iter()
+        .map(|p| format!("{{{p}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -197,5 +263,53 @@ mod tests {
             "{missing:?}"
         );
         assert!(ThemeStrings::default().check("cy", "").is_empty());
+    }
+
+    #[test]
+    fn a_translation_that_drops_a_place_is_an_error() {
+        let s = strings(&[
+            (
+                "en",
+                &[("report.urgent", "If a child is in danger, call {number}.")],
+            ),
+            (
+                "pl",
+                &[(
+                    "report.urgent",
+                    "Jeśli dziecku grozi niebezpieczeństwo, zadzwoń.",
+                )],
+            ),
+            ("ur", &[("report.urgent", "{number} پر کال کریں")]),
+        ]);
+        let d = s.check("pl", "");
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert!(d.0[0].message.contains("{number}"), "{d:?}");
+        assert!(s.check("ur", "").is_empty(), "a place may move");
+        assert_eq!(places("a {b} {c d} {} {e_1} {"), ["b", "e_1"]);
+    }
+
+    #[test]
+    fn right_to_left_languages_and_scripts_are_known() {
+        for rtl in ["ur", "ur-PK", "ar", "fa", "he", "ps", "pa-Arab", "ckb"] {
+            assert_eq!(direction(rtl), "rtl", "{rtl}");
+        }
+        for ltr in [
+            "en-GB", "pl", "pa", "pa-Guru", "so", "ro", "ku-Latn", "ur-Latn",
+        ] {
+            assert_eq!(direction(ltr), "ltr", "{ltr}");
+        }
+    }
+
+    /// Every language the built-in theme carries has every key and place of English.
+    #[test]
+    fn the_built_in_theme_has_whole_words_in_each_of_its_languages() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::open(dir.path()).unwrap();
+        let s = ThemeStrings::load(&layout, Some(crate::theme::DEFAULT)).unwrap();
+        assert!(s.languages.contains_key(REFERENCE));
+        for tag in s.languages.keys() {
+            let d = s.check(tag, "");
+            assert!(d.is_empty(), "{tag}: {d:?}");
+        }
     }
 }

@@ -265,6 +265,8 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     language: &'a str,
+    /// `rtl` for a language written right to left (Urdu, Arabic…), else `ltr`.
+    direction: &'static str,
     /// Who to call about a worried child (`report:` in `site.yaml`).
     report: Option<&'a crate::config::portal::Report>,
     /// The "Exit this page" settings.
@@ -859,6 +861,7 @@ fn site_view(
         base_url: &cfg.base_url,
         base_path: cfg.base_path(),
         language: &cfg.language,
+        direction: crate::strings::direction(&cfg.language),
         report: cfg.report.as_ref(),
         quick_exit: cfg.quick_exit.as_ref(),
         contact: cfg.contact.as_ref(),

@@ -858,3 +858,46 @@ fn a_banner_in_front_matter_is_sized_and_checked() {
             .contains("county-lines-park-336w.jpg")
     );
 }
+
+/// A site whose `language:` is Polish or Urdu is dressed in that language's words: the quick
+/// exit and what it announces, the report box, review dates with Polish month forms; Urdu pages
+/// are right to left. No English words of the theme are left on the page.
+#[test]
+fn a_site_in_another_language_wears_the_theme_in_that_language() {
+    for (tag, exit, reviewed, english_left) in [
+        ("pl", "Opuść tę stronę", "stycznia 2026", "Exit this page"),
+        ("ur", "", "جنوری 2026", "Exit this page"),
+    ] {
+        let site = demo_copy();
+        let root = site.path();
+        let config = fs::read_to_string(root.join("site.yaml")).unwrap();
+        let changed = config.replace("language: en-GB", &format!("language: {tag}"));
+        assert_ne!(config, changed, "the demo's site.yaml says language: en-GB");
+        fs::write(root.join("site.yaml"), changed).unwrap();
+        build_copy(root, "2026-11-30");
+        let page = read(root, "worried-about-a-child/index.html");
+        let rtl = if tag == "ur" { " dir=\"rtl\"" } else { "" };
+        assert!(
+            page.contains(&format!("<html lang=\"{tag}\"{rtl}>")),
+            "{tag}: {}",
+            &page[..200]
+        );
+        assert!(page.contains(exit), "{tag}: no exit button words");
+        assert!(page.contains(reviewed), "{tag}: review date not in {tag}");
+        for english in [
+            english_left,
+            "Worried about a child?</h2>",
+            "Last reviewed",
+            "Skip to main content",
+            "Shift, press",
+        ] {
+            assert!(
+                !page.contains(english),
+                "{tag}: `{english}` is still in English"
+            );
+        }
+        // The emergency and hub numbers are there, unchanged.
+        assert!(page.contains("href=\"tel:999\""), "{tag}: 999");
+        assert!(page.contains("020 7946 0123"), "{tag}: the hub's number");
+    }
+}
