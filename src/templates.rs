@@ -206,6 +206,17 @@ fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views)
         date_filter(value, kwargs, names.as_ref())
     });
     let words = set.strings.for_language(&language).cloned();
+    let all = words.clone();
+    // Every word whose key starts with `prefix`, by the rest of its key, as written (places
+    // and all): for a script that fills them in itself, such as the search page's messages.
+    env.add_function("words_for", move |prefix: &str| -> Value {
+        let found: BTreeMap<String, String> = all
+            .iter()
+            .flat_map(|w| w.words.iter())
+            .filter_map(|(k, v)| Some((k.strip_prefix(prefix)?.to_string(), v.clone())))
+            .collect();
+        Value::from(found)
+    });
     env.add_function(
         "t",
         move |key: &str, values: Kwargs| -> Result<Value, Error> {

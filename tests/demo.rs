@@ -896,6 +896,18 @@ fn a_site_in_another_language_wears_the_theme_in_that_language() {
                 "{tag}: `{english}` is still in English"
             );
         }
+        // The search page's messages, plural forms and all, are in the language too.
+        let search = read(root, "search/index.html");
+        if tag == "pl" {
+            assert!(
+                search.contains("data-word-results-few=\"{count} wyniki dla {query}{within}\""),
+                "pl: the search messages"
+            );
+        }
+        assert!(
+            !search.contains("results for {query}"),
+            "{tag}: search in English"
+        );
         // The emergency and hub numbers are there, unchanged.
         assert!(page.contains("href=\"tel:999\""), "{tag}: 999");
         assert!(page.contains("020 7946 0123"), "{tag}: the hub's number");

@@ -17,6 +17,40 @@
   var list = document.querySelector('[data-haven-search-results]');
   var more = document.querySelector('[data-haven-search-more]');
   var filters = Array.prototype.slice.call(form.querySelectorAll('select[data-haven-filter]'));
+  /* What the page says, in its language: the theme writes each message on the status line as
+     a data-word-* attribute, with {places} this fills in; English when a theme writes none.
+     A count picks its plural form by the language's rules (Polish has three). */
+  var ENGLISH = {
+    'no-results': 'No results for {query}{within}. Try fewer or different words, or browse the A to Z below.',
+    'results-one': '{count} result for {query}{within}',
+    'results-other': '{count} results for {query}{within}',
+    partial: ' (no page has every word; showing pages with some of them)',
+    'almost-one': ' (the last one lacks one of the words)',
+    'almost-other': ' (the last {count} lack one of the words)',
+    within: ' in {filters}',
+    end: '.',
+    quote: '\u201c{text}\u201d',
+    or: ' or ',
+    means: ' {said} can mean {meanings}: showing both.',
+    including: ' Including results for {meaning}.',
+    'corrected-one': ' No page has {words}: showing pages with words spelt like it.',
+    'corrected-other': ' No page has {words}: showing pages with words spelt like them.',
+    audiences: 'For {audiences}',
+    broken: 'Search is not working at the moment. Please use the A to Z instead.'
+  };
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || 'en') : null;
+  function word(name, places, count) {
+    var key = name;
+    if (count !== undefined) {
+      var form = plurals ? plurals.select(count) : (count === 1 ? 'one' : 'other');
+      key = status && status.hasAttribute('data-word-' + name + '-' + form) ? name + '-' + form : name + (form === 'one' ? '-one' : '-other');
+    }
+    var text = (status && status.getAttribute('data-word-' + key)) || ENGLISH[key] || '';
+    return text.replace(/\{([a-z_]+)\}/g, function (all, p) {
+      return places && Object.prototype.hasOwnProperty.call(places, p) ? String(places[p]) : all;
+    });
+  }
+  function quoted(text) { return word('quote', { text: text }); }
   var PAGE = 10;
   var PREFIX_WEIGHT = 0.6;
   var MAX_PREFIX_SHARDS = 8;
@@ -693,7 +727,7 @@
     var aud = ((f.x && f.x.audiences) || []).filter(function (a, i, all) {
       return all.indexOf(a) === i && ('for ' + a).toLowerCase() !== said;
     });
-    if (aud.length) facts.push('For ' + aud.join(', '));
+    if (aud.length) facts.push(word('audiences', { audiences: aud.join(', ') }));
     if (facts.length) {
       var metaLine = document.createElement('p');
       metaLine.className = 'search-result__meta';
@@ -737,23 +771,20 @@
   }
 
   function describe(n, q, partial, query) {
-    var quoted = '\u201c' + q.trim() + '\u201d';
     var f = activeFilters().map(function (s) { return s.options[s.selectedIndex].text; });
-    var within = f.length ? ' in ' + f.join(', ') : '';
-    if (!n) return 'No results for ' + quoted + within + '. Try fewer or different words, or browse the A to Z below.';
-    var count = n + (n === 1 ? ' result' : ' results');
+    var places = { query: quoted(q.trim()), within: f.length ? word('within', { filters: f.join(', ') }) : '', count: n };
+    if (!n) return word('no-results', places);
     var almost = current ? current.hits.filter(function (h) { return h.almost; }).length : 0;
-    var out = count + ' for ' + quoted + within +
-      (partial ? ' (no page has every word; showing pages with some of them)' : almost ? ' (the last ' + (almost === 1 ? 'one lacks' : almost + ' lack') + ' one of the words)' : '') + '.';
+    var out = word('results', places, n) +
+      (partial ? word('partial') : almost ? word('almost', { count: almost }, almost) : '') + word('end');
     query.notes.forEach(function (note) {
-      var m = note.meanings.map(function (x) { return '\u201c' + x + '\u201d'; });
+      var m = note.meanings.map(quoted);
       out += note.meanings.length > 1
-        ? ' \u201c' + note.said + '\u201d can mean ' + m.slice(0, -1).join(', ') + ' or ' + m[m.length - 1] + ': showing both.'
-        : ' Including results for ' + m[0] + '.';
+        ? word('means', { said: quoted(note.said), meanings: m.slice(0, -1).join(', ') + word('or') + m[m.length - 1] })
+        : word('including', { meaning: m[0] });
     });
     if (query.corrected.length) {
-      out += ' No page has ' + query.corrected.map(function (w) { return '\u201c' + w + '\u201d'; }).join(' or ') +
-        ': showing pages with words spelt like ' + (query.corrected.length > 1 ? 'them' : 'it') + '.';
+      out += word('corrected', { words: query.corrected.map(quoted).join(word('or')) }, query.corrected.length);
     }
     return out;
   }
@@ -801,7 +832,7 @@
     }).catch(function () {
       if (mine === run) {
         showSafety(true);
-        say('Search is not working at the moment. Please use the A to Z instead.');
+        say(word('broken'));
       }
     });
   }
