@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve, launch } from '../../tests/browser/static-server.mjs';
+import { havenResults } from './haven-results.mjs';
 
 const args = process.argv.slice(2);
 const ROOT = path.resolve(args.find((a) => !a.startsWith('--') && args[args.indexOf(a) - 1] !== '--set') || 'public');
@@ -54,13 +55,8 @@ const clean = (u) => {
 };
 
 async function haven(q) {
-  await page.goto(`${origin}/search/`);
-  await page.fill('#search-q', q);
-  await page.press('#search-q', 'Enter');
-  await page.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.length > 0, null, { timeout: 10000 });
-  const hrefs = await page.$$eval('[data-haven-search-results] li a', (as) => as.map((a) => a.getAttribute('href')));
-  const safety = await page.$('[data-haven-search-safety] .search-safety__box');
-  return { urls: hrefs.map(clean), safety: !!safety };
+  const r = await havenResults(page, origin, q);
+  return { urls: r.hrefs.map(clean), safety: r.safety };
 }
 
 const pfPage = await context.newPage();
