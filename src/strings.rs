@@ -110,12 +110,14 @@ impl ThemeStrings {
                     crate::yaml::key_line_or_first(config_text, "language"),
                     1,
                 )
-                .hint(format!(
-                    "set `language:` to one of those, or give the theme its words in `{language}`: copy {} to strings/{language}.yaml in the theme and translate each line",
-                    self.languages
-                        .get(REFERENCE)
-                        .map_or_else(|| "an existing file".to_string(), |s| s.file.display().to_string())
-                )),
+                .hint(match self.languages.get(REFERENCE) {
+                    Some(en) => format!(
+                        "set `language:` to one of those, or give the theme its words in `{language}`: copy the English words, {} (part of Haven itself if your site has no such file), to {} in your site and translate each line",
+                        en.file.display(),
+                        en.file.with_file_name(format!("{language}.yaml")).display()
+                    ),
+                    None => "set `language:` to one of those".to_string(),
+                }),
             );
             return out;
         };
