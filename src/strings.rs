@@ -32,6 +32,9 @@ pub struct Strings {
 pub struct ThemeStrings {
     /// Language tag (lower-cased) to its words.
     pub languages: BTreeMap<String, Strings>,
+    /// For the built-in theme, Haven's own English words: a site's copy of `en.yaml` must
+    /// still have every one of them, which Haven's templates ask for.
+    pub upstream: Option<Strings>,
 }
 
 impl ThemeStrings {
@@ -73,6 +76,16 @@ impl ThemeStrings {
                     "each line of this file is a key, a colon and the words to show, such as `exit.button: Exit this page`",
                 )),
             }
+        }
+        if theme == Some(crate::theme::DEFAULT) {
+            let rel = format!("{STRINGS}/{REFERENCE}.yaml");
+            let words = crate::theme::built_in(&rel)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .and_then(|t| serde_saphyr::from_str::<BTreeMap<String, String>>(t).ok());
+            out.upstream = words.map(|words| Strings {
+                file: Layout::theme_dir(crate::theme::DEFAULT).join(&rel),
+                words,
+            });
         }
         diags.into_result(out)
     }
@@ -121,41 +134,61 @@ impl ThemeStrings {
             );
             return out;
         };
-        let Some(reference) = self.languages.get(REFERENCE) else {
-            return out;
-        };
-        for (key, english) in &reference.words {
-            if let Some(text) = words.words.get(key) {
-                // A place left out would drop what fills it, such as the emergency number.
-                let want = places(english);
-                let have = places(text);
-                if want != have {
-                    out.push(
-                        Diagnostic::in_file(
-                            &words.file,
-                            format!(
-                                "the words for `{key}` must have the places {} (as in {}), but have {}",
-                                shown(&want),
-                                reference.file.display(),
-                                shown(&have)
-                            ),
-                        )
-                        .hint("keep each word in braces, such as {number}, exactly as it is: it is filled in with a phone number, a link or a date"),
-                    );
-                }
-            } else {
+        for (key, text) in &words.words {
+            if text.trim().is_empty() {
                 out.push(
-                    Diagnostic::in_file(&words.file, format!("the words for `{key}` are missing"))
-                        .hint(format!(
-                            "add a line `{key}: …` with the {language} words for \"{}\" (from {})",
-                            reference.words[key],
-                            reference.file.display()
-                        )),
+                    Diagnostic::in_file(&words.file, format!("the words for `{key}` are empty"))
+                        .hint("write the words to show after the colon: an empty one would leave a button or a label with nothing on it"),
                 );
             }
         }
+        let Some(reference) = self.languages.get(REFERENCE) else {
+            return out;
+        };
+        if let Some(upstream) = self.upstream.as_ref().filter(|u| *u != reference) {
+            out.extend(missing(reference, upstream, REFERENCE));
+        }
+        if !std::ptr::eq(words, reference) {
+            out.extend(missing(words, reference, language));
+        }
         out
     }
+}
+
+/// What `words` (in `language`) lacks of `reference`: a key, or a place in braces.
+fn missing(words: &Strings, reference: &Strings, language: &str) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for (key, english) in &reference.words {
+        if let Some(text) = words.words.get(key) {
+            // A place left out would drop what fills it, such as the emergency number.
+            let want = places(english);
+            let have = places(text);
+            if want != have {
+                out.push(
+                    Diagnostic::in_file(
+                        &words.file,
+                        format!(
+                            "the words for `{key}` must have the places {} (as in {}), but have {}",
+                            shown(&want),
+                            reference.file.display(),
+                            shown(&have)
+                        ),
+                    )
+                    .hint("keep each word in braces, such as {number}, exactly as it is: it is filled in with a phone number, a link or a date"),
+                );
+            }
+        } else {
+            out.push(
+                Diagnostic::in_file(&words.file, format!("the words for `{key}` are missing"))
+                    .hint(format!(
+                        "add a line `{key}: …` with the {language} words for \"{}\" (from {})",
+                        reference.words[key],
+                        reference.file.display()
+                    )),
+            );
+        }
+    }
+    out
 }
 
 /// The direction of writing of the language `tag` (BCP 47): `rtl` for the languages and
@@ -227,6 +260,7 @@ mod tests {
                     )
                 })
                 .collect(),
+            upstream: None,
         }
     }
 
@@ -288,6 +322,30 @@ mod tests {
         assert!(d.0[0].message.contains("{number}"), "{d:?}");
         assert!(s.check("ur", "").is_empty(), "a place may move");
         assert_eq!(places("a {b} {c d} {} {e_1} {"), ["b", "e_1"]);
+    }
+
+    #[test]
+    fn an_empty_word_or_a_site_copy_missing_havens_keys_is_an_error() {
+        let mut s = strings(&[
+            ("en", &[("exit.button", "Exit this page")]),
+            ("pl", &[("exit.button", "  ")]),
+        ]);
+        let d = s.check("pl", "");
+        assert!(d.0[0].message.contains("`exit.button` are empty"), "{d:?}");
+        // A site's own copy of en.yaml must keep every key Haven's templates ask for.
+        s.upstream = Some(Strings {
+            file: PathBuf::from("themes/haven/strings/en.yaml"),
+            words: [
+                ("exit.button", "Exit this page"),
+                ("skip_link", "Skip to main content"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        });
+        let d = s.check("en-GB", "");
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert!(d.0[0].message.contains("`skip_link` are missing"), "{d:?}");
     }
 
     #[test]

@@ -114,6 +114,11 @@ pub fn file(layout: &Layout, theme: &str, name: &str) -> Option<ThemeFile> {
         })
 }
 
+/// A file of the theme compiled into Haven (`strings/en.yaml`), whatever the site has.
+pub fn built_in(rel: &str) -> Option<&'static [u8]> {
+    BUILT_IN.iter().find(|(r, _)| *r == rel).map(|(_, b)| *b)
+}
+
 /// The built-in files below `sub/`, with their paths below it.
 fn built_in_below(sub: &str) -> impl Iterator<Item = (&'static str, &'static [u8])> + '_ {
     BUILT_IN.iter().filter_map(move |(rel, bytes)| {
