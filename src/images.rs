@@ -435,15 +435,43 @@ impl Seen {
     }
 }
 
-/// The seen record of the file at `src`, if an earlier build left one for it as it is now:
-/// its path (from [`seen_path`]) and, when there, what it holds.
-fn seen(root: &Path, src: &Path, quality: u8) -> (Option<PathBuf>, Option<Seen>) {
-    let path = seen_path(root, src, quality);
-    let record = path
+/// What a build knows of an image before publishing it, from its seen record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    /// Where its seen record is, or will be written.
+    pub record: PathBuf,
+    /// The content key the record names, if an earlier build saw the image as it is now.
+    pub key: Option<String>,
+    /// Its headers: from the record when it names a key, else read this build.
+    pub headers: Headers,
+}
+
+/// The headers of the image at `src`, from its seen record when an earlier build left one for
+/// it as it is now (the file is then not even opened), else read from the file; and what
+/// publishing it needs of that record (`None` when the file cannot be looked at).
+fn look(root: &Path, src: &Path, quality: u8) -> (Headers, Option<Known>) {
+    let record = seen_path(root, src, quality);
+    let seen = record
         .as_ref()
         .and_then(|p| std::fs::read_to_string(p).ok())
         .and_then(|r| Seen::from_record(&r));
-    (path, record)
+    let (key, headers) = match seen {
+        Some(Seen { key, headers }) => (Some(key), headers),
+        None => (
+            None,
+            read_headers(src).unwrap_or(Headers {
+                bytes: 0,
+                size: None,
+                has_location: false,
+            }),
+        ),
+    };
+    let known = record.map(|record| Known {
+        record,
+        key,
+        headers: headers.clone(),
+    });
+    (headers, known)
 }
 
 /// Writes `bytes` to `path` beside and renamed, so a build stopped half-way never leaves half
@@ -481,7 +509,7 @@ pub fn publish(
     let keep = &settings.keep_metadata;
     // What the cache holds, from one listing of its folder rather than a look for each file:
     // only needed when an earlier build saw some of the images.
-    let in_cache = if sizes.seen.values().any(|(_, record, _)| record.is_some()) {
+    let in_cache = if sizes.seen.values().any(|k| k.key.is_some()) {
         cache_listing(root)
     } else {
         Default::default()
@@ -543,7 +571,7 @@ fn cached(
     src: &Path,
     name: &str,
     size: Option<(u32, u32)>,
-    known: Option<&(PathBuf, Option<Seen>, Headers)>,
+    known: Option<&Known>,
     in_cache: &std::collections::HashSet<std::ffi::OsString>,
     settings: &ImageSettings,
 ) -> Result<Vec<(Option<u32>, Body)>, String> {
@@ -570,8 +598,8 @@ fn cached(
             .map(|(w, p)| (w, Body::Cached(p)))
             .collect()
     };
-    if let Some((_, Some(record), _)) = known {
-        let files = wanted(&record.key, &widths_of(size));
+    if let Some(key) = known.and_then(|k| k.key.as_ref()) {
+        let files = wanted(key, &widths_of(size));
         let listed = |p: &PathBuf| p.file_name().is_some_and(|n| in_cache.contains(n));
         if files.iter().all(|(_, p)| listed(p)) {
             return Ok(from_cache(files));
@@ -582,15 +610,15 @@ fn cached(
     // Remembered only with the headers read this build, so that a warm build reads the same
     // headers as a cold one.
     let remember = || {
-        if let Some((seen, _, headers)) = known
-            && let Some(dir) = seen.parent()
+        if let Some(known) = known
+            && let Some(dir) = known.record.parent()
             && std::fs::create_dir_all(dir).is_ok()
         {
             let record = Seen {
                 key: key.clone(),
-                headers: headers.clone(),
+                headers: known.headers.clone(),
             };
-            cache_write(seen, record.to_record().as_bytes());
+            cache_write(&known.record, record.to_record().as_bytes());
         }
     };
     let widths = widths_of(dimensions(&original));
@@ -873,11 +901,7 @@ mod tests {
         size: Option<(u32, u32)>,
         settings: &ImageSettings,
     ) -> Result<Vec<(Option<u32>, Body)>, String> {
-        let (path, record) = seen(root, src, settings.quality);
-        let headers = record
-            .as_ref()
-            .map_or_else(|| read_headers(src).unwrap(), |r| r.headers.clone());
-        let known = path.map(|p| (p, record, headers));
+        let (_, known) = look(root, src, settings.quality);
         let listing = cache_listing(root);
         cached(
             root,
@@ -1088,9 +1112,8 @@ pub struct ImageSizes {
     /// Every image of the site and its headers, in the order of its path in the site (an
     /// unreadable one with none: publishing it reports why).
     pub originals: Vec<(SiteImage, Headers)>,
-    /// By output path: where the image's seen record is (or will be), what it held if an
-    /// earlier build saw the image as it is now, and the headers read this build.
-    pub seen: std::collections::HashMap<String, (PathBuf, Option<Seen>, Headers)>,
+    /// By output path, what publishing the image needs of its seen record.
+    pub seen: std::collections::HashMap<String, Known>,
 }
 
 impl ImageSizes {
@@ -1103,26 +1126,18 @@ impl ImageSizes {
         settings: &ImageSettings,
         images: &[SiteImage],
     ) -> ImageSizes {
-        let found: Vec<(SiteImage, Headers, Option<PathBuf>, Option<Seen>)> = images
+        let found: Vec<(SiteImage, Headers, Option<Known>)> = images
             .par_iter()
             .map(|i| {
-                let (path, record) = seen(root, &i.source, settings.quality);
-                let h = match &record {
-                    Some(r) => r.headers.clone(),
-                    None => read_headers(&i.source).unwrap_or(Headers {
-                        bytes: 0,
-                        size: None,
-                        has_location: false,
-                    }),
-                };
-                (i.clone(), h, path, record)
+                let (headers, known) = look(root, &i.source, settings.quality);
+                (i.clone(), headers, known)
             })
             .collect();
         let mut read = Vec::with_capacity(found.len());
         let mut seen = std::collections::HashMap::new();
-        for (i, h, path, record) in found {
-            if let Some(path) = path {
-                seen.insert(i.dest.clone(), (path, record, h.clone()));
+        for (i, h, known) in found {
+            if let Some(known) = known {
+                seen.insert(i.dest.clone(), known);
             }
             read.push((i, h));
         }

@@ -372,12 +372,13 @@ impl Stopped {
 /// Whether the theme's words are there, whole, for the site's language, before any page is
 /// dressed in them.
 fn strings_findings(site: &Site, set: &TemplateSet) -> Diagnostics {
-    let config_text = site
-        .layout
-        .read(std::path::Path::new(crate::config::CONFIG_FILE))
-        .and_then(Result::ok)
-        .and_then(|b| crate::text::decode_text(&b).ok())
-        .unwrap_or_default();
+    let config_text = || {
+        site.layout
+            .read(std::path::Path::new(crate::config::CONFIG_FILE))
+            .and_then(Result::ok)
+            .and_then(|b| crate::text::decode_text(&b).ok())
+            .unwrap_or_default()
+    };
     set.strings.check(&site.config.language, &config_text)
 }
 

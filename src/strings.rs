@@ -32,8 +32,8 @@ pub struct Strings {
 pub struct ThemeStrings {
     /// Language tag (lower-cased) to its words.
     pub languages: BTreeMap<String, Strings>,
-    /// For the built-in theme, Haven's own English words: a site's copy of `en.yaml` must
-    /// still have every one of them, which Haven's templates ask for.
+    /// Haven's own English words, when a site has its own copy of the built-in theme's
+    /// `en.yaml`: the copy must still have every one of them, which Haven's templates ask for.
     pub upstream: Option<Strings>,
 }
 
@@ -42,49 +42,30 @@ impl ThemeStrings {
     pub fn load(layout: &Layout, theme: Option<&str>) -> Result<ThemeStrings, Diagnostics> {
         let mut out = ThemeStrings::default();
         let mut diags = Diagnostics::new();
+        let mut own_reference = false;
         for f in crate::theme::files(layout, theme, STRINGS, None, &mut diags) {
             let Some(tag) = f.rel.strip_suffix(".yaml").filter(|t| !t.contains('/')) else {
                 continue;
             };
-            let text = match f.read(layout) {
-                Ok(bytes) => match crate::text::decode_text(&bytes) {
-                    Ok(t) => t,
-                    Err(m) => {
-                        diags.push(Diagnostic::in_file(&f.shown, m));
-                        continue;
-                    }
-                },
-                Err(e) => {
-                    diags.push(Diagnostic::in_file(
-                        &f.shown,
-                        format!("cannot read this file of the theme's words: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            match crate::yaml::parse::<BTreeMap<String, String>>(&text, &f.shown, &text, 1) {
+            let tag = tag.to_ascii_lowercase();
+            own_reference |= tag == REFERENCE && !f.is_built_in();
+            match read(layout, &f) {
                 Ok(words) => {
-                    out.languages.insert(
-                        tag.to_ascii_lowercase(),
-                        Strings {
-                            file: f.shown,
-                            words,
-                        },
-                    );
+                    out.languages.insert(tag, words);
                 }
-                Err(d) => diags.push(d.hint(
-                    "each line of this file is a key, a colon and the words to show, such as `exit.button: Exit this page`",
-                )),
+                Err(d) => diags.push(d),
             }
         }
-        if theme == Some(crate::theme::DEFAULT) {
+        // Only a site's own copy of the built-in theme's English needs Haven's to compare with.
+        if own_reference && theme == Some(crate::theme::DEFAULT) {
             let rel = format!("{STRINGS}/{REFERENCE}.yaml");
-            let words = crate::theme::built_in(&rel)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .and_then(|t| serde_saphyr::from_str::<BTreeMap<String, String>>(t).ok());
-            out.upstream = words.map(|words| Strings {
-                file: Layout::theme_dir(crate::theme::DEFAULT).join(&rel),
-                words,
+            out.upstream = crate::theme::built_in(&rel).and_then(|bytes| {
+                let f = crate::theme::ThemeFile {
+                    shown: Layout::theme_dir(crate::theme::DEFAULT).join(&rel),
+                    rel,
+                    source: crate::theme::Source::BuiltIn(bytes),
+                };
+                read(layout, &f).ok()
             });
         }
         diags.into_result(out)
@@ -102,14 +83,16 @@ impl ThemeStrings {
 
     /// Checks that the theme has words for `language`, with every key of the reference
     /// language. A theme with no `strings/` folder (one whose templates say their words
-    /// themselves) passes. `config_text` is site.yaml's text, to point at its `language:` line.
-    pub fn check(&self, language: &str, config_text: &str) -> Diagnostics {
+    /// themselves) passes. `config_text` gives site.yaml's text, to point at its `language:`
+    /// line, read only when that is needed.
+    pub fn check(&self, language: &str, config_text: &dyn Fn() -> String) -> Diagnostics {
         let mut out = Diagnostics::new();
         if self.languages.is_empty() {
             return out;
         }
         let Some(words) = self.for_language(language) else {
             let have: Vec<&str> = self.languages.keys().map(String::as_str).collect();
+            let config_text = config_text();
             out.push(
                 Diagnostic::in_file(
                     crate::config::CONFIG_FILE,
@@ -119,8 +102,8 @@ impl ThemeStrings {
                     ),
                 )
                 .at_in(
-                    config_text,
-                    crate::yaml::key_line_or_first(config_text, "language"),
+                    &config_text,
+                    crate::yaml::key_line_or_first(&config_text, "language"),
                     1,
                 )
                 .hint(match self.languages.get(REFERENCE) {
@@ -145,7 +128,7 @@ impl ThemeStrings {
         let Some(reference) = self.languages.get(REFERENCE) else {
             return out;
         };
-        if let Some(upstream) = self.upstream.as_ref().filter(|u| *u != reference) {
+        if let Some(upstream) = &self.upstream {
             out.extend(missing(reference, upstream, REFERENCE));
         }
         if !std::ptr::eq(words, reference) {
@@ -153,6 +136,25 @@ impl ThemeStrings {
         }
         out
     }
+}
+
+/// One file of words.
+fn read(layout: &Layout, f: &crate::theme::ThemeFile) -> Result<Strings, Diagnostic> {
+    let bytes = f.read(layout).map_err(|e| {
+        Diagnostic::in_file(
+            &f.shown,
+            format!("cannot read this file of the theme's words: {e}"),
+        )
+    })?;
+    let text = crate::text::decode_text(&bytes).map_err(|m| Diagnostic::in_file(&f.shown, m))?;
+    let words = crate::yaml::parse::<BTreeMap<String, String>>(&text, &f.shown, &text, 1)
+        .map_err(|d| {
+            d.hint("each line of this file is a key, a colon and the words to show, such as `exit.button: Exit this page`")
+        })?;
+    Ok(Strings {
+        file: f.shown.clone(),
+        words,
+    })
 }
 
 /// What `words` (in `language`) lacks of `reference`: a key, or a place in braces.
@@ -211,17 +213,52 @@ pub fn direction(tag: &str) -> &'static str {
     }
 }
 
+/// A stretch of words: text as it is, or a place in braces (`{number}`) that a template fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text to show.
+    Text(&'a str),
+    /// The name of a place: letters, digits and `_` between braces.
+    Place(&'a str),
+}
+
+/// `text` cut into its [`Piece`]s; a brace that opens no place is text.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut plain = 0;
+    while let Some(open) = rest[plain..].find('{').map(|o| plain + o) {
+        let name = rest[open + 1..]
+            .find('}')
+            .map(|e| &rest[open + 1..open + 1 + e]);
+        match name {
+            Some(name)
+                if !name.is_empty()
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                if open > 0 {
+                    out.push(Piece::Text(&rest[..open]));
+                }
+                out.push(Piece::Place(name));
+                rest = &rest[open + name.len() + 2..];
+                plain = 0;
+            }
+            _ => plain = open + 1,
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
 /// The places (`{number}`) in `text`, sorted.
 fn places(text: &str) -> Vec<&str> {
-    let mut out: Vec<&str> = text
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| {
-            let name = rest.split('}').next()?;
-            (rest.contains('}')
-                && !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-            .then_some(name)
+    let mut out: Vec<&str> = pieces(text)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Place(name) => Some(name),
+            Piece::Text(_) => None,
         })
         .collect();
     out.sort_unstable();
@@ -271,7 +308,7 @@ mod tests {
         assert!(s.for_language("EN").is_some());
         assert!(s.for_language("pl").is_none());
         assert!(s.for_language("eng").is_none());
-        assert!(s.check("en-GB", "language: en-GB\n").is_empty());
+        assert!(s.check("en-GB", &|| "language: en-GB\n".into()).is_empty());
     }
 
     #[test]
@@ -286,11 +323,11 @@ mod tests {
             ),
             ("pl", &[("exit.button", "Opuść tę stronę")]),
         ]);
-        let none = s.check("cy", "title: X\nlanguage: cy\n");
+        let none = s.check("cy", &|| "title: X\nlanguage: cy\n".into());
         let d = &none.0[0];
         assert_eq!(d.line, Some(2), "{d:?}");
         assert!(d.message.contains("no words in the language `cy`"), "{d:?}");
-        let missing = s.check("pl", "");
+        let missing = s.check("pl", &|| "".into());
         assert_eq!(missing.0.len(), 1, "{missing:?}");
         assert!(missing.0[0].message.contains("`skip`"), "{missing:?}");
         assert!(
@@ -298,7 +335,11 @@ mod tests {
                 == Some(std::path::Path::new("themes/haven/strings/pl.yaml")),
             "{missing:?}"
         );
-        assert!(ThemeStrings::default().check("cy", "").is_empty());
+        assert!(
+            ThemeStrings::default()
+                .check("cy", &|| "".into())
+                .is_empty()
+        );
     }
 
     #[test]
@@ -317,10 +358,10 @@ mod tests {
             ),
             ("ur", &[("report.urgent", "{number} پر کال کریں")]),
         ]);
-        let d = s.check("pl", "");
+        let d = s.check("pl", &|| "".into());
         assert_eq!(d.0.len(), 1, "{d:?}");
         assert!(d.0[0].message.contains("{number}"), "{d:?}");
-        assert!(s.check("ur", "").is_empty(), "a place may move");
+        assert!(s.check("ur", &|| "".into()).is_empty(), "a place may move");
         assert_eq!(places("a {b} {c d} {} {e_1} {"), ["b", "e_1"]);
     }
 
@@ -330,7 +371,7 @@ mod tests {
             ("en", &[("exit.button", "Exit this page")]),
             ("pl", &[("exit.button", "  ")]),
         ]);
-        let d = s.check("pl", "");
+        let d = s.check("pl", &|| "".into());
         assert!(d.0[0].message.contains("`exit.button` are empty"), "{d:?}");
         // A site's own copy of en.yaml must keep every key Haven's templates ask for.
         s.upstream = Some(Strings {
@@ -343,7 +384,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         });
-        let d = s.check("en-GB", "");
+        let d = s.check("en-GB", &|| "".into());
         assert_eq!(d.0.len(), 1, "{d:?}");
         assert!(d.0[0].message.contains("`skip_link` are missing"), "{d:?}");
     }
@@ -368,7 +409,7 @@ mod tests {
         let s = ThemeStrings::load(&layout, Some(crate::theme::DEFAULT)).unwrap();
         assert!(s.languages.contains_key(REFERENCE));
         for tag in s.languages.keys() {
-            let d = s.check(tag, "");
+            let d = s.check(tag, &|| "".into());
             assert!(d.is_empty(), "{tag}: {d:?}");
         }
     }

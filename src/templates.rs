@@ -192,20 +192,20 @@ fn add_image(env: &mut Environment<'static>, v: Arc<Views>) {
     );
 }
 
-/// `t("key")`: the theme's words for `key` in the site's language (and the `date` filter, with
-/// its month and day names). A key the language does
-/// not have is an error naming it (the build checks the files first, so this is a key that
-/// no language has, such as a misspelt one in a template).
+/// `t("key")`: the theme's words for `key` in the site's language, and the `date` filter with
+/// its month and day names. A key the language does not have is an error naming it (the build
+/// checks the files first, so this is a key that no language has, such as a misspelt one in a
+/// template).
 fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views) {
     let language = site_language(views);
-    let names = set
+    let words = set
         .strings
         .for_language(&language)
-        .map(DateNames::from_strings);
+        .map(|w| Arc::new(w.clone()));
+    let names = words.as_deref().map(DateNames::from_strings);
     env.add_filter("date", move |value: &Value, kwargs: Kwargs| {
         date_filter(value, kwargs, names.as_ref())
     });
-    let words = set.strings.for_language(&language).cloned();
     let all = words.clone();
     // Every word whose key starts with `prefix`, by the rest of its key, as written (places
     // and all): for a script that fills them in itself, such as the search page's messages.
@@ -257,17 +257,14 @@ fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views)
 /// otherwise): a translation can put a phone number wherever its language needs it. The
 /// error is a place no value fills.
 fn fill(text: &str, values: &Kwargs) -> Result<String, String> {
+    use crate::strings::Piece;
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let name_end = rest[open + 1..].find('}').map(|e| open + 1 + e);
-        let name = name_end.map(|e| &rest[open + 1..e]);
-        match (name, name_end) {
-            (Some(name), Some(end))
-                if !name.is_empty()
-                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
-            {
-                let _ = crate::highlight::escape_html(&mut out, &rest[..open]);
+    for piece in crate::strings::pieces(text) {
+        match piece {
+            Piece::Text(t) => {
+                let _ = crate::highlight::escape_html(&mut out, t);
+            }
+            Piece::Place(name) => {
                 let value: Option<Value> = values.get(name).map_err(|_| name.to_string())?;
                 let value = value.ok_or_else(|| name.to_string())?;
                 if value.is_safe() {
@@ -275,15 +272,9 @@ fn fill(text: &str, values: &Kwargs) -> Result<String, String> {
                 } else {
                     let _ = crate::highlight::escape_html(&mut out, &value.to_string());
                 }
-                rest = &rest[end + 1..];
-            }
-            _ => {
-                let _ = crate::highlight::escape_html(&mut out, &rest[..=open]);
-                rest = &rest[open + 1..];
             }
         }
     }
-    let _ = crate::highlight::escape_html(&mut out, rest);
     Ok(out)
 }
 
@@ -423,12 +414,11 @@ fn not_found(func: &str, what: &str, arg: &str) -> Error {
     )
 }
 
-/// `{{ page.date | date }}` → "3 June 2025"; `date("%Y")` takes a strftime format.
 /// Month and weekday names in the site's language, from the theme's words (`month.1`…,
 /// `month_of.1`…, `weekday.1`… for Monday…): `month_of` is the form inside a date ("3 marca
 /// 2027" in Polish, where the month alone is "marzec").
 #[derive(Debug, Clone, Default)]
-pub struct DateNames {
+struct DateNames {
     months: Vec<String>,
     months_of: Vec<String>,
     weekdays: Vec<String>,
@@ -436,7 +426,7 @@ pub struct DateNames {
 
 impl DateNames {
     /// The names the theme's words give; a language without them keeps English names.
-    pub fn from_strings(s: &crate::strings::Strings) -> DateNames {
+    fn from_strings(s: &crate::strings::Strings) -> DateNames {
         let list = |prefix: &str, n: usize| -> Vec<String> {
             (1..=n)
                 .map_while(|i| s.words.get(&format!("{prefix}.{i}")).cloned())
@@ -481,6 +471,8 @@ fn site_language(views: &Views) -> String {
         .unwrap_or_default()
 }
 
+/// `{{ page.date | date }}` → "3 June 2025"; `date("%Y")` takes a strftime format. Month and
+/// day names are `names`' when given.
 fn date_filter(value: &Value, kwargs: Kwargs, names: Option<&DateNames>) -> Result<String, Error> {
     let fmt: Option<String> = kwargs.get("format")?;
     kwargs.assert_all_used()?;

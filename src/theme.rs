@@ -104,14 +104,11 @@ pub fn file(layout: &Layout, theme: &str, name: &str) -> Option<ThemeFile> {
     if theme != DEFAULT {
         return None;
     }
-    BUILT_IN
-        .iter()
-        .find(|(r, _)| *r == name)
-        .map(|(r, b)| ThemeFile {
-            rel: r.to_string(),
-            shown: rel,
-            source: Source::BuiltIn(b),
-        })
+    built_in(name).map(|b| ThemeFile {
+        rel: name.to_string(),
+        shown: rel,
+        source: Source::BuiltIn(b),
+    })
 }
 
 /// A file of the theme compiled into Haven (`strings/en.yaml`), whatever the site has.
