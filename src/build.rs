@@ -17,6 +17,8 @@ pub struct BuildSummary {
     pub pages: usize,
     /// Sections rendered.
     pub sections: usize,
+    /// Translations of pages and sections rendered.
+    pub translations: usize,
     /// Files written in all.
     pub files: usize,
     /// Wall time of the whole build.
@@ -31,9 +33,19 @@ pub struct BuildSummary {
 
 impl std::fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let translations = match self.translations {
+            0 => String::new(),
+            1 => " and 1 translation".to_string(),
+            n => format!(" and {n} translations"),
+        };
+        let sections = if translations.is_empty() {
+            " and "
+        } else {
+            ", "
+        };
         write!(
             f,
-            "Built {} pages and {} sections: {} files written to {} in {} ms",
+            "Built {} pages{sections}{} sections{translations}: {} files written to {} in {} ms",
             self.pages,
             self.sections,
             self.files,
@@ -124,6 +136,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let summary = BuildSummary {
         pages: stages.site.pages.len(),
         sections: stages.site.sections.len(),
+        translations: stages.site.translations.len(),
         files,
         elapsed: start.elapsed(),
         output: out,

@@ -87,36 +87,77 @@ pub fn atom(site: &Site, section: &Section) -> String {
     x
 }
 
-/// A sitemap of every page, section and taxonomy page.
+/// A sitemap of every page, section, translation and taxonomy page. A page published in more
+/// than one language lists, under each of its addresses, every language's address and the
+/// main one as `x-default` (`xhtml:link`, as search engines read them).
 pub fn sitemap(site: &Site) -> String {
+    use crate::content::{Document, Original};
     let cfg = &site.config;
-    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    // Address, last change, and the page in each of its languages (tag, address).
+    type Entry = (String, Option<String>, Vec<(String, String)>);
+    let mut entries: Vec<Entry> = Vec::new();
     let lastmod = |m: &crate::content::frontmatter::CommonMeta| {
         m.updated
             .as_ref()
             .or(m.date.as_ref())
             .map(|d| d.text.clone())
     };
+    let alternates = |doc: &Document, translations: &[usize]| -> Vec<(String, String)> {
+        if translations.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![(cfg.language.clone(), cfg.permalink(&doc.url))];
+        let mut list: Vec<&crate::content::Translation> = translations
+            .iter()
+            .map(|&k| &site.translations[k])
+            .collect();
+        list.sort_by_key(|t| t.lang);
+        out.extend(
+            list.iter()
+                .map(|t| (cfg.languages[t.lang].tag.clone(), cfg.permalink(&t.doc.url))),
+        );
+        out.push(("x-default".to_string(), cfg.permalink(&doc.url)));
+        out
+    };
     for p in &site.pages {
-        entries.push((cfg.permalink(&p.doc.url), lastmod(&p.meta.common)));
+        let alt = alternates(&p.doc, &p.translations);
+        entries.push((cfg.permalink(&p.doc.url), lastmod(&p.meta.common), alt));
     }
     for s in &site.sections {
-        entries.push((cfg.permalink(&s.doc.url), lastmod(&s.meta.common)));
+        let alt = alternates(&s.doc, &s.translations);
+        entries.push((cfg.permalink(&s.doc.url), lastmod(&s.meta.common), alt));
+    }
+    for t in &site.translations {
+        let alt = match t.of {
+            Original::Page(i) => alternates(&site.pages[i].doc, &site.pages[i].translations),
+            Original::Section(i) => {
+                alternates(&site.sections[i].doc, &site.sections[i].translations)
+            }
+        };
+        entries.push((cfg.permalink(&t.doc.url), lastmod(&t.meta), alt));
     }
     for t in &site.taxonomies {
-        entries.push((cfg.permalink(&t.url), None));
+        entries.push((cfg.permalink(&t.url), None, Vec::new()));
         for term in &t.terms {
-            entries.push((cfg.permalink(&term.url), None));
+            entries.push((cfg.permalink(&term.url), None, Vec::new()));
         }
     }
     entries.sort();
     let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    for (loc, lm) in entries {
+    for (loc, lm, alt) in entries {
         let _ = write!(x, "  <url><loc>{}</loc>", escape(&loc));
         if let Some(lm) = lm {
             let _ = write!(x, "<lastmod>{}</lastmod>", escape(&lm));
+        }
+        for (lang, href) in alt {
+            let _ = write!(
+                x,
+                "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape(&lang),
+                escape(&href)
+            );
         }
         x.push_str("</url>\n");
     }

@@ -247,6 +247,7 @@ pub fn render(
     if !cx.images.by_path.is_empty() && html.contains("<img ") {
         html = cx.images.apply(&html, src.url);
     }
+    html = left_to_right_numbers(html);
     let rendered = Rendered {
         content: minijinja::Value::from_safe_string(html),
         toc: nest(walked.flat_toc),
@@ -670,6 +671,17 @@ fn write_html<'a>(
     } else {
         html
     })
+}
+
+/// Marks phone and email links `dir="ltr"`: in a page written right to left (Urdu, Arabic),
+/// a number such as 020 7946 0123 would otherwise be laid out in the wrong order, and the
+/// attribute keeps it right even where the style sheet is not applied (a reader view).
+fn left_to_right_numbers(html: String) -> String {
+    if !(html.contains("<a href=\"tel:") || html.contains("<a href=\"mailto:")) {
+        return html;
+    }
+    html.replace("<a href=\"tel:", "<a dir=\"ltr\" href=\"tel:")
+        .replace("<a href=\"mailto:", "<a dir=\"ltr\" href=\"mailto:")
 }
 
 /// Puts each table in a region that scrolls sideways on its own, reachable by keyboard, so a

@@ -135,6 +135,12 @@ pub(crate) struct MarkdownContext {
     left_out: HashSet<String>,
     /// The size of every image the site publishes.
     images: crate::images::ImageSizes,
+    /// Whether the site's main language is English, which the glossary and the language
+    /// checks are written in.
+    english: bool,
+    /// No glossary, for the pages in other languages: an English expansion of an acronym
+    /// would be wrong there.
+    no_glossary: Glossary,
 }
 
 impl MarkdownContext {
@@ -169,14 +175,22 @@ impl MarkdownContext {
             drafts: site.draft_paths.clone(),
             left_out: unreadable.iter().map(|u| u.path.clone()).collect(),
             images: image_sizes(site),
+            english: is_english(&site.config.language),
+            no_glossary: Glossary::default(),
         })
     }
 
-    pub(crate) fn links(&self) -> LinkContext<'_> {
+    /// What a body's links, images and acronyms are rendered against; acronyms are marked
+    /// only in English.
+    pub(crate) fn links(&self, english: bool) -> LinkContext<'_> {
         LinkContext {
             urls: &self.urls,
             allow_raw_html: self.allow_raw_html,
-            glossary: &self.glossary,
+            glossary: if english {
+                &self.glossary
+            } else {
+                &self.no_glossary
+            },
             drafts: &self.drafts,
             images: &self.images,
         }
@@ -206,12 +220,20 @@ fn image_sizes(site: &Site) -> crate::images::ImageSizes {
     )
 }
 
-/// Renders one page or section body.
+/// Whether the language `tag` is English (`en`, `en-GB`…).
+pub(crate) fn is_english(tag: &str) -> bool {
+    let primary = tag.split(['-', '_']).next().unwrap_or(tag);
+    primary.eq_ignore_ascii_case("en")
+}
+
+/// Renders one page or section body; `english` says whether it is in English, where the
+/// glossary and the language checks apply.
 pub(crate) fn render_body(
     doc: &crate::content::Document,
     text: &str,
     body: &str,
     cx: &MarkdownContext,
+    english: bool,
 ) -> Result<Rendered, Diagnostics> {
     let src = Source {
         file: &doc.file,
@@ -219,8 +241,9 @@ pub(crate) fn render_body(
         body_line: doc.body_line,
         url: &doc.url,
     };
-    let (mut rendered, facts) = markdown::render(body, &src, &cx.links())?;
-    let (findings, readability) = crate::checks::page(&facts, body, &src, &cx.checks, &cx.glossary);
+    let (mut rendered, facts) = markdown::render(body, &src, &cx.links(english))?;
+    let (findings, readability) =
+        crate::checks::page(&facts, body, &src, &cx.checks, &cx.glossary, english);
     rendered.findings = findings;
     rendered.readability = readability;
     Ok(rendered)
@@ -230,6 +253,7 @@ pub(crate) fn render_body(
 struct Bodies {
     pages: Vec<Rendered>,
     sections: Vec<Rendered>,
+    translations: Vec<Rendered>,
     /// URLs of the pages and sections whose body could not be rendered (their errors are
     /// reported): their headings are unknown, so links to their anchors are not checked.
     failed: HashSet<String>,
@@ -257,13 +281,21 @@ fn render_markdown(
             {
                 return Ok(prev.pages[j].clone());
             }
-            render_body(&p.doc, &p.doc.source, p.doc.body(), cx)
+            render_body(&p.doc, &p.doc.source, p.doc.body(), cx, cx.english)
         })
         .collect();
     let sections: Vec<Result<Rendered, Diagnostics>> = site
         .sections
         .par_iter()
-        .map(|s| render_body(&s.doc, &s.doc.source, s.doc.body(), cx))
+        .map(|s| render_body(&s.doc, &s.doc.source, s.doc.body(), cx, cx.english))
+        .collect();
+    let translations: Vec<Result<Rendered, Diagnostics>> = site
+        .translations
+        .par_iter()
+        .map(|t| {
+            let english = is_english(&site.config.languages[t.lang].tag);
+            render_body(&t.doc, &t.doc.source, t.doc.body(), cx, english)
+        })
         .collect();
     // Content paths and URLs of the bodies that failed.
     let mut failed: Vec<(&str, &str)> = Vec::new();
@@ -279,6 +311,12 @@ fn render_markdown(
         problems,
         &mut failed,
     );
+    let mut t = keep_rendered(
+        translations,
+        site.translations.iter().map(|t| &t.doc),
+        problems,
+        &mut failed,
+    );
     // A link to a file left out, or to a body that failed, names a page that is there, only
     // unreadable: its own error is the one to fix, and its headings are unknown. These
     // bodies are only checked, never published, so such links are simply not checked.
@@ -289,7 +327,7 @@ fn render_markdown(
         .chain(failed.iter().map(|(path, _)| *path))
         .collect();
     if !skip.is_empty() {
-        for r in p.iter_mut().chain(s.iter_mut()) {
+        for r in p.iter_mut().chain(s.iter_mut()).chain(t.iter_mut()) {
             r.links.retain(|l| !skip.contains(l.target.as_str()));
         }
     }
@@ -299,6 +337,7 @@ fn render_markdown(
     Bodies {
         pages: p,
         sections: s,
+        translations: t,
         failed: failed.iter().map(|(_, url)| url.to_string()).collect(),
     }
 }
@@ -332,6 +371,7 @@ pub(crate) struct Stages {
     pub(crate) markdown: MarkdownContext,
     pub(crate) pages: Vec<Rendered>,
     pub(crate) sections: Vec<Rendered>,
+    pub(crate) translations: Vec<Rendered>,
     pub(crate) alerts: Vec<crate::alerts::Alert>,
     /// `data/search.yaml` with the built-in safety searches.
     pub(crate) search: crate::search::settings::SearchSettings,
@@ -369,8 +409,8 @@ impl Stopped {
     }
 }
 
-/// Whether the theme's words are there, whole, for the site's language, before any page is
-/// dressed in them.
+/// Whether the theme's words are there, whole, for each of the site's languages, before any
+/// page is dressed in them; and whether each language has its "Worried about a child?" page.
 fn strings_findings(site: &Site, set: &TemplateSet) -> Diagnostics {
     let config_text = || {
         site.layout
@@ -379,7 +419,65 @@ fn strings_findings(site: &Site, set: &TemplateSet) -> Diagnostics {
             .and_then(|b| crate::text::decode_text(&b).ok())
             .unwrap_or_default()
     };
-    set.strings.check(&site.config.language, &config_text)
+    let cfg = &site.config;
+    let mut out = set.strings.check(&cfg.language, &config_text);
+    for l in &cfg.languages {
+        if !crate::config::languages::same_tag(&l.tag, &cfg.language) {
+            out.extend(set.strings.check(&l.tag, &config_text));
+        }
+    }
+    out.extend(safety_in_every_language(site, &config_text));
+    out
+}
+
+/// A reader who does not read English must find how to report a concern in their language:
+/// each language the site lists needs its translation of the `report:` page.
+fn safety_in_every_language(site: &Site, config_text: &dyn Fn() -> String) -> Diagnostics {
+    let cfg = &site.config;
+    let mut out = Diagnostics::new();
+    let Some(report) = &cfg.report else {
+        return out;
+    };
+    let path = report.page.trim_start_matches("@/");
+    let path = path.split('#').next().unwrap_or(path);
+    let translations = site
+        .page_by_path
+        .get(path)
+        .map(|&i| &site.pages[i].translations)
+        .or_else(|| {
+            site.section_by_path
+                .get(path)
+                .map(|&i| &site.sections[i].translations)
+        });
+    let Some(translations) = translations else {
+        // A report page that does not exist is reported by the settings' link checks.
+        return out;
+    };
+    for (i, l) in cfg.languages.iter().enumerate() {
+        if crate::config::languages::same_tag(&l.tag, &cfg.language)
+            || translations.iter().any(|&k| site.translations[k].lang == i)
+        {
+            continue;
+        }
+        let text = config_text();
+        let line = crate::config::languages::tag_line(&text, &l.tag);
+        let name = path.rsplit_once(".md").map_or(path, |(stem, _)| stem);
+        out.push(
+            Diagnostic::in_file(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "the site lists {} ({}), but has no {} translation of the page that says how to report a concern, content/{path}",
+                    l.name, l.tag, l.name
+                ),
+            )
+            .at_in(&text, line, 1)
+            .hint(format!(
+                "every language's readers must be able to find who to call: add content/{name}.{}.md, translated, or remove {} from languages: until it is ready",
+                l.tag, l.tag
+            )),
+        );
+    }
+    out
 }
 
 /// Runs every stage; on failure, only the errors (see [`run_all`]).
@@ -438,11 +536,12 @@ pub(crate) fn run_all(
     let Bodies {
         pages,
         sections,
+        translations,
         failed,
     } = render_markdown(&site, &markdown, previous, &mut problems);
     let t = timings.lap("render Markdown", t);
     let mut findings = Diagnostics::new();
-    for r in pages.iter().chain(&sections) {
+    for r in pages.iter().chain(&sections).chain(&translations) {
         findings.0.extend(r.findings.iter().cloned());
     }
     let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
@@ -470,6 +569,7 @@ pub(crate) fn run_all(
         site: &site,
         pages: &pages,
         sections: &sections,
+        translations: &translations,
         markdown: &markdown,
         alerts: &alerts,
         search: &search,
@@ -496,6 +596,7 @@ pub(crate) fn run_all(
     findings.0.extend(crate::checks::site_findings(
         &site,
         &pages,
+        &translations,
         &markdown.images,
         &has,
         now,
@@ -512,6 +613,7 @@ pub(crate) fn run_all(
         markdown,
         pages,
         sections,
+        translations,
         alerts,
         search,
         views,
@@ -528,6 +630,7 @@ struct Built<'a> {
     site: &'a Site,
     pages: &'a [Rendered],
     sections: &'a [Rendered],
+    translations: &'a [Rendered],
     markdown: &'a MarkdownContext,
     alerts: &'a [crate::alerts::Alert],
     search: &'a crate::search::settings::SearchSettings,
@@ -538,8 +641,11 @@ impl Built<'_> {
     fn views(&self) -> Views {
         Views::build(
             self.site,
-            self.pages,
-            self.sections,
+            views::Bodies {
+                pages: self.pages,
+                sections: self.sections,
+                translations: self.translations,
+            },
             self.now,
             self.alerts,
             &self.markdown.glossary,
@@ -665,6 +771,7 @@ impl Built<'_> {
         let mut findings = crate::checks::site_findings(
             self.site,
             self.pages,
+            self.translations,
             &self.markdown.images,
             &has,
             self.now,
@@ -737,7 +844,13 @@ impl Stages {
         let mut fresh = Vec::new();
         for (i, text) in edits {
             let p = &self.site.pages[i];
-            let r = render_body(&p.doc, &text, &text[p.doc.body_start..], &self.markdown)?;
+            let r = render_body(
+                &p.doc,
+                &text,
+                &text[p.doc.body_start..],
+                &self.markdown,
+                self.markdown.english,
+            )?;
             fresh.push((i, text, r));
         }
         // Swap the new bodies in, check, and swap back if anything after fails.
@@ -769,8 +882,11 @@ impl Stages {
         let views = Arc::new(
             Views::build(
                 &self.site,
-                &self.pages,
-                &self.sections,
+                views::Bodies {
+                    pages: &self.pages,
+                    sections: &self.sections,
+                    translations: &self.translations,
+                },
                 self.now,
                 &self.alerts,
                 &self.markdown.glossary,

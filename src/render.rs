@@ -40,6 +40,8 @@ pub enum Target {
     Search,
     /// The A to Z page.
     AToZ,
+    /// A page or section in another language, by index into `Site::translations`.
+    Translation(usize),
 }
 
 /// One template render to do.
@@ -77,6 +79,7 @@ fn ctx(pairs: &[(&str, Value)]) -> Value {
 pub fn jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
     let mut jobs = page_jobs(site, views, want);
     jobs.extend(section_jobs(site, views, want));
+    jobs.extend(translation_jobs(site, views, want));
     jobs.extend(taxonomy_jobs(site, views, want));
     jobs.extend(listing_jobs(site, views, want));
     if site.config.search.enabled {
@@ -109,6 +112,65 @@ fn page_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<J
             origin: p.doc.file.clone(),
             chosen_at,
             target: Target::Page(i),
+        });
+    }
+    jobs
+}
+
+/// Takes the site, its views and the filter; returns one render per translation it picks,
+/// with its original's template and the `site` variable of its language.
+fn translation_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
+    use crate::content::Original;
+    let base = site.config.base_path();
+    let mut jobs = Vec::new();
+    for (k, t) in site.translations.iter().enumerate() {
+        if !want(Target::Translation(k)) {
+            continue;
+        }
+        let site_view = views
+            .sites
+            .get(t.lang)
+            .cloned()
+            .unwrap_or_else(|| views.site.clone());
+        let current_url = Value::from(t.doc.url.as_str());
+        let (template, chosen_at, pairs) = match t.of {
+            Original::Page(i) => {
+                let p = &site.pages[i];
+                let (template, chosen_at) = page_template(site, p);
+                // The section above, in the page's language where it is translated.
+                let section = site.sections[p.section]
+                    .translations
+                    .iter()
+                    .find(|&&j| site.translations[j].lang == t.lang)
+                    .map_or_else(
+                        || views.sections[p.section].clone(),
+                        |&j| views.translations[j].clone(),
+                    );
+                let pairs = vec![
+                    ("site", site_view),
+                    ("page", views.translations[k].clone()),
+                    ("section", section),
+                    ("current_url", current_url),
+                ];
+                (template, chosen_at, pairs)
+            }
+            Original::Section(i) => {
+                let (template, chosen_at) = section_template(site, i);
+                let pairs = vec![
+                    ("site", site_view),
+                    ("section", views.translations[k].clone()),
+                    ("current_url", current_url),
+                ];
+                (template, chosen_at, pairs)
+            }
+        };
+        jobs.push(Job {
+            template,
+            ctx: ctx(&pairs),
+            path: url_to_path(&t.doc.url, base),
+            origin: t.doc.file.clone(),
+            chosen_at,
+            target: Target::Translation(k),
         });
     }
     jobs

@@ -103,7 +103,11 @@ impl ThemeStrings {
                 )
                 .at_in(
                     &config_text,
-                    crate::yaml::key_line_or_first(&config_text, "language"),
+                    if config_text.contains("tag:") {
+                        crate::config::languages::tag_line(&config_text, language)
+                    } else {
+                        crate::yaml::key_line_or_first(&config_text, "language")
+                    },
                     1,
                 )
                 .hint(match self.languages.get(REFERENCE) {
@@ -210,6 +214,17 @@ pub fn direction(tag: &str) -> &'static str {
         Some(s) if LTR_SCRIPTS.contains(&s) => "ltr",
         _ if RTL_LANGUAGES.contains(&language) => "rtl",
         _ => "ltr",
+    }
+}
+
+/// The direction of writing of one of the site's languages: as `languages:` sets it, or else
+/// as [`direction`] knows it.
+pub fn direction_of(l: &crate::config::languages::Language) -> &'static str {
+    use crate::config::languages::Direction;
+    match l.direction {
+        Some(Direction::Rtl) => "rtl",
+        Some(Direction::Ltr) => "ltr",
+        None => direction(&l.tag),
     }
 }
 

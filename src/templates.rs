@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use minijinja::value::{Kwargs, Value};
-use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
+use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{Layout, TEMPLATES};
@@ -197,34 +197,36 @@ fn add_image(env: &mut Environment<'static>, v: Arc<Views>) {
 /// checks the files first, so this is a key that no language has, such as a misspelt one in a
 /// template).
 fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views) {
-    let language = site_language(views);
-    let words = set
-        .strings
-        .for_language(&language)
-        .map(|w| Arc::new(w.clone()));
-    let names = words.as_deref().map(DateNames::from_strings);
-    env.add_filter("date", move |value: &Value, kwargs: Kwargs| {
-        date_filter(value, kwargs, names.as_ref())
-    });
-    let all = words.clone();
+    let tongues = Arc::new(Tongues::new(set, site_language(views)));
+    let for_dates = tongues.clone();
+    env.add_filter(
+        "date",
+        move |state: &State, value: &Value, kwargs: Kwargs| {
+            let names = for_dates.of(state).map(|(_, names)| names);
+            date_filter(value, kwargs, names)
+        },
+    );
+    let all = tongues.clone();
     // Every word whose key starts with `prefix`, by the rest of its key, as written (places
     // and all): for a script that fills them in itself, such as the search page's messages.
-    env.add_function("words_for", move |prefix: &str| -> Value {
+    env.add_function("words_for", move |state: &State, prefix: &str| -> Value {
         let found: BTreeMap<String, String> = all
+            .of(state)
             .iter()
-            .flat_map(|w| w.words.iter())
+            .flat_map(|(w, _)| w.words.iter())
             .filter_map(|(k, v)| Some((k.strip_prefix(prefix)?.to_string(), v.clone())))
             .collect();
         Value::from(found)
     });
     env.add_function(
         "t",
-        move |key: &str, values: Kwargs| -> Result<Value, Error> {
-            let Some(words) = &words else {
+        move |state: &State, key: &str, values: Kwargs| -> Result<Value, Error> {
+            let Some((words, _)) = tongues.of(state) else {
                 return Err(Error::new(
                     ErrorKind::InvalidOperation,
                     format!(
-                        "the theme has no words in the language `{language}` (site.yaml `language:`)"
+                        "the theme has no words in the language `{}` (site.yaml)",
+                        Tongues::language(state).unwrap_or_else(|| tongues.main.clone())
                     ),
                 ));
             };
@@ -250,6 +252,52 @@ fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views)
             Ok(Value::from_safe_string(out))
         },
     );
+}
+
+/// The theme's words and date names in each of its languages. A page is dressed in the words
+/// of its own language, which templates hold as `site.language` (a translated page's `site`
+/// says its language).
+struct Tongues {
+    /// By lower-case tag.
+    by_tag: BTreeMap<String, (Arc<crate::strings::Strings>, DateNames)>,
+    /// The site's main language, for a render whose `site` says none.
+    main: String,
+}
+
+impl Tongues {
+    fn new(set: &TemplateSet, main: String) -> Tongues {
+        let by_tag = set
+            .strings
+            .languages
+            .iter()
+            .map(|(tag, w)| {
+                (
+                    tag.clone(),
+                    (Arc::new(w.clone()), DateNames::from_strings(w)),
+                )
+            })
+            .collect();
+        Tongues { by_tag, main }
+    }
+
+    /// The language of the page being rendered.
+    fn language(state: &State) -> Option<String> {
+        let site = state.lookup("site")?;
+        let l = site.get_attr("language").ok()?;
+        l.as_str().map(str::to_string)
+    }
+
+    /// The words for the page being rendered: its language's own, or else its language's
+    /// without the region (`en` for `en-GB`).
+    fn of(&self, state: &State) -> Option<&(Arc<crate::strings::Strings>, DateNames)> {
+        let tag = Self::language(state)
+            .unwrap_or_else(|| self.main.clone())
+            .to_ascii_lowercase();
+        self.by_tag.get(&tag).or_else(|| {
+            let primary = tag.split('-').next()?;
+            self.by_tag.get(primary)
+        })
+    }
 }
 
 /// `text` made safe for HTML, with each `{name}` in it replaced by the value `name` of

@@ -2,6 +2,7 @@
 //! build. Values are reference-counted, so a page listed in its section, in three taxonomy terms
 //! and in `site.sections` is one shared value, not four copies of its HTML.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -10,8 +11,9 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::config::languages::same_tag;
 use crate::content::frontmatter::CommonMeta;
-use crate::content::{Asset, AssetOwner, Document, Site, Taxonomy, slugify};
+use crate::content::{Asset, AssetOwner, Document, Original, Site, Taxonomy, Translation, slugify};
 use crate::markdown::{Rendered, TocEntry};
 
 /// A title and URL, for breadcrumbs and previous/next links.
@@ -21,6 +23,10 @@ pub struct Link {
     pub title: String,
     /// Site-relative URL.
     pub url: String,
+    /// The language of the title, when it is not the language of the page showing the link
+    /// (a section not yet translated, in a translated page's breadcrumbs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// A file beside a page or section, as templates see it.
@@ -104,11 +110,31 @@ struct DocView<'a> {
     review_due: Option<&'a str>,
     assets: Vec<AssetView<'a>>,
     ancestors: Vec<Link>,
+    /// Its language (BCP 47) and direction of writing.
+    lang: &'a str,
+    dir: &'static str,
+    /// It and its translations, main language first, when it has any; empty otherwise.
+    translations: Vec<Alternate<'a>>,
+}
+
+/// One language a page or section is published in, for the language switcher and
+/// `hreflang` links.
+#[derive(Clone, Serialize)]
+struct Alternate<'a> {
+    /// BCP 47 tag.
+    lang: &'a str,
+    /// The language's name in that language.
+    name: &'a str,
+    dir: &'static str,
+    url: &'a str,
+    permalink: String,
+    /// Whether this is the page being viewed.
+    current: bool,
 }
 
 impl DocView<'_> {
     /// How many fields [`DocView::write`] writes.
-    const FIELDS: usize = 18;
+    const FIELDS: usize = 21;
 
     /// Writes the shared fields into a view being serialised.
     fn write<S: serde::ser::SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
@@ -132,6 +158,9 @@ impl DocView<'_> {
             review_due,
             assets,
             ancestors,
+            lang,
+            dir,
+            translations,
         } = self;
         st.serialize_field("title", title)?;
         st.serialize_field("description", description)?;
@@ -150,7 +179,10 @@ impl DocView<'_> {
         st.serialize_field("last_reviewed", last_reviewed)?;
         st.serialize_field("review_due", review_due)?;
         st.serialize_field("assets", assets)?;
-        st.serialize_field("ancestors", ancestors)
+        st.serialize_field("ancestors", ancestors)?;
+        st.serialize_field("lang", lang)?;
+        st.serialize_field("dir", dir)?;
+        st.serialize_field("translations", translations)
     }
 }
 
@@ -265,12 +297,15 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     language: &'a str,
+    /// The site's main language, which its settings, data files and untranslated pages are
+    /// written in: templates mark them with it on a page in another language.
+    main_language: &'a str,
     /// `rtl` for a language written right to left (Urdu, Arabic…), else `ltr`.
     direction: &'static str,
-    /// Who to call about a worried child (`report:` in `site.yaml`).
-    report: Option<&'a crate::config::portal::Report>,
-    /// The "Exit this page" settings.
-    quick_exit: Option<&'a crate::config::portal::QuickExit>,
+    /// Who to call about a worried child (`report:` in `site.yaml`), in the page's language.
+    report: Option<Cow<'a, crate::config::portal::Report>>,
+    /// The "Exit this page" settings, its help page in the page's language.
+    quick_exit: Option<Cow<'a, crate::config::portal::QuickExit>>,
     /// The partnership's contact details.
     contact: Option<&'a crate::config::portal::Contact>,
     /// The policy for every page's `<meta http-equiv="Content-Security-Policy">`.
@@ -289,6 +324,17 @@ struct SiteView<'a> {
     a_z_url: Option<String>,
 }
 
+/// The rendered Markdown of every page, section and translation, in the site's orders.
+#[derive(Clone, Copy)]
+pub struct Bodies<'a> {
+    /// One per page.
+    pub pages: &'a [Rendered],
+    /// One per section.
+    pub sections: &'a [Rendered],
+    /// One per translation.
+    pub translations: &'a [Rendered],
+}
+
 /// Every template-facing value of one build.
 #[derive(Debug)]
 pub struct Views {
@@ -296,6 +342,10 @@ pub struct Views {
     pub pages: Vec<Value>,
     /// One per section, same order as [`Site::sections`].
     pub sections: Vec<Value>,
+    /// One per translation, same order as [`Site::translations`].
+    pub translations: Vec<Value>,
+    /// The `site` variable for the pages in each of `config.languages` (in that order).
+    pub sites: Vec<Value>,
     /// Per taxonomy name.
     pub taxonomies: BTreeMap<String, Value>,
     /// Per taxonomy name, then per term slug.
@@ -336,8 +386,7 @@ impl Views {
     /// build (same pages, same order), which is most of the work on a large site.
     pub fn build(
         site: &Site,
-        page_html: &[Rendered],
-        section_html: &[Rendered],
+        html: Bodies<'_>,
         now: jiff::Timestamp,
         alerts: &[crate::alerts::Alert],
         glossary: &crate::glossary::Glossary,
@@ -346,12 +395,43 @@ impl Views {
         let reuse = reuse.map(|(prev, changed)| Reuse { prev, changed });
         let cfg = &site.config;
         let shared = Shared::new(site, now);
-        let pages = shared.page_views(page_html, reuse);
+        let pages = shared.page_views(html.pages, reuse);
         let events = crate::training::event_pages(site);
         let listings = crate::training::listings(site, now);
-        let sections = shared.section_views(section_html, &pages, &events, &listings, reuse);
+        let sections = shared.section_views(html.sections, &pages, &events, &listings, reuse);
         let (taxonomies, terms) = taxonomy_views(site, &pages, reuse);
-        let site_value = site_view(site, now, alerts, &sections, &taxonomies);
+        let translations = shared.translation_views(html.translations, &pages, &sections);
+        let main = Tongue {
+            index: None,
+            tag: &cfg.language,
+            dir: crate::strings::direction(&cfg.language),
+            home: None,
+        };
+        let site_value = site_view(site, now, alerts, &sections, &taxonomies, &main);
+        let sites = cfg
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                if same_tag(&l.tag, &cfg.language) {
+                    return site_value.clone();
+                }
+                let home = site.sections.first().and_then(|h| {
+                    let k = h
+                        .translations
+                        .iter()
+                        .find(|&&k| site.translations[k].lang == i)?;
+                    Some(translations[*k].clone())
+                });
+                let tongue = Tongue {
+                    index: Some(i),
+                    tag: &l.tag,
+                    dir: crate::strings::direction_of(l),
+                    home,
+                };
+                site_view(site, now, alerts, &sections, &taxonomies, &tongue)
+            })
+            .collect();
         let listings = listings
             .into_iter()
             .map(|l| {
@@ -362,6 +442,8 @@ impl Views {
         Views {
             pages,
             sections,
+            translations,
+            sites,
             taxonomies,
             terms,
             site: site_value,
@@ -540,17 +622,30 @@ impl<'a> Shared<'a> {
             .collect()
     }
 
-    /// Takes a section (or none); returns links to it and every section above it, home first.
-    fn ancestors(&self, section: Option<usize>) -> Vec<Link> {
+    /// Takes a section (or none) and a language (`None` for the main one); returns links to
+    /// it and every section above it, home first, each in that language where it is
+    /// translated.
+    fn ancestors(&self, section: Option<usize>, lang: Option<usize>) -> Vec<Link> {
         let site = self.site;
         let mut out: Vec<Link> = section
             .into_iter()
             .flat_map(|s| site.section_chain(s))
             .map(|i| {
-                link(
-                    &site.sections[i].meta.common.title,
-                    &site.sections[i].doc.url,
-                )
+                let s = &site.sections[i];
+                let translated = lang.and_then(|l| {
+                    s.translations
+                        .iter()
+                        .map(|&k| &site.translations[k])
+                        .find(|t| t.lang == l)
+                });
+                match translated {
+                    Some(t) => link(&t.meta.title, &t.doc.url),
+                    None if lang.is_some() => Link {
+                        lang: Some(site.config.language.clone()),
+                        ..link(&s.meta.common.title, &s.doc.url)
+                    },
+                    None => link(&s.meta.common.title, &s.doc.url),
+                }
             })
             .collect();
         out.reverse();
@@ -576,17 +671,23 @@ impl<'a> Shared<'a> {
     }
 
     /// Takes a page's or section's document, front matter, rendered Markdown, whether it is
-    /// sensitive, what owns its files and the section above it; returns the part of its view
-    /// that pages and sections share.
+    /// sensitive, the original it is (or translates: its files and the sections above it are
+    /// the original's) and its language (`None` for the site's main language); returns the
+    /// part of its view that pages and sections share.
     fn doc_view(
         &self,
         doc: &'a Document,
         m: &'a CommonMeta,
         r: &'a Rendered,
         sensitive: bool,
-        owner: AssetOwner,
-        parent: Option<usize>,
+        of: Original,
+        lang: Option<usize>,
     ) -> DocView<'a> {
+        let (tag, dir) = self.language(lang);
+        let (owner, parent) = match of {
+            Original::Page(i) => (AssetOwner::Page(i), Some(self.site.pages[i].section)),
+            Original::Section(i) => (AssetOwner::Section(i), self.site.sections[i].parent),
+        };
         DocView {
             title: &m.title,
             description: m.description.as_deref(),
@@ -605,8 +706,66 @@ impl<'a> Shared<'a> {
             last_reviewed: m.last_reviewed.as_ref().map(|d| d.text.as_str()),
             review_due: m.review_due.as_ref().map(|d| d.text.as_str()),
             assets: self.assets_of(owner, r.html()),
-            ancestors: self.ancestors(parent),
+            ancestors: self.ancestors(parent, lang),
+            lang: tag,
+            dir,
+            translations: self.alternates(of, lang),
         }
+    }
+
+    /// Takes one of the site's languages (`None` for the main one); returns its tag and
+    /// direction of writing.
+    fn language(&self, lang: Option<usize>) -> (&'a str, &'static str) {
+        let cfg = &self.site.config;
+        match lang.and_then(|i| cfg.languages.get(i)) {
+            Some(l) => (&l.tag, crate::strings::direction_of(l)),
+            None => (&cfg.language, crate::strings::direction(&cfg.language)),
+        }
+    }
+
+    /// Takes a page or section and the language being viewed; returns the page or section in
+    /// each language it is published in, the main language first, or nothing when it has no
+    /// translations.
+    fn alternates(&self, of: Original, current: Option<usize>) -> Vec<Alternate<'a>> {
+        let site = self.site;
+        let cfg = &site.config;
+        let (doc, list) = match of {
+            Original::Page(i) => (&site.pages[i].doc, &site.pages[i].translations),
+            Original::Section(i) => (&site.sections[i].doc, &site.sections[i].translations),
+        };
+        if list.is_empty() {
+            return Vec::new();
+        }
+        let name = |tag: &str| {
+            cfg.languages
+                .iter()
+                .find(|l| same_tag(&l.tag, tag))
+                .map_or("", |l| l.name.as_str())
+        };
+        let (tag, dir) = self.language(None);
+        let mut out = vec![Alternate {
+            lang: tag,
+            name: name(tag),
+            dir,
+            url: &doc.url,
+            permalink: cfg.permalink(&doc.url),
+            current: current.is_none(),
+        }];
+        let mut translations: Vec<&Translation> =
+            list.iter().map(|&k| &site.translations[k]).collect();
+        translations.sort_by_key(|t| t.lang);
+        for t in translations {
+            let (tag, dir) = self.language(Some(t.lang));
+            out.push(Alternate {
+                lang: tag,
+                name: name(tag),
+                dir,
+                url: &t.doc.url,
+                permalink: cfg.permalink(&t.doc.url),
+                current: current == Some(t.lang),
+            });
+        }
+        out
     }
 
     /// Takes a page index and the page's rendered Markdown; returns the page's view.
@@ -620,20 +779,10 @@ impl<'a> Shared<'a> {
             i.and_then(|i| siblings.get(i))
                 .map(|&j| link(&site.pages[j].meta.common.title, &site.pages[j].doc.url))
         };
-        // A sensitive term outranks `sensitive: false`: the quick exit must not be switched
-        // off for a page about young people's safety by a setting inherited from elsewhere.
-        let sensitive = carries_sensitive_term(cfg, m)
-            || m.sensitive.unwrap_or(self.section_sensitive[p.section]);
+        let sensitive = self.page_sensitive(index);
         Value::from(Serde(PageView {
             kind: "page",
-            doc: self.doc_view(
-                &p.doc,
-                m,
-                r,
-                sensitive,
-                AssetOwner::Page(index),
-                Some(p.section),
-            ),
+            doc: self.doc_view(&p.doc, m, r, sensitive, Original::Page(index), None),
             draft: m.draft,
             reading_time: r.word_count.div_ceil(200).max(1),
             taxonomies: term_refs(cfg, m),
@@ -642,6 +791,108 @@ impl<'a> Shared<'a> {
             previous: neighbour(p.position.checked_sub(1)),
             next: neighbour(Some(p.position + 1)),
         }))
+    }
+
+    /// Whether the page at `index` is sensitive: a sensitive term outranks `sensitive: false`,
+    /// so that the quick exit cannot be switched off for a page about young people's safety by
+    /// a setting inherited from elsewhere.
+    fn page_sensitive(&self, index: usize) -> bool {
+        let p = &self.site.pages[index];
+        let m = &p.meta.common;
+        carries_sensitive_term(&self.site.config, m)
+            || m.sensitive.unwrap_or(self.section_sensitive[p.section])
+    }
+
+    /// Takes a page or section and a language; returns its translation into that language.
+    fn translation_of(&self, of: Original, lang: usize) -> Option<usize> {
+        let site = self.site;
+        let list = match of {
+            Original::Page(i) => &site.pages[i].translations,
+            Original::Section(i) => &site.sections[i].translations,
+        };
+        list.iter()
+            .copied()
+            .find(|&k| site.translations[k].lang == lang)
+    }
+
+    /// Takes the rendered Markdown of every translation and the views of every page and
+    /// section; returns every translation's view, in translation order. A translated section
+    /// lists its pages and subsections in its language where they are translated, and in the
+    /// main language where not; a translation is sensitive when its original is.
+    fn translation_views(
+        &self,
+        html: &[Rendered],
+        pages: &[Value],
+        sections: &[Value],
+    ) -> Vec<Value> {
+        let site = self.site;
+        let cfg = &site.config;
+        let mut out: Vec<Option<Value>> = vec![None; site.translations.len()];
+        for (k, t) in site.translations.iter().enumerate() {
+            let Original::Page(i) = t.of else { continue };
+            let p = &site.pages[i];
+            let r = &html[k];
+            let sensitive = self.page_sensitive(i) || t.meta.sensitive == Some(true);
+            out[k] = Some(Value::from(Serde(PageView {
+                kind: "page",
+                doc: self.doc_view(&t.doc, &t.meta, r, sensitive, t.of, Some(t.lang)),
+                draft: t.meta.draft,
+                reading_time: r.word_count.div_ceil(200).max(1),
+                taxonomies: term_refs(cfg, &t.meta),
+                event: None,
+                section: &site.sections[p.section].doc.path,
+                previous: None,
+                next: None,
+            })));
+        }
+        // Subsections come after their parents by path: from the end, every translated
+        // subsection's view is there before its parent's needs it.
+        let mut of_sections: Vec<(usize, usize)> = site
+            .translations
+            .iter()
+            .enumerate()
+            .filter_map(|(k, t)| match t.of {
+                Original::Section(i) => Some((i, k)),
+                Original::Page(_) => None,
+            })
+            .collect();
+        of_sections.sort_unstable_by(|a, b| b.cmp(a));
+        for (i, k) in of_sections {
+            let t = &site.translations[k];
+            let s = &site.sections[i];
+            let in_lang = |of: Original, main: &Value| {
+                self.translation_of(of, t.lang)
+                    .and_then(|j| out[j].clone())
+                    .unwrap_or_else(|| main.clone())
+            };
+            let view = Value::from(Serde(SectionView {
+                kind: "section",
+                doc: self.doc_view(
+                    &t.doc,
+                    &t.meta,
+                    &html[k],
+                    self.section_sensitive[i] || t.meta.sensitive == Some(true),
+                    t.of,
+                    Some(t.lang),
+                ),
+                pages: s
+                    .pages
+                    .iter()
+                    .map(|&p| in_lang(Original::Page(p), &pages[p]))
+                    .collect(),
+                subsections: s
+                    .subsections
+                    .iter()
+                    .map(|&c| in_lang(Original::Section(c), &sections[c]))
+                    .collect(),
+                feed_url: None,
+                paginate_by: None,
+                upcoming: sections[i].get_attr("upcoming").unwrap_or_default(),
+                listings: Vec::new(),
+            }));
+            out[k] = Some(view);
+        }
+        out.into_iter().map(Option::unwrap_or_default).collect()
     }
 
     /// Takes the rendered Markdown of every section, every page's view, the training sessions
@@ -692,7 +943,7 @@ impl<'a> Shared<'a> {
         let sensitive = self.section_sensitive[i];
         Value::from(Serde(SectionView {
             kind: "section",
-            doc: self.doc_view(&s.doc, m, r, sensitive, AssetOwner::Section(i), s.parent),
+            doc: self.doc_view(&s.doc, m, r, sensitive, Original::Section(i), None),
             pages: s.pages.iter().map(|&p| pages[p].clone()).collect(),
             subsections: s
                 .subsections
@@ -731,6 +982,7 @@ fn link(title: &str, url: &str) -> Link {
     Link {
         title: title.to_string(),
         url: url.to_string(),
+        lang: None,
     }
 }
 
@@ -844,14 +1096,16 @@ fn capitalise_first(s: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-/// Takes the site, the build time, every alert, every section's view and every taxonomy's
-/// view; returns the `site` variable.
+/// Takes the site, the build time, every alert, every section's view, every taxonomy's view
+/// and the language of the pages it is for (with the home page in that language); returns
+/// the `site` variable.
 fn site_view(
     site: &Site,
     now: jiff::Timestamp,
     alerts: &[crate::alerts::Alert],
     sections: &[Value],
     taxonomies: &BTreeMap<String, Value>,
+    tongue: &Tongue<'_>,
 ) -> Value {
     let today = crate::clock::site_date(now);
     let cfg = &site.config;
@@ -860,16 +1114,20 @@ fn site_view(
         description: cfg.description.as_deref(),
         base_url: &cfg.base_url,
         base_path: cfg.base_path(),
-        language: &cfg.language,
-        direction: crate::strings::direction(&cfg.language),
-        report: cfg.report.as_ref(),
-        quick_exit: cfg.quick_exit.as_ref(),
+        language: tongue.tag,
+        main_language: &cfg.language,
+        direction: tongue.dir,
+        report: tongue.report(site),
+        quick_exit: tongue.quick_exit(site),
         contact: cfg.contact.as_ref(),
         content_security_policy: &cfg.content_security_policy,
         extra: &cfg.extra,
         today: today.to_string(),
         alerts: alerts.iter().filter(|a| a.is_current(today)).collect(),
-        home: sections.first().cloned().unwrap_or_default(),
+        home: tongue
+            .home
+            .clone()
+            .unwrap_or_else(|| sections.first().cloned().unwrap_or_default()),
         sections: Value::from(sections.to_vec()),
         taxonomies: taxonomies
             .iter()
@@ -884,6 +1142,83 @@ fn site_view(
             .enabled
             .then(|| format!("{}{}", cfg.base_path(), crate::search::A_Z_PAGE)),
     }))
+}
+
+/// The language a `site` variable is made for.
+struct Tongue<'a> {
+    /// Index into `config.languages`; `None` for the main language.
+    index: Option<usize>,
+    tag: &'a str,
+    dir: &'static str,
+    /// The home page's view in this language, if it is translated.
+    home: Option<Value>,
+}
+
+impl Tongue<'_> {
+    /// The `@/` path of the page at `path` (an `@/` path) in this language, if it is
+    /// translated.
+    fn translated_path(&self, site: &Site, path: &str) -> Option<String> {
+        let lang = self.index?;
+        let rest = path.strip_prefix("@/")?;
+        let (p, anchor) = rest
+            .split_once('#')
+            .map_or((rest, None), |(p, a)| (p, Some(a)));
+        let list = site
+            .page_by_path
+            .get(p)
+            .map(|&i| &site.pages[i].translations)
+            .or_else(|| {
+                site.section_by_path
+                    .get(p)
+                    .map(|&i| &site.sections[i].translations)
+            })?;
+        let t = list
+            .iter()
+            .map(|&k| &site.translations[k])
+            .find(|t| t.lang == lang)?;
+        Some(match anchor {
+            Some(a) => format!("@/{}#{a}", t.doc.path),
+            None => format!("@/{}", t.doc.path),
+        })
+    }
+
+    /// `report:` in this language: its words from `languages:`, its page translated.
+    fn report<'s>(&self, site: &'s Site) -> Option<Cow<'s, crate::config::portal::Report>> {
+        let r = site.config.report.as_ref()?;
+        let Some(lang) = self.index else {
+            return Some(Cow::Borrowed(r));
+        };
+        let mut r = r.clone();
+        if let Some(words) = &site.config.languages[lang].report {
+            if let Some(name) = &words.hub_name {
+                r.hub_name = name.clone();
+            }
+            if words.hub_hours.is_some() {
+                r.hub_hours = words.hub_hours.clone();
+            }
+        }
+        if let Some(page) = self.translated_path(site, &r.page) {
+            r.page = page;
+        }
+        Some(Cow::Owned(r))
+    }
+
+    /// `quick_exit:` with its help page in this language, if that is translated.
+    fn quick_exit<'s>(&self, site: &'s Site) -> Option<Cow<'s, crate::config::portal::QuickExit>> {
+        let q = site.config.quick_exit.as_ref()?;
+        let help = q
+            .help
+            .as_deref()
+            .and_then(|h| self.translated_path(site, h));
+        Some(match help {
+            Some(h) => {
+                let mut q = q.clone();
+                q.help = Some(h);
+                Cow::Owned(q)
+            }
+            None => Cow::Borrowed(q),
+        })
+    }
 }
 
 /// Takes the site, its training sessions by section and the build time; returns the pages of
@@ -969,6 +1304,11 @@ pub fn url_map(site: &Site) -> HashMap<String, String> {
             site.sections
                 .iter()
                 .map(|s| (s.doc.path.clone(), s.doc.url.clone())),
+        )
+        .chain(
+            site.translations
+                .iter()
+                .map(|t| (t.doc.path.clone(), t.doc.url.clone())),
         )
         .collect()
 }

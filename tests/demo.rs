@@ -72,13 +72,32 @@ fn report_a_concern_is_on_every_page() {
         if html.contains("http-equiv=\"refresh\"") {
             continue;
         }
-        for must in [
-            "call <a href=\"tel:999\">999</a>",
+        // A page in another language says it in that language; the numbers are the same.
+        let english = html.contains("<html lang=\"en-GB\"");
+        let words: &[&str] = if english {
+            &[
+                "call <a dir=\"ltr\" href=\"tel:999\">999</a>",
+                "Out of hours",
+                "Bromley Multi Agency Safeguarding Hub (MASH)",
+            ]
+        } else if html.contains("<html lang=\"pl\"") {
+            &[
+                "zadzwoń pod numer <a dir=\"ltr\" href=\"tel:999\">999</a>",
+                "Międzyinstytucjonalny Zespół ds. Ochrony Dzieci w Bromley (MASH)",
+                "od poniedziałku do piątku",
+            ]
+        } else {
+            &[
+                "<a dir=\"ltr\" href=\"tel:999\">999</a>",
+                "بروملی ملٹی ایجنسی سیف گارڈنگ ہب (MASH)",
+            ]
+        };
+        for must in words.iter().chain(&[
             "020 7946 0123",
             "mash@bromley.example.org.uk",
-            "Out of hours",
+            "020 7946 0999",
             "0800 1111",
-        ] {
+        ]) {
             assert!(html.contains(must), "{} lacks {must}", f.display());
         }
     }
@@ -873,7 +892,17 @@ fn a_site_in_another_language_wears_the_theme_in_that_language() {
         let config = fs::read_to_string(root.join("site.yaml")).unwrap();
         let changed = config.replace("language: en-GB", &format!("language: {tag}"));
         assert_ne!(config, changed, "the demo's site.yaml says language: en-GB");
-        fs::write(root.join("site.yaml"), changed).unwrap();
+        // A site written in one language: no translations.
+        let (head, rest) = changed.split_once("languages:\n").unwrap();
+        let rest = rest.split_once("\ntheme:").unwrap().1;
+        fs::write(root.join("site.yaml"), format!("{head}theme:{rest}")).unwrap();
+        for f in walkdir::WalkDir::new(root.join("content")) {
+            let p = f.unwrap().into_path();
+            let name = p.to_string_lossy().into_owned();
+            if name.ends_with(".pl.md") || name.ends_with(".ur.md") {
+                fs::remove_file(p).unwrap();
+            }
+        }
         build_copy(root, "2026-11-30");
         let page = read(root, "worried-about-a-child/index.html");
         let rtl = if tag == "ur" { " dir=\"rtl\"" } else { "" };
@@ -912,4 +941,93 @@ fn a_site_in_another_language_wears_the_theme_in_that_language() {
         assert!(page.contains("href=\"tel:999\""), "{tag}: 999");
         assert!(page.contains("020 7946 0123"), "{tag}: the hub's number");
     }
+}
+
+/// The demo's Polish and Urdu pages: published under their language's folder, each saying its
+/// language and direction, dressed in the theme's words in that language, with the report box
+/// in that language and its numbers unchanged; the switcher and `hreflang` links tie each page
+/// to its other languages, and nothing a reader should not see (the review mark) is shown.
+#[test]
+fn translations_are_published_in_their_language() {
+    let out = build_at("2026-11-23");
+    let root = out.path();
+    for (tag, dir, exit, heading) in [
+        ("pl", "", "Opuść tę stronę", "Martwisz się o dziecko?"),
+        (
+            "ur",
+            " dir=\"rtl\"",
+            "یہ صفحہ چھوڑیں",
+            "کیا آپ کو کسی بچے کے بارے میں تشویش ہے؟",
+        ),
+    ] {
+        for rel in [
+            "",
+            "worried-about-a-child/",
+            "staying-safe-online/",
+            "young-people/",
+        ] {
+            let page = read(root, &format!("{tag}/{rel}index.html"));
+            let at = format!("/{tag}/{rel}");
+            assert!(
+                page.contains(&format!("<html lang=\"{tag}\"{dir}>")),
+                "{at}: lang"
+            );
+            assert!(page.contains(exit), "{at}: the exit in {tag}");
+            assert!(
+                !page.contains("needs review"),
+                "{at}: shows the review mark"
+            );
+            assert!(
+                !page.contains("Skip to main content"),
+                "{at}: English skip link"
+            );
+            // The switcher names every language in itself, marked as that language.
+            assert!(page.contains("<a href=\"/"), "{at}: no link back");
+            for (other, name) in [("en-GB", "English"), ("pl", "Polski"), ("ur", "اردو")] {
+                if other == tag {
+                    assert!(page.contains(&format!("lang=\"{other}\"")), "{at}");
+                    assert!(page.contains("aria-current=\"page\">"), "{at}: current");
+                } else {
+                    assert!(
+                        page.contains(&format!("lang=\"{other}\" hreflang=\"{other}\"")),
+                        "{at}: no switcher link to {other}"
+                    );
+                }
+                assert!(page.contains(name), "{at}: {name}");
+            }
+            // Phone numbers read left to right, even in Urdu.
+            assert!(
+                !page.contains("<a href=\"tel:"),
+                "{at}: a tel: link without dir"
+            );
+        }
+        let worried = read(root, &format!("{tag}/worried-about-a-child/index.html"));
+        assert!(worried.contains(heading), "{tag}: the translated title");
+        assert!(
+            worried.contains(&format!(
+                "<link rel=\"canonical\" href=\"https://www.bscp.example.org.uk/{tag}/worried-about-a-child/\">"
+            )),
+            "{tag}: canonical"
+        );
+    }
+    // The English page links to its translations too, and its report box stays English.
+    let english = read(root, "worried-about-a-child/index.html");
+    assert!(english.contains("<html lang=\"en-GB\">"));
+    assert!(english.contains(
+        "hreflang=\"x-default\" href=\"https://www.bscp.example.org.uk/worried-about-a-child/\""
+    ));
+    // The report-a-concern link of a translated page goes to that language's page.
+    let pl = read(root, "pl/young-people/index.html");
+    assert!(pl.contains("class=\"site-header__report\" href=\"/pl/worried-about-a-child/\""));
+    // An untranslated section in a translated page's menu is marked as English.
+    assert!(
+        pl.contains("lang=\"en-GB\">Safeguarding guidance</a>"),
+        "menu not marked"
+    );
+    // English rules are not applied to Polish text: no acronym is expanded in English there.
+    let pl_worried = read(root, "pl/worried-about-a-child/index.html");
+    assert!(
+        !pl_worried.contains("<abbr title=\"Multi Agency"),
+        "English <abbr> in Polish"
+    );
 }

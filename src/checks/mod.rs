@@ -183,6 +183,7 @@ pub fn load_language(
 pub fn site_findings(
     site: &Site,
     pages: &[Rendered],
+    translations: &[Rendered],
     images: &crate::images::ImageSizes,
     has: &(dyn Fn(&str) -> bool + Sync),
     now: jiff::Timestamp,
@@ -211,10 +212,37 @@ pub fn site_findings(
     out.extend(plain);
     let targets = Targets::new(site, pages, has);
     out.extend(targets.page_findings(pages, 0..site.pages.len()));
+    out.extend(
+        site.translations
+            .iter()
+            .zip(translations)
+            .flat_map(|(t, r)| targets.document_findings(&t.doc, r)),
+    );
+    out.extend(translation_review_findings(site));
     out.extend(alert_link_findings(site, &targets));
     out.extend(terms::undeclared_terms(site));
     out.extend(image_findings(site, images));
     out
+}
+
+/// The translations marked `translation: needs review`, so that the editors know which pages a
+/// translator still has to check. Readers never see the mark.
+fn translation_review_findings(site: &Site) -> Vec<Diagnostic> {
+    site.translations
+        .iter()
+        .filter_map(|t| {
+            let at = t.meta.translation.as_ref()?;
+            let name = &site.config.languages[t.lang].name;
+            let d = Diagnostic::in_file(
+                &t.doc.file,
+                format!("this translation into {name} ({}) is marked as needing review: a translator has not checked it yet", site.config.languages[t.lang].tag),
+            )
+            .at_in(&t.doc.source, at.line, at.column)
+            .hint("ask a professional translator to check it against the English page, then remove the line `translation: needs review`")
+            .warning();
+            apply(&site.config.checks, "translation-review", d)
+        })
+        .collect()
 }
 
 /// An original over this many bytes is a warning (rule `image-size`).
@@ -737,7 +765,10 @@ impl<'a> Targets<'a> {
                 headings_hint(known),
             )));
         }
-        if site.section_by_path.contains_key(path) || self.files.contains_key(path) {
+        if site.section_by_path.contains_key(path)
+            || site.translation_by_path.contains_key(path)
+            || self.files.contains_key(path)
+        {
             return None;
         }
         if site.draft_paths.contains(path) {

@@ -32,6 +32,7 @@ pub fn page(
     src: &Source<'_>,
     ck: &Checks,
     glossary: &Glossary,
+    english: bool,
 ) -> (Vec<Diagnostic>, Option<Readability>) {
     let mut findings = Vec::new();
     let mut found = |rule: &'static str, d: Diagnostic| {
@@ -42,8 +43,12 @@ pub fn page(
     // The body's lines are split only if a finding needs a position.
     let body_lines: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
     let lines = || body_lines.get_or_init(|| body.lines().collect()).as_slice();
-    for b in &facts.blocks {
-        check_block(&b.text, &lines, b.at, src, ck, glossary, &mut found);
+    // The glossary, the language rules and the reading age are English: a page in another
+    // language is not held to them.
+    if english {
+        for b in &facts.blocks {
+            check_block(&b.text, &lines, b.at, src, ck, glossary, &mut found);
+        }
     }
     headings(facts, src, &mut found);
     for img in &facts.images {
@@ -74,13 +79,14 @@ pub fn page(
             );
         }
     }
-    let readability = (ck.force_readability || readability_on(&ck.config)).then(|| {
-        let mut r = Readability::default();
-        for b in facts.blocks.iter().filter(|b| b.paragraph) {
-            r.add_paragraph(&b.text, src.body_line + b.at.start.line.saturating_sub(1));
-        }
-        r
-    });
+    let readability =
+        (english && (ck.force_readability || readability_on(&ck.config))).then(|| {
+            let mut r = Readability::default();
+            for b in facts.blocks.iter().filter(|b| b.paragraph) {
+                r.add_paragraph(&b.text, src.body_line + b.at.start.line.saturating_sub(1));
+            }
+            r
+        });
     (findings, readability)
 }
 

@@ -97,6 +97,11 @@ pub const RULES: &[(&str, Option<Level>, &str)] = &[
         "a page whose text is still only the note `haven new` wrote, or whose front matter still holds a REPLACE placeholder",
     ),
     (
+        "translation-review",
+        Some(Level::Warning),
+        "a translation marked `translation: needs review` (machine-assisted, not yet checked by a translator)",
+    ),
+    (
         "readability",
         None,
         "a reading age above the threshold on pages for parents or young people",

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub mod checks;
+pub mod languages;
 pub mod portal;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -30,6 +31,10 @@ pub struct Config {
     /// The BCP 47 language tag for `<html lang>`, e.g. `en-GB`.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The languages pages are translated into, the main one included: a file named
+    /// `page.pl.md` beside `page.md` is its Polish translation, published at `/pl/page/`.
+    #[serde(default)]
+    pub languages: Vec<languages::Language>,
     /// The theme folder under `themes/`; none means templates come only from `templates/`.
     #[serde(default)]
     pub theme: Option<String>,
@@ -263,6 +268,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "extra",
     "sensitive",
     "owner",
+    "translation",
     "last_reviewed",
     "review_due",
     "event",
@@ -328,6 +334,9 @@ impl Config {
             crate::yaml::parse(text, shown, text, 1).map_err(|e| missing_setting(e, text))?;
         let mut diags = Diagnostics::new();
         if let Err(d) = config.validate(text, shown) {
+            diags.push(d);
+        }
+        if let Err(d) = languages::check(&config.languages, &config.language, text, shown) {
             diags.push(d);
         }
         let portal = portal::problems(

@@ -179,6 +179,12 @@ struct Raw {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     review_due: Option<Spanned<String>>,
+    /// Translations only: `needs review` marks a machine-assisted translation that a
+    /// professional translator has not checked yet. `haven check` lists these pages; readers
+    /// never see it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    translation: Option<Spanned<String>>,
     /// Makes the page a training session: when and where it is, and how to book.
     #[serde(default)]
     #[schemars(with = "Option<crate::content::event::RawEvent>")]
@@ -250,6 +256,8 @@ pub struct CommonMeta {
     pub review_due: Option<FmDate>,
     /// A training session's details.
     pub event: Option<crate::content::event::Event>,
+    /// `translation: needs review`, where it is written: a machine-assisted translation.
+    pub translation: Option<Located>,
 }
 
 /// A page's front matter.
@@ -394,7 +402,28 @@ fn common(
         last_reviewed: date_of(&raw.last_reviewed)?,
         review_due: date_of(&raw.review_due)?,
         event: event(raw.event.take(), split, cx, is_section)?,
+        translation: translation(raw.translation.as_ref(), split, cx)?.map(located),
     })
+}
+
+/// What `translation:` may say.
+pub const NEEDS_REVIEW: &str = "needs review";
+
+/// Takes `translation:` as written; returns it if it says `needs review`, the only value.
+fn translation<'s>(
+    t: Option<&'s Spanned<String>>,
+    split: &Split<'_>,
+    cx: &Ctx<'_>,
+) -> Result<Option<&'s Spanned<String>>, Diagnostic> {
+    match t {
+        Some(s) if s.value.trim() != NEEDS_REVIEW => {
+            let (l, c) = cx.spanned_pos(s, split.yaml_line);
+            Err(cx
+                .err_at(l, c, format!("`translation: {}` is not something Haven knows", s.value))
+                .hint("write `translation: needs review` on a translation nobody has checked yet, and remove the line once a translator has"))
+        }
+        t => Ok(t),
+    }
 }
 
 /// Takes the `title` as written; returns it trimmed, or an error if it is missing or blank.

@@ -3,6 +3,7 @@
 
 pub mod event;
 pub mod frontmatter;
+pub mod translations;
 mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -17,6 +18,7 @@ use crate::text::decode_text;
 use frontmatter::{Ctx, FmDate, PageMeta, SectionMeta, SortBy};
 use std::sync::Arc;
 
+pub use translations::{Original, Translation};
 pub use walk::{Discovered, discover};
 
 /// What pages and sections both are: a Markdown file with front matter, published at an
@@ -56,6 +58,8 @@ pub struct Page {
     pub section: usize,
     /// Index of the page in that section's ordered list.
     pub position: usize,
+    /// Indices into [`Site::translations`] of its translations, in file order.
+    pub translations: Vec<usize>,
 }
 
 /// A section: a folder with an `_index.md`.
@@ -71,6 +75,8 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Child sections, by weight then title.
     pub subsections: Vec<usize>,
+    /// Indices into [`Site::translations`] of its translations, in file order.
+    pub translations: Vec<usize>,
 }
 
 /// A file copied into the output unchanged: a page bundle's PDF, an image beside a section.
@@ -143,6 +149,8 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Pages ordered by path.
     pub pages: Vec<Page>,
+    /// Translations of pages and sections into the site's other languages, by path.
+    pub translations: Vec<Translation>,
     /// Taxonomies in `site.yaml` order.
     pub taxonomies: Vec<Taxonomy>,
     /// Files under `data/` by their path relative to it (e.g. `board.yaml`).
@@ -158,6 +166,8 @@ pub struct Site {
     pub page_by_path: HashMap<String, usize>,
     /// Content path (`guidance/_index.md`) to section index.
     pub section_by_path: HashMap<String, usize>,
+    /// Content path (`guidance/neglect.pl.md`) to translation index.
+    pub translation_by_path: HashMap<String, usize>,
 }
 
 impl Site {
@@ -441,6 +451,7 @@ fn home_section(config: &Config) -> Parsed {
             last_reviewed: None,
             review_due: None,
             event: None,
+            translation: None,
         },
         sort_by: SortBy::Weight,
         paginate_by: None,
@@ -471,6 +482,7 @@ fn assemble(
     let base = config.base_path().to_string();
 
     let (kept, draft_paths, draft_dirs) = leave_out_drafts(files, drafts);
+    let (kept, pending) = translations::separate(kept, &config, &mut diags);
     let (mut section_files, mut page_files): (Vec<Parsed>, Vec<Parsed>) = kept
         .into_iter()
         .partition(|f| matches!(f.kind, Kind::Section(_)));
@@ -486,6 +498,15 @@ fn assemble(
     let mut sections = build_sections(section_files, &base, &mut folders, &mut diags);
     let mut pages = build_pages(page_files, &base, &mut sections, &mut folders, &mut diags);
     order_sections(&mut sections, &mut pages);
+    marked_as_translation(&pages, &sections, &mut diags);
+    let translations = translations::resolve(
+        pending,
+        &config,
+        &mut pages,
+        &mut sections,
+        &draft_paths,
+        &mut diags,
+    );
     let assets = place_assets(raw_assets, &base, &pages, &sections, &folders, &draft_dirs);
 
     let page_by_path = pages
@@ -499,6 +520,11 @@ fn assemble(
         .map(|(i, s)| (s.doc.path.clone(), i))
         .collect();
     let taxonomies = build_taxonomies(&config, &pages, &base);
+    let translation_by_path = translations
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.doc.path.clone(), i))
+        .collect();
     let site = Site {
         config,
         root: layout.root().to_path_buf(),
@@ -512,8 +538,28 @@ fn assemble(
         assets,
         page_by_path,
         section_by_path,
+        translations,
+        translation_by_path,
     };
     diags.into_result(site)
+}
+
+/// `translation: needs review` on a page or section in the site's main language, which is no
+/// translation: reported, since it would otherwise mean nothing.
+fn marked_as_translation(pages: &[Page], sections: &[Section], diags: &mut Diagnostics) {
+    let docs = pages
+        .iter()
+        .map(|p| (&p.doc, &p.meta.common))
+        .chain(sections.iter().map(|s| (&s.doc, &s.meta.common)));
+    for (doc, m) in docs {
+        if let Some(t) = &m.translation {
+            diags.push(
+                Diagnostic::in_file(&doc.file, "`translation:` belongs on a translation, and this file is in the site's main language")
+                    .at_in(&doc.source, t.line, t.column)
+                    .hint("remove the line; a translation is a file named like this one with the language before .md, such as neglect.pl.md"),
+            );
+        }
+    }
 }
 
 /// The folders that own content, by their components below `content/`: pages find their
@@ -598,6 +644,7 @@ fn build_sections(
             parent,
             pages: Vec::new(),
             subsections: Vec::new(),
+            translations: Vec::new(),
         });
         if let Some(p) = parent {
             sections[p].subsections.push(idx);
@@ -676,6 +723,7 @@ fn build_pages(
             meta,
             section,
             position: 0,
+            translations: Vec::new(),
         });
         sections[section].pages.push(idx);
     }
