@@ -686,6 +686,7 @@ impl Built<'_> {
                         pages: self.pages,
                         sections: self.sections,
                         shown: &shown,
+                        translations: self.translations,
                     };
                     let files =
                         crate::search::index(site, &texts, glossary, self.search, self.now, sink);
@@ -991,6 +992,7 @@ impl Stages {
             pages: &self.pages,
             sections: &self.sections,
             shown: &shown,
+            translations: &self.translations,
         };
         crate::search::index(
             &self.site,
@@ -1009,10 +1011,16 @@ fn affected_targets(site: &Site, views: &Views, changed: &HashSet<usize>) -> Has
     let mut out = HashSet::new();
     for &i in changed {
         out.insert(Target::Page(i));
-        out.extend(
-            site.section_chain(site.pages[i].section)
-                .map(Target::Section),
-        );
+        for s in site.section_chain(site.pages[i].section) {
+            out.insert(Target::Section(s));
+            // A translated section lists the page too, where it is not translated.
+            out.extend(
+                site.sections[s]
+                    .translations
+                    .iter()
+                    .map(|&k| Target::Translation(k)),
+            );
+        }
         for (t, tax) in site.taxonomies.iter().enumerate() {
             for (k, term) in tax.terms.iter().enumerate() {
                 if term.pages.contains(&i) {

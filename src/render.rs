@@ -42,6 +42,8 @@ pub enum Target {
     AToZ,
     /// A page or section in another language, by index into `Site::translations`.
     Translation(usize),
+    /// The search page of another language, by index into `config.languages`.
+    SearchIn(usize),
 }
 
 /// One template render to do.
@@ -446,17 +448,21 @@ fn listing_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Ve
 }
 
 /// Takes the site (with search on), its views and the filter; returns the renders of the
-/// search page and the A to Z page that it picks.
+/// search page and the A to Z page that it picks, and of the search page of each other
+/// language with translations (`/pl/search/`, which searches its own index).
 fn search_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec<Job> {
     use crate::search::{A_Z_PAGE, CLIENT_PATH, INDEX_DIR, PAGE};
     let base = site.config.base_path();
     let mut jobs = Vec::new();
-    let search = ctx(&[
-        ("index", Value::from(format!("{base}{INDEX_DIR}"))),
-        ("script", Value::from(format!("{base}{CLIENT_PATH}"))),
-        ("url", Value::from(format!("{base}{PAGE}"))),
-        ("a_z_url", Value::from(format!("{base}{A_Z_PAGE}"))),
-    ]);
+    let search = |folder: &str| {
+        ctx(&[
+            ("index", Value::from(format!("{base}{folder}{INDEX_DIR}"))),
+            ("script", Value::from(format!("{base}{CLIENT_PATH}"))),
+            ("url", Value::from(format!("{base}{folder}{PAGE}"))),
+            ("a_z_url", Value::from(format!("{base}{A_Z_PAGE}"))),
+        ])
+    };
+    let main = search("");
     for (target, template, url, name) in [
         (Target::Search, "search.html", PAGE, "search"),
         (Target::AToZ, "a_z.html", A_Z_PAGE, "A to Z"),
@@ -469,13 +475,42 @@ fn search_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec
             ctx: ctx(&[
                 ("site", views.site.clone()),
                 ("a_z", views.a_z.clone()),
-                ("search", search.clone()),
+                ("search", main.clone()),
                 ("current_url", Value::from(format!("{base}{url}"))),
             ]),
             path: format!("{url}index.html"),
             origin: PathBuf::from(format!("the {name} page (search: enabled in site.yaml)")),
             chosen_at: None,
             target,
+        });
+    }
+    for lang in 0..site.config.languages.len() {
+        let Some(folder) = site.language_folder(lang) else {
+            continue;
+        };
+        if !want(Target::SearchIn(lang)) {
+            continue;
+        }
+        let site_view = views
+            .sites
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| views.site.clone());
+        jobs.push(Job {
+            template: "search.html".into(),
+            ctx: ctx(&[
+                ("site", site_view),
+                ("a_z", views.a_z.clone()),
+                ("search", search(&folder)),
+                ("current_url", Value::from(format!("{base}{folder}{PAGE}"))),
+            ]),
+            path: format!("{folder}{PAGE}index.html"),
+            origin: PathBuf::from(format!(
+                "the search page in {} (search: enabled in site.yaml)",
+                site.config.languages[lang].name
+            )),
+            chosen_at: None,
+            target: Target::SearchIn(lang),
         });
     }
     jobs
@@ -724,7 +759,10 @@ pub fn render_jobs(
                 Some((file.as_path(), l.line, l.column, src))
             });
             let mut d = set.missing(&j.template, &j.origin, at);
-            if matches!(j.target, Target::Search | Target::AToZ) {
+            if matches!(
+                j.target,
+                Target::Search | Target::AToZ | Target::SearchIn(_)
+            ) {
                 d = d.hint(format!(
                     "the theme has no {}; add it to templates/, or write `search: {{enabled: false}}` in site.yaml to build without search and the A to Z",
                     j.template

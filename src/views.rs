@@ -1133,10 +1133,14 @@ fn site_view(
             .iter()
             .map(|(k, v)| (k.as_str(), v.clone()))
             .collect(),
-        search_url: cfg
-            .search
-            .enabled
-            .then(|| format!("{}{}", cfg.base_path(), crate::search::PAGE)),
+        // A language with its own search page links to it.
+        search_url: cfg.search.enabled.then(|| {
+            let folder = tongue
+                .index
+                .and_then(|i| site.language_folder(i))
+                .unwrap_or_default();
+            format!("{}{folder}{}", cfg.base_path(), crate::search::PAGE)
+        }),
         a_z_url: cfg
             .search
             .enabled

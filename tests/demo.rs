@@ -332,6 +332,33 @@ fn statements_are_linked_from_every_footer() {
 #[test]
 fn every_page_is_in_the_a_to_z_and_the_search_index() {
     let out = build_at("2026-11-23");
+    // Each translation is in its language's index, after every page of the main language.
+    for tag in ["pl", "ur"] {
+        let meta: serde_json::Value =
+            serde_json::from_str(&read(out.path(), &format!("{tag}/search/index/meta.json")))
+                .unwrap();
+        let own = meta["own"].as_array().unwrap();
+        let (first, count) = (own[0].as_u64().unwrap(), own[1].as_u64().unwrap());
+        assert_eq!(count, 4, "{tag}: the demo has four pages in each language");
+        let bundle = meta["bundle"].as_u64().unwrap();
+        let mut urls = BTreeSet::new();
+        for i in first..first + count {
+            let file = format!("{tag}/search/index/p/{}.json", i / bundle);
+            let f: serde_json::Value = serde_json::from_str(&read(out.path(), &file)).unwrap();
+            urls.insert(f[(i % bundle) as usize]["u"].as_str().unwrap().to_string());
+        }
+        for page in [
+            "",
+            "worried-about-a-child/",
+            "staying-safe-online/",
+            "young-people/",
+        ] {
+            assert!(
+                urls.contains(&format!("/{tag}/{page}")),
+                "{tag}: /{tag}/{page} not indexed"
+            );
+        }
+    }
     let az = read(out.path(), "a-z/index.html");
     let search = read(out.path(), "search/index.html");
     let meta: serde_json::Value =
@@ -356,8 +383,15 @@ fn every_page_is_in_the_a_to_z_and_the_search_index() {
         if html.contains("http-equiv=\"refresh\"") {
             continue; // an old address that redirects
         }
+        // A page in another language links to that language's search page.
+        let folder = ["pl/", "ur/"]
+            .into_iter()
+            .find(|f| rel.starts_with(f))
+            .unwrap_or("");
         assert!(
-            html.contains("class=\"site-header__search\" href=\"/search/\""),
+            html.contains(&format!(
+                "class=\"site-header__search\" href=\"/{folder}search/\""
+            )),
             "{rel} has no link to search"
         );
         let Some(dir) = rel.strip_suffix("index.html") else {

@@ -171,6 +171,16 @@ pub struct Site {
 }
 
 impl Site {
+    /// The folder below the base path of the pages in `config.languages[lang]` (`pl/`), if
+    /// the site has any translations into it.
+    pub fn language_folder(&self, lang: usize) -> Option<String> {
+        let l = self.config.languages.get(lang)?;
+        self.translations
+            .iter()
+            .any(|t| t.lang == lang)
+            .then(|| format!("{}/", l.tag.to_ascii_lowercase()))
+    }
+
     /// Section `start` and the sections above it, up to the home section.
     pub fn section_chain(&self, start: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(start), |&i| self.sections[i].parent)

@@ -69,6 +69,7 @@ const K1: f32 = 1.2;
 const B: f32 = 0.6;
 
 /// One searchable document: a page or a section's own page.
+#[derive(Clone)]
 struct Doc<'a> {
     title: &'a str,
     description: &'a str,
@@ -308,6 +309,9 @@ struct Run {
     docs: Vec<(usize, DocHits)>,
     /// The documents' fragment files.
     files: Vec<IndexFile>,
+    /// The digests of the fragment files another language's index shares with the main
+    /// language's (not written again), for its version.
+    shared: Vec<u64>,
     /// Weighted counts in the current record, by term; `touched` lists the non-zero ones.
     counts: Vec<u16>,
     touched: Vec<u32>,
@@ -452,10 +456,15 @@ struct IndexFile {
 }
 
 impl IndexFile {
+    /// What the index's version takes of a file at `path` holding `bytes`.
+    fn digest_of(path: &str, bytes: &[u8]) -> u64 {
+        digest(path.as_bytes()) ^ digest(bytes).rotate_left(7)
+    }
+
     /// Writes the file through `sink` if there is one, so that the index never holds all of
     /// its files in memory at once (they are most of its size); otherwise keeps them.
     fn emit(path: String, bytes: Vec<u8>, sink: Option<Sink<'_>>) -> anyhow::Result<IndexFile> {
-        let digest = digest(path.as_bytes()) ^ digest(&bytes).rotate_left(7);
+        let digest = Self::digest_of(&path, &bytes);
         let bytes = match sink {
             Some(sink) => {
                 sink(&path, &Body::Bytes(bytes))?;
@@ -473,6 +482,27 @@ impl IndexFile {
 
 /// The shard key of `term` at `len` characters: letters and digits as they are, any other
 /// character as `_`, and `-` past the end of the term. `search.js` has the same function.
+/// The order of terms in the index: by their shard keys (see [`key`]), so that the terms of
+/// one key are always side by side, then by name. Byte order alone is not enough: in Urdu,
+/// `اب` (key `__`) sorts between `ا` and `ب` (both key `_-`), which would split `_-` in two.
+fn shard_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let mapped = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect::<Vec<char>>()
+    };
+    // Shorter first where one is the other's start: the end of a term is `-` in a key,
+    // which sorts before every other key character.
+    let (ma, mb) = (mapped(a), mapped(b));
+    ma.cmp(&mb).then_with(|| a.cmp(b))
+}
+
 fn key(term: &str, len: usize) -> String {
     let mut chars = term.chars();
     (0..len)
@@ -563,7 +593,7 @@ fn invert(runs: &[Run], n_docs: usize) -> Inverted<'_> {
         .iter()
         .flat_map(|r| r.vocab.names.iter().map(|n| &**n))
         .collect();
-    all.sort_unstable();
+    all.sort_unstable_by(|a, b| shard_order(a, b));
     all.dedup();
     let global: FxHashMap<&str, u32> = all
         .iter()
@@ -895,6 +925,8 @@ type Shard = (String, IndexFile);
 fn shards(
     docs: &[Doc<'_>],
     syn: &Synonyms,
+    dir: &str,
+    shared: usize,
     sink: Option<Sink<'_>>,
 ) -> anyhow::Result<(Vec<Run>, Vec<Shard>)> {
     let runs = docs
@@ -911,8 +943,13 @@ fn shards(
                 run.read(b * BUNDLE + i, d, syn, &mut bytes);
             }
             bytes.push(b']');
-            let file = IndexFile::emit(format!("{INDEX_DIR}p/{b}.json"), bytes, sink)?;
-            run.files.push(file);
+            let path = format!("{dir}{INDEX_DIR}p/{b}.json");
+            if (b + 1) * BUNDLE <= shared {
+                // The main language's index has this file already: the client reads it there.
+                run.shared.push(IndexFile::digest_of(&path, &bytes));
+            } else {
+                run.files.push(IndexFile::emit(path, bytes, sink)?);
+            }
             anyhow::Ok(run)
         })
         .collect::<anyhow::Result<Vec<Run>>>()?;
@@ -929,7 +966,7 @@ fn shards(
         .into_par_iter()
         .map(|(k, from, to)| {
             let json = shard_json(&inv, from, to, avg_len, docs.len());
-            let file = IndexFile::emit(format!("{INDEX_DIR}t/{k}.json"), json, sink)?;
+            let file = IndexFile::emit(format!("{dir}{INDEX_DIR}t/{k}.json"), json, sink)?;
             Ok((k, file))
         })
         .collect::<anyhow::Result<_>>()?;
@@ -945,10 +982,69 @@ pub struct Texts<'a> {
     /// Per page, what its own template shows, in place of its Markdown (see
     /// [`crate::render::templated_text`]).
     pub shown: &'a [Option<String>],
+    /// The translations' rendered Markdown, in the site's order.
+    pub translations: &'a [Rendered],
 }
 
-/// The index files for `site`, from what its pages and sections show (`texts`). With a `sink`, the files are written through it as they are made, and come back as
-/// [`Body::Written`].
+/// The documents of one of the site's other languages, in the index of its search page, after
+/// every document of the main language (whose numbers, and so the filters, sessions and news
+/// lists, stay as they are): the search page of a language shows its own pages first.
+struct Own {
+    /// The tag, whose folder the index goes in (`pl/search/index/`).
+    folder: String,
+    /// The number of the first of them.
+    first: usize,
+    /// How many there are.
+    count: usize,
+    /// The number of its translation of the "Worried about a child?" page.
+    report: Option<usize>,
+}
+
+/// Takes the site, the main language's documents and what the translations show; returns the
+/// documents of each other language with translations: its folder, and its own documents.
+fn translated<'a>(site: &'a Site, texts: &Texts<'a>) -> Vec<(usize, Vec<Doc<'a>>, Option<usize>)> {
+    use crate::content::Original;
+    let report = site
+        .config
+        .report
+        .as_ref()
+        .and_then(|r| r.page.strip_prefix("@/")?.split('#').next());
+    let mut out = Vec::new();
+    for lang in 0..site.config.languages.len() {
+        let mut docs = Vec::new();
+        let mut report_at = None;
+        for (t, r) in site.translations.iter().zip(texts.translations) {
+            if t.lang != lang {
+                continue;
+            }
+            let original = match t.of {
+                Original::Page(i) => &site.pages[i].doc.path,
+                Original::Section(i) => &site.sections[i].doc.path,
+            };
+            if report == Some(original.as_str()) {
+                report_at = Some(docs.len());
+            }
+            docs.push(Doc {
+                title: &t.meta.title,
+                description: t.meta.description.as_deref().unwrap_or(""),
+                url: &t.doc.url,
+                section: "",
+                date: None,
+                taxonomies: Vec::new(),
+                html: r.html(),
+            });
+        }
+        if !docs.is_empty() {
+            out.push((lang, docs, report_at));
+        }
+    }
+    out
+}
+
+/// The index files for `site`, from what its pages and sections show (`texts`): the main
+/// language's at `search/index/`, and for each other language with translations one at
+/// `TAG/search/index/` holding its pages and then the main language's. With a `sink`, the
+/// files are written through it as they are made, and come back as [`Body::Written`].
 pub fn index(
     site: &Site,
     texts: &Texts<'_>,
@@ -958,12 +1054,73 @@ pub fn index(
     sink: Option<Sink<'_>>,
 ) -> anyhow::Result<Vec<OutputFile>> {
     let docs = documents(site, texts.pages, texts.sections, texts.shown);
+    let cx = IndexContext {
+        site,
+        glossary,
+        settings,
+        now,
+        sink,
+    };
+    let mut files = write_index(&cx, &docs, None)?;
+    files.push(OutputFile {
+        path: CLIENT_PATH.to_string(),
+        body: IndexFile::emit(
+            CLIENT_PATH.to_string(),
+            compact_script(CLIENT).into_bytes(),
+            sink,
+        )?
+        .bytes
+        .map_or(Body::Written, Body::Bytes),
+        origin: "the search index".to_string(),
+    });
+    for (lang, own, report) in translated(site, texts) {
+        let mut all = docs.clone();
+        let first = all.len();
+        let count = own.len();
+        all.extend(own);
+        let own = Own {
+            folder: format!("{}/", site.config.languages[lang].tag.to_ascii_lowercase()),
+            first,
+            count,
+            report: report.map(|r| first + r),
+        };
+        files.extend(write_index(&cx, &all, Some(&own))?);
+    }
+    Ok(files)
+}
+
+/// What every index of the site is written with.
+struct IndexContext<'a> {
+    site: &'a Site,
+    glossary: &'a Glossary,
+    settings: &'a settings::SearchSettings,
+    now: jiff::Timestamp,
+    sink: Option<Sink<'a>>,
+}
+
+/// The files of one index over `docs`: the main language's, or with `own` another language's.
+fn write_index(
+    cx: &IndexContext<'_>,
+    docs: &[Doc<'_>],
+    own: Option<&Own>,
+) -> anyhow::Result<Vec<OutputFile>> {
+    let IndexContext {
+        site,
+        glossary,
+        settings,
+        now,
+        sink,
+    } = *cx;
+    let dir = own.map_or("", |o| o.folder.as_str());
     let syn = Synonyms::new(glossary);
-    let (runs, shards) = shards(&docs, &syn, sink)?;
+    let shared = own.map_or(0, |o| o.first);
+    let (runs, shards) = shards(docs, &syn, dir, shared, sink)?;
 
     let mut files: Vec<IndexFile> = Vec::with_capacity(docs.len() + shards.len() + 8);
+    let mut version = FxHasher::default();
     for run in runs {
         files.extend(run.files);
+        run.shared.iter().for_each(|d| version.write_u64(*d));
     }
     let mut keys = Vec::with_capacity(shards.len());
     for (k, file) in shards {
@@ -974,27 +1131,33 @@ pub fn index(
         for term in &t.terms {
             let mut ids: Vec<usize> = term.pages.to_vec();
             ids.sort_unstable();
-            files.push(IndexFile::emit(
-                format!("{INDEX_DIR}f/{}/{}.json", t.name, term.slug),
-                serde_json::to_vec(&ids)?,
-                sink,
-            )?);
+            let path = format!("{dir}{INDEX_DIR}f/{}/{}.json", t.name, term.slug);
+            let bytes = serde_json::to_vec(&ids)?;
+            // Only the main language's pages carry terms: another language's index reads
+            // the main one's lists.
+            if own.is_some() {
+                version.write_u64(IndexFile::digest_of(&path, &bytes));
+            } else {
+                files.push(IndexFile::emit(path, bytes, sink)?);
+            }
         }
     }
     // The version changes whenever any index file does, so a browser never mixes the meta of
     // one build with shards of another.
-    let mut version = FxHasher::default();
     files.iter().for_each(|f| version.write_u64(f.digest));
     let version = version.finish();
     // The "Worried about a child?" page (`report.page`), which a search asking for help
     // shows first, as a page or a section's page.
-    let report = site.config.report.as_ref().and_then(|r| {
-        let path = r.page.strip_prefix("@/")?.split('#').next()?;
-        site.page_by_path.get(path).copied().or_else(|| {
-            let s = *site.section_by_path.get(path)?;
-            Some(site.pages.len() + s)
-        })
-    });
+    let report = match own {
+        Some(o) => o.report,
+        None => site.config.report.as_ref().and_then(|r| {
+            let path = r.page.strip_prefix("@/")?.split('#').next()?;
+            site.page_by_path.get(path).copied().or_else(|| {
+                let s = *site.section_by_path.get(path)?;
+                Some(site.pages.len() + s)
+            })
+        }),
+    };
     // Who is searching: each audience's slug (its list is `f/audiences/SLUG.json`) and words.
     let readers: Vec<(&str, &Vec<Vec<String>>)> = settings
         .readers
@@ -1036,15 +1199,16 @@ pub fn index(
         "readers": readers,
         "filler": tokens::STOP_WORDS.iter().filter(|w| settings::is_filler(w)).collect::<Vec<_>>(),
         "taxonomies": site.config.taxonomies,
+        // In another language's index, its own documents, which come first, and the main
+        // language, which the others are in.
+        "own": own.map(|o| [o.first, o.count]),
+        "main": own.map(|_| &site.config.language),
+        // Where the files it shares with the main language's index are.
+        "shared": own.map(|_| format!("{}{INDEX_DIR}", site.config.base_path())),
     });
     files.push(IndexFile::emit(
-        format!("{INDEX_DIR}meta.json"),
+        format!("{dir}{INDEX_DIR}meta.json"),
         serde_json::to_vec(&meta)?,
-        sink,
-    )?);
-    files.push(IndexFile::emit(
-        CLIENT_PATH.to_string(),
-        compact_script(CLIENT).into_bytes(),
         sink,
     )?);
     Ok(files
@@ -1070,6 +1234,24 @@ mod tests {
             date: None,
             taxonomies: vec![],
             html,
+        }
+    }
+
+    #[test]
+    fn terms_of_one_shard_key_sit_together_in_any_script() {
+        let mut terms = vec!["ب", "اب", "ا", "zoe", "zo", "z1", "a", "ąb", "ab", "ac"];
+        terms.sort_unstable_by(|a, b| shard_order(a, b));
+        for len in 1..=3 {
+            let keys: Vec<String> = terms.iter().map(|t| key(t, len)).collect();
+            let mut seen = std::collections::HashSet::new();
+            for (i, k) in keys.iter().enumerate() {
+                if i == 0 || keys[i - 1] != *k {
+                    assert!(
+                        seen.insert(k.clone()),
+                        "key {k} split at length {len}: {terms:?}"
+                    );
+                }
+            }
         }
     }
 
@@ -1210,7 +1392,7 @@ mod tests {
             doc("Child sexual exploitation (CSE)", "<p>Signs.</p>"),
             doc("Worried about a child?", "<p>Call us.</p>"),
         ];
-        let (runs, shards) = shards(&docs, &syn, None).unwrap();
+        let (runs, shards) = shards(&docs, &syn, "", 0, None).unwrap();
         let names = |d: usize| {
             let (_, hits) = runs
                 .iter()
@@ -1250,7 +1432,7 @@ mod tests {
                 "<p>Neglect is one thing families get help with.</p>",
             ),
         ];
-        let (_, shards) = shards(&docs, &syn, None).unwrap();
+        let (_, shards) = shards(&docs, &syn, "", 0, None).unwrap();
         let file = &shards.iter().find(|(k, _)| k == "ne").unwrap().1;
         let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let p = v["neglect"].as_array().unwrap();
@@ -1279,7 +1461,7 @@ mod tests {
             })
             .collect();
         let docs: Vec<Doc<'_>> = htmls.iter().map(|h| doc("T", h)).collect();
-        let (_, shards) = shards(&docs, &syn, None).unwrap();
+        let (_, shards) = shards(&docs, &syn, "", 0, None).unwrap();
         let file = &shards.iter().find(|(k, _)| k == "co").unwrap().1;
         let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let kept = v["common"].as_array().unwrap();

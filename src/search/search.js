@@ -139,14 +139,22 @@
   var cache = {};
 
   function get(path) {
-    if (!cache[path]) {
-      var url = base + path + (meta ? '?v=' + meta.version : '');
-      cache[path] = fetch(url, meta ? {} : { cache: 'no-cache' }).then(function (r) {
+    /* Another language's index shares the main language's pages and filter lists, which
+       stay in the main index. */
+    var from = base;
+    if (meta && meta.shared) {
+      var frag = /^p\/(\d+)\.json$/.exec(path);
+      if (path.lastIndexOf('f/', 0) === 0 || (frag && (+frag[1] + 1) * meta.bundle <= meta.own[0])) from = meta.shared;
+    }
+    var at = from + path;
+    if (!cache[at]) {
+      var url = at + (meta ? '?v=' + meta.version : '');
+      cache[at] = fetch(url, meta ? {} : { cache: 'no-cache' }).then(function (r) {
         if (!r.ok) throw new Error(r.status + ' for ' + url);
         return r.json();
       });
     }
-    return cache[path];
+    return cache[at];
   }
 
   function loadMeta() {
@@ -160,6 +168,8 @@
         meta.pastSet = docsOfRuns(sessions.past);
         meta.newsSet = docsOfRuns(m.news);
         meta.acronymSet = new Set((m.synonyms || []).map(function (syn) { return syn[0]; }));
+        /* The search page of another language: its own pages come first, then the rest. */
+        meta.ownSet = m.own ? docsOfRuns([m.own]) : null;
       }
       return meta;
     });
@@ -542,7 +552,12 @@
   }
 
   function byRank(a, b) {
-    return b.tier - a.tier || b.score - a.score || a.doc - b.doc;
+    return ownFirst(b) - ownFirst(a) || b.tier - a.tier || b.score - a.score || a.doc - b.doc;
+  }
+
+  /* 1 for a page in the search page's own language, on another language's search page. */
+  function ownFirst(h) {
+    return meta && meta.ownSet && meta.ownSet.has(h.doc) ? 1 : 0;
   }
 
   /* Runs every search of the query and merges them: a page found by several keeps its best. */
@@ -698,6 +713,8 @@
   function item(hit, f, query) {
     var li = document.createElement('li');
     li.className = 'search-result';
+    /* A page in the main language, listed on another language's search page, says so. */
+    if (meta.main && !ownFirst(hit)) li.lang = meta.main;
     var rec = f.r[hit.rec] || f.r[0] || ['', '', ''];
     var title = document.createElement('p');
     title.className = 'search-result__title';

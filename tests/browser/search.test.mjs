@@ -21,7 +21,9 @@
 //    child?" page first; "annual report 2018" and other everyday searches do not; a search
 //    that finds nothing shows the box and points to the A to Z; "worried about a child" and
 //    "safe sleeping baby" find their pages first; one wrong letter ("neglet") still finds;
-//    a word with two meanings ("cutting") shows both.
+//    a word with two meanings ("cutting") shows both;
+// 8. another language's search page (/pl/search/) finds its own pages first, then English ones
+//    marked lang="en-GB", and a request for help shows its own "Worried about a child?" page.
 // Exits non-zero with a list of every failure.
 import { serve, launch } from './static-server.mjs';
 import fs from 'node:fs';
@@ -407,6 +409,39 @@ try {
     if (JSON.stringify(pairs) !== JSON.stringify([true, 2, 0])) fail(`word pairs: ${JSON.stringify(pairs)}`);
     if (cases.length < 1000) fail(`only ${cases.length} words checked against both stemmers`);
     await c.close();
+  }
+
+  // 8. Another language's search page searches its own pages first, then the main
+  //    language's, which it marks as English; its messages are in its language, and a
+  //    request for help still shows its "Worried about a child?" page first.
+  for (const [folder, ownQuery, label] of [['pl', 'dziecko', 'Przeszukaj tę witrynę'], ['ur', 'بچے', null]]) {
+    if (!fs.existsSync(path.join(ROOT, folder, 'search/index.html'))) {
+      fail(`/${folder}/search/ is missing: the demo has ${folder} pages`);
+      continue;
+    }
+    const { context, page: p } = await newPage();
+    const run = async (q) => {
+      await p.goto(`${origin}/${folder}/search/?q=${encodeURIComponent(q)}`);
+      await p.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.trim() !== '', null, { timeout: 10000 });
+      return p.evaluate(() => [...document.querySelectorAll('[data-haven-search-results] li')].map((li) => ({
+        href: li.querySelector('a').getAttribute('href'), lang: li.getAttribute('lang'),
+      })));
+    };
+    if (label && !(await p.goto(`${origin}/${folder}/search/`), await p.getByLabel(label).count())) fail(`/${folder}/search/: no field labelled "${label}"`);
+    const own = await run(ownQuery);
+    if (!own.length || !own[0].href.startsWith(`/${folder}/`) || own[0].lang) fail(`/${folder}/search/ "${ownQuery}": first ${JSON.stringify(own[0])}, expected a /${folder}/ page`);
+    const english = await run('neglect');
+    if (!english.length || english.some((h) => h.href.startsWith(`/${folder}/`) || h.lang !== 'en-GB')) fail(`/${folder}/search/ "neglect": ${JSON.stringify(english.slice(0, 3))}, expected English pages marked lang="en-GB"`);
+    const help = await run('someone is hurting me');
+    const shown = await p.locator('[data-haven-search-safety] .search-safety__box').count();
+    if (!shown || !help.length || help[0].href !== `/${folder}/worried-about-a-child/`) fail(`/${folder}/search/ "someone is hurting me": safety box ${shown}, first ${help[0] && help[0].href}`);
+    // Its own pages come before any English page.
+    const mixed = await run('online');
+    const firstEnglish = mixed.findIndex((h) => h.lang === 'en-GB');
+    const lastOwn = mixed.map((h) => !h.lang).lastIndexOf(true);
+    if (firstEnglish >= 0 && lastOwn > firstEnglish) fail(`/${folder}/search/ "online": an English page before the ${folder} ones`);
+    console.log(`/${folder}/search/: "${ownQuery}" → ${own[0] && own[0].href}; "neglect" → ${english.length} English results; "someone is hurting me" → ${help[0] && help[0].href}`);
+    await context.close();
   }
 } catch (e) {
   fail(`search test stopped: ${e.stack || e}`);
