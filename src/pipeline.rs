@@ -411,7 +411,7 @@ impl Stopped {
 
 /// Whether the theme's words are there, whole, for each of the site's languages, before any
 /// page is dressed in them; and whether each language has its "Worried about a child?" page.
-fn strings_findings(site: &Site, set: &TemplateSet) -> Diagnostics {
+fn strings_findings(site: &Site, set: &TemplateSet, left_out: &[Unreadable]) -> Diagnostics {
     let config_text = || {
         site.layout
             .read(std::path::Path::new(crate::config::CONFIG_FILE))
@@ -426,13 +426,19 @@ fn strings_findings(site: &Site, set: &TemplateSet) -> Diagnostics {
             out.extend(set.strings.check(&l.tag, &config_text));
         }
     }
-    out.extend(safety_in_every_language(site, &config_text));
+    out.extend(safety_in_every_language(site, &config_text, left_out));
     out
 }
 
 /// A reader who does not read English must find how to report a concern in their language:
-/// each language the site lists needs its translation of the `report:` page.
-fn safety_in_every_language(site: &Site, config_text: &dyn Fn() -> String) -> Diagnostics {
+/// each language the site lists needs its translation of the `report:` page. A translation
+/// that is there but could not be read (`left_out`) has its own error; one that is a draft
+/// left out of this build is named as such.
+fn safety_in_every_language(
+    site: &Site,
+    config_text: &dyn Fn() -> String,
+    left_out: &[Unreadable],
+) -> Diagnostics {
     let cfg = &site.config;
     let mut out = Diagnostics::new();
     let Some(report) = &cfg.report else {
@@ -459,9 +465,14 @@ fn safety_in_every_language(site: &Site, config_text: &dyn Fn() -> String) -> Di
         {
             continue;
         }
+        let name = path.rsplit_once(".md").map_or(path, |(stem, _)| stem);
+        let wanted = format!("{name}.{}.md", l.tag).to_lowercase();
+        if left_out.iter().any(|u| u.path.to_lowercase() == wanted) {
+            continue;
+        }
+        let draft = site.draft_paths.iter().any(|d| d.to_lowercase() == wanted);
         let text = config_text();
         let line = crate::config::languages::tag_line(&text, &l.tag);
-        let name = path.rsplit_once(".md").map_or(path, |(stem, _)| stem);
         out.push(
             Diagnostic::in_file(
                 crate::config::CONFIG_FILE,
@@ -471,10 +482,17 @@ fn safety_in_every_language(site: &Site, config_text: &dyn Fn() -> String) -> Di
                 ),
             )
             .at_in(&text, line, 1)
-            .hint(format!(
-                "every language's readers must be able to find who to call: add content/{name}.{}.md, translated, or remove {} from languages: until it is ready",
-                l.tag, l.tag
-            )),
+            .hint(if draft {
+                format!(
+                    "content/{name}.{}.md is a draft (draft: true), so this build leaves it out: remove the draft line once it is ready, or remove {} from languages: until then",
+                    l.tag, l.tag
+                )
+            } else {
+                format!(
+                    "every language's readers must be able to find who to call: add content/{name}.{}.md, translated, or remove {} from languages: until it is ready",
+                    l.tag, l.tag
+                )
+            }),
         );
     }
     out
@@ -523,7 +541,7 @@ pub(crate) fn run_all(
     };
     problems.extend(errors);
     if let Some(set) = &templates {
-        problems.extend(strings_findings(&site, set));
+        problems.extend(strings_findings(&site, set, &unreadable));
     }
     let t = timings.lap("read content, front matter, templates", t);
     let markdown = match MarkdownContext::new(&site, opts.reading_ages, &unreadable) {

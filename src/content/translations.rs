@@ -208,6 +208,16 @@ pub(super) fn resolve(
             );
             continue;
         }
+        if let Original::Page(i) = of
+            && pages[i].meta.common.event.is_some()
+        {
+            diags.push(
+                Diagnostic::in_file(&f.file, "training sessions are published in the site's main language only")
+                    .at_in(&f.source, 1, 1)
+                    .hint("delete this file; a translated page can link to the session's page in the main language instead"),
+            );
+            continue;
+        }
         let meta = match f.kind {
             Kind::Page { meta, .. } => meta.common,
             Kind::Section(meta) => {

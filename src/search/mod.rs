@@ -69,7 +69,6 @@ const K1: f32 = 1.2;
 const B: f32 = 0.6;
 
 /// One searchable document: a page or a section's own page.
-#[derive(Clone)]
 struct Doc<'a> {
     title: &'a str,
     description: &'a str,
@@ -309,9 +308,6 @@ struct Run {
     docs: Vec<(usize, DocHits)>,
     /// The documents' fragment files.
     files: Vec<IndexFile>,
-    /// The digests of the fragment files another language's index shares with the main
-    /// language's (not written again), for its version.
-    shared: Vec<u64>,
     /// Weighted counts in the current record, by term; `touched` lists the non-zero ones.
     counts: Vec<u16>,
     touched: Vec<u32>,
@@ -587,7 +583,7 @@ struct Inverted<'a> {
     titles: Vec<(u32, u8)>,
 }
 
-fn invert(runs: &[Run], n_docs: usize) -> Inverted<'_> {
+fn invert<'r>(runs: &[&'r Run], n_docs: usize) -> Inverted<'r> {
     // One numbering for all runs' terms, in name order so that shards are runs of terms.
     let mut all: Vec<&str> = runs
         .iter()
@@ -920,19 +916,19 @@ fn documents<'a>(
 /// A shard's key and its file.
 type Shard = (String, IndexFile);
 
-/// Reads `docs` in parallel runs, writing their fragments in bundles, then builds and writes the
-/// shards: the runs, and the shards' keys and files in key order.
-fn shards(
+/// Reads `docs`, numbered from `first` (a multiple of [`BUNDLE`]), in parallel runs, writing
+/// their fragments in bundles under `dir`; returns the runs.
+fn read_runs(
     docs: &[Doc<'_>],
+    first: usize,
     syn: &Synonyms,
     dir: &str,
-    shared: usize,
     sink: Option<Sink<'_>>,
-) -> anyhow::Result<(Vec<Run>, Vec<Shard>)> {
-    let runs = docs
-        .par_chunks(BUNDLE)
+) -> anyhow::Result<Vec<Run>> {
+    docs.par_chunks(BUNDLE)
         .enumerate()
-        .try_fold(Run::default, |mut run, (b, bundle)| {
+        .try_fold(Run::default, |mut run, (c, bundle)| {
+            let b = first / BUNDLE + c;
             let size: usize = bundle.iter().map(|d| d.html.len() / 2 + 256).sum();
             let mut bytes = Vec::with_capacity(size);
             bytes.push(b'[');
@@ -943,17 +939,22 @@ fn shards(
                 run.read(b * BUNDLE + i, d, syn, &mut bytes);
             }
             bytes.push(b']');
-            let path = format!("{dir}{INDEX_DIR}p/{b}.json");
-            if (b + 1) * BUNDLE <= shared {
-                // The main language's index has this file already: the client reads it there.
-                run.shared.push(IndexFile::digest_of(&path, &bytes));
-            } else {
-                run.files.push(IndexFile::emit(path, bytes, sink)?);
-            }
+            let file = IndexFile::emit(format!("{dir}{INDEX_DIR}p/{b}.json"), bytes, sink)?;
+            run.files.push(file);
             anyhow::Ok(run)
         })
-        .collect::<anyhow::Result<Vec<Run>>>()?;
-    let inv = invert(&runs, docs.len());
+        .collect::<anyhow::Result<Vec<Run>>>()
+}
+
+/// Builds and writes under `dir` the shards of the documents `runs` read (numbered below
+/// `n_docs`): their keys and files in key order.
+fn shards(
+    runs: &[&Run],
+    n_docs: usize,
+    dir: &str,
+    sink: Option<Sink<'_>>,
+) -> anyhow::Result<Vec<Shard>> {
+    let inv = invert(runs, n_docs);
     let (total, count) = inv
         .lengths
         .iter()
@@ -962,15 +963,13 @@ fn shards(
     let avg_len = total as f32 / count.max(1) as f32;
     let mut plan = Vec::new();
     plan_shards(&inv, 0, inv.names.len(), 2, &mut plan);
-    let shards = plan
-        .into_par_iter()
+    plan.into_par_iter()
         .map(|(k, from, to)| {
-            let json = shard_json(&inv, from, to, avg_len, docs.len());
+            let json = shard_json(&inv, from, to, avg_len, n_docs);
             let file = IndexFile::emit(format!("{dir}{INDEX_DIR}t/{k}.json"), json, sink)?;
             Ok((k, file))
         })
-        .collect::<anyhow::Result<_>>()?;
-    Ok((runs, shards))
+        .collect::<anyhow::Result<_>>()
 }
 
 /// What the index reads of each page and section.
@@ -1061,7 +1060,16 @@ pub fn index(
         now,
         sink,
     };
-    let mut files = write_index(&cx, &docs, None)?;
+    let syn = Synonyms::new(glossary);
+    let mut runs = read_runs(&docs, 0, &syn, "", sink)?;
+    let fragments: Vec<IndexFile> = runs
+        .iter_mut()
+        .flat_map(|r| std::mem::take(&mut r.files))
+        .collect();
+    // Another language's index shares these files: its version changes with them.
+    let shared: Vec<u64> = fragments.iter().map(|f| f.digest).collect();
+    let main: Vec<&Run> = runs.iter().collect();
+    let mut files = write_index(&cx, &main, docs.len(), fragments, &[], None)?;
     files.push(OutputFile {
         path: CLIENT_PATH.to_string(),
         body: IndexFile::emit(
@@ -1073,18 +1081,31 @@ pub fn index(
         .map_or(Body::Written, Body::Bytes),
         origin: "the search index".to_string(),
     });
+    // Another language's index: the main language's documents as read above (not read
+    // again), then its own, from the next bundle on.
+    let first = docs.len().div_ceil(BUNDLE) * BUNDLE;
     for (lang, own, report) in translated(site, texts) {
-        let mut all = docs.clone();
-        let first = all.len();
-        let count = own.len();
-        all.extend(own);
+        let folder = format!("{}/", site.config.languages[lang].tag.to_ascii_lowercase());
+        let mut own_runs = read_runs(&own, first, &syn, &folder, sink)?;
+        let own_files: Vec<IndexFile> = own_runs
+            .iter_mut()
+            .flat_map(|r| std::mem::take(&mut r.files))
+            .collect();
+        let all: Vec<&Run> = runs.iter().chain(own_runs.iter()).collect();
         let own = Own {
-            folder: format!("{}/", site.config.languages[lang].tag.to_ascii_lowercase()),
+            folder,
             first,
-            count,
+            count: own.len(),
             report: report.map(|r| first + r),
         };
-        files.extend(write_index(&cx, &all, Some(&own))?);
+        files.extend(write_index(
+            &cx,
+            &all,
+            first + own.count,
+            own_files,
+            &shared,
+            Some(&own),
+        )?);
     }
     Ok(files)
 }
@@ -1098,30 +1119,32 @@ struct IndexContext<'a> {
     sink: Option<Sink<'a>>,
 }
 
-/// The files of one index over `docs`: the main language's, or with `own` another language's.
+/// The files of one index over the documents `runs` read (numbered below `n_docs`), whose
+/// fragment files are `fragments`: the main language's, or with `own` another language's,
+/// which shares the main index's fragments (their digests `shared`) and filter lists.
 fn write_index(
     cx: &IndexContext<'_>,
-    docs: &[Doc<'_>],
+    runs: &[&Run],
+    n_docs: usize,
+    fragments: Vec<IndexFile>,
+    shared: &[u64],
     own: Option<&Own>,
 ) -> anyhow::Result<Vec<OutputFile>> {
     let IndexContext {
         site,
-        glossary,
+        glossary: _,
         settings,
         now,
         sink,
     } = *cx;
     let dir = own.map_or("", |o| o.folder.as_str());
-    let syn = Synonyms::new(glossary);
-    let shared = own.map_or(0, |o| o.first);
-    let (runs, shards) = shards(docs, &syn, dir, shared, sink)?;
+    let shards = shards(runs, n_docs, dir, sink)?;
+    let syn = Synonyms::new(cx.glossary);
 
-    let mut files: Vec<IndexFile> = Vec::with_capacity(docs.len() + shards.len() + 8);
+    let mut files: Vec<IndexFile> = Vec::with_capacity(fragments.len() + shards.len() + 8);
     let mut version = FxHasher::default();
-    for run in runs {
-        files.extend(run.files);
-        run.shared.iter().for_each(|d| version.write_u64(*d));
-    }
+    shared.iter().for_each(|d| version.write_u64(*d));
+    files.extend(fragments);
     let mut keys = Vec::with_capacity(shards.len());
     for (k, file) in shards {
         keys.push(k);
@@ -1182,7 +1205,7 @@ fn write_index(
     let meta = serde_json::json!({
         "format": 1,
         "version": format!("{version:016x}"),
-        "documents": docs.len(),
+        "documents": n_docs,
         "bundle": BUNDLE,
         "shards": keys,
         "stop": tokens::STOP_WORDS,
@@ -1392,7 +1415,8 @@ mod tests {
             doc("Child sexual exploitation (CSE)", "<p>Signs.</p>"),
             doc("Worried about a child?", "<p>Call us.</p>"),
         ];
-        let (runs, shards) = shards(&docs, &syn, "", 0, None).unwrap();
+        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
+        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
         let names = |d: usize| {
             let (_, hits) = runs
                 .iter()
@@ -1432,7 +1456,8 @@ mod tests {
                 "<p>Neglect is one thing families get help with.</p>",
             ),
         ];
-        let (_, shards) = shards(&docs, &syn, "", 0, None).unwrap();
+        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
+        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
         let file = &shards.iter().find(|(k, _)| k == "ne").unwrap().1;
         let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let p = v["neglect"].as_array().unwrap();
@@ -1461,7 +1486,8 @@ mod tests {
             })
             .collect();
         let docs: Vec<Doc<'_>> = htmls.iter().map(|h| doc("T", h)).collect();
-        let (_, shards) = shards(&docs, &syn, "", 0, None).unwrap();
+        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
+        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
         let file = &shards.iter().find(|(k, _)| k == "co").unwrap().1;
         let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let kept = v["common"].as_array().unwrap();
