@@ -143,6 +143,9 @@ pub struct LinkContext<'a> {
     pub drafts: &'a HashSet<String>,
     /// The size of each image the site publishes, for `width`, `height` and `srcset`.
     pub images: &'a crate::images::ImageSizes,
+    /// Whether the body is in a language written right to left, where numbers in the text
+    /// are marked left to right.
+    pub rtl: bool,
 }
 
 /// Where a body sits in its file, for error positions.
@@ -248,6 +251,9 @@ pub fn render(
         html = cx.images.apply(&html, src.url);
     }
     html = left_to_right_numbers(html);
+    if cx.rtl {
+        html = isolate_numbers(&html);
+    }
     let rendered = Rendered {
         content: minijinja::Value::from_safe_string(html),
         toc: nest(walked.flat_toc),
@@ -684,6 +690,64 @@ fn left_to_right_numbers(html: String) -> String {
         .replace("<a href=\"mailto:", "<a dir=\"ltr\" href=\"mailto:")
 }
 
+/// Marks each number of several groups in the text (`0808 800 5000`, `+44 20 7946 0123`) as
+/// left to right, for a page in a language written right to left: there the groups of a
+/// number written as plain text would otherwise be laid out in reverse ("5000 800 0808").
+/// Text inside tags, `<pre>` and `<code>` is left alone.
+fn isolate_numbers(html: &str) -> String {
+    let b = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut i = 0;
+    let mut copied = 0;
+    let mut code = 0usize;
+    while i < b.len() {
+        if b[i] == b'<' {
+            let end = html[i..].find('>').map_or(b.len(), |e| i + e + 1);
+            let tag = &html[i..end];
+            if tag.starts_with("<pre") || tag.starts_with("<code") {
+                code += 1;
+            } else if (tag.starts_with("</pre") || tag.starts_with("</code")) && code > 0 {
+                code -= 1;
+            }
+            i = end;
+            continue;
+        }
+        let starts =
+            b[i].is_ascii_digit() || (b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+        let after_word = i > 0 && (b[i - 1].is_ascii_alphanumeric());
+        if code == 0 && starts && !after_word {
+            // Digits, and single spaces between groups of them.
+            let mut j = i + 1;
+            let mut end = j;
+            let (mut digits, mut groups) = (usize::from(b[i].is_ascii_digit()), 1);
+            while j < b.len() {
+                if b[j].is_ascii_digit() {
+                    digits += 1;
+                    j += 1;
+                    end = j;
+                } else if b[j] == b' ' && b.get(j + 1).is_some_and(u8::is_ascii_digit) && end == j {
+                    groups += 1;
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if groups > 1 && digits >= 6 {
+                out.push_str(&html[copied..i]);
+                out.push_str("<span dir=\"ltr\">");
+                out.push_str(&html[i..end]);
+                out.push_str("</span>");
+                copied = end;
+            }
+            i = end.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
 /// Puts each table in a region that scrolls sideways on its own, reachable by keyboard, so a
 /// wide table never makes the whole page scroll at 320 px and its words never have to be
 /// broken in the middle to fit. The table gets a caption (for screen readers) and the region a
@@ -938,6 +1002,7 @@ mod tests {
                 allow_raw_html: false,
                 glossary: &Glossary::default(),
                 drafts: &HashSet::new(),
+                rtl: false,
             },
         )
         .map(|(r, _)| r)
@@ -964,8 +1029,19 @@ mod tests {
             allow_raw_html: false,
             glossary: &g,
             drafts: &HashSet::new(),
+            rtl: false,
         };
         render(md, &src, &cx).unwrap().0.html().to_string()
+    }
+
+    #[test]
+    fn numbers_in_right_to_left_text_read_left_to_right() {
+        let html = "<p>فون 0808 800 5000 یا +44 20 7946 0123 پر۔ 2026 میں 3 بار، ABC 12 345 678</p><pre><code>0808 800 5000</code></pre><a href=\"tel:08001111\">0800 1111</a>";
+        assert_eq!(
+            isolate_numbers(html),
+            "<p>فون <span dir=\"ltr\">0808 800 5000</span> یا <span dir=\"ltr\">+44 20 7946 0123</span> پر۔ 2026 میں 3 بار، ABC <span dir=\"ltr\">12 345 678</span></p><pre><code>0808 800 5000</code></pre><a href=\"tel:08001111\"><span dir=\"ltr\">0800 1111</span></a>"
+        );
+        assert_eq!(isolate_numbers("no numbers here"), "no numbers here");
     }
 
     #[test]
@@ -1046,6 +1122,7 @@ mod tests {
                 allow_raw_html: true,
                 glossary: &Glossary::default(),
                 drafts: &HashSet::new(),
+                rtl: false,
             },
         )
         .unwrap()
@@ -1076,6 +1153,7 @@ mod tests {
                     allow_raw_html,
                     glossary: &Glossary::default(),
                     drafts: &HashSet::new(),
+                    rtl: false,
                 },
             )
             .map(|(r, _)| r)
@@ -1205,6 +1283,7 @@ mod tests {
             allow_raw_html,
             glossary: &Glossary::default(),
             drafts: &HashSet::new(),
+            rtl: false,
         };
         render(md, &src, &cx).map(|(r, _)| r)
     }

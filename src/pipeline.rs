@@ -138,9 +138,25 @@ pub(crate) struct MarkdownContext {
     /// Whether the site's main language is English, which the glossary and the language
     /// checks are written in.
     english: bool,
+    /// Whether the site's main language is written right to left.
+    rtl: bool,
     /// No glossary, for the pages in other languages: an English expansion of an acronym
     /// would be wrong there.
     no_glossary: Glossary,
+    /// Per language of `config.languages`, `urls` with each page that has a translation into
+    /// it pointing at the translation (empty for a language with none).
+    urls_in: Vec<std::collections::HashMap<String, String>>,
+}
+
+/// The language a body is written in, for what applies to it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BodyLanguage {
+    /// English: the glossary and the language checks apply.
+    pub(crate) english: bool,
+    /// Written right to left: numbers in it are marked left to right.
+    pub(crate) rtl: bool,
+    /// The index in `config.languages` of a translation's language.
+    pub(crate) translation: Option<usize>,
 }
 
 impl MarkdownContext {
@@ -158,6 +174,7 @@ impl MarkdownContext {
             urls.entry(u.path.clone())
                 .or_insert_with(|| url.unwrap_or_else(|| site.config.base_path().to_string()));
         }
+        let by_language = urls_in(site, &urls);
         Ok(MarkdownContext {
             urls,
             glossary: Glossary::from_data(&site.data_sources)?,
@@ -176,23 +193,40 @@ impl MarkdownContext {
             left_out: unreadable.iter().map(|u| u.path.clone()).collect(),
             images: image_sizes(site),
             english: is_english(&site.config.language),
+            rtl: crate::strings::direction(&site.config.language) == "rtl",
             no_glossary: Glossary::default(),
+            urls_in: by_language,
         })
     }
 
-    /// What a body's links, images and acronyms are rendered against; acronyms are marked
-    /// only in English.
-    pub(crate) fn links(&self, english: bool) -> LinkContext<'_> {
+    /// What a body in `language` has its links, images and acronyms rendered against:
+    /// acronyms are marked only in English, and a link from a translation to a page goes to
+    /// that page's translation into the same language, where there is one.
+    pub(crate) fn links(&self, language: BodyLanguage) -> LinkContext<'_> {
         LinkContext {
-            urls: &self.urls,
+            urls: language
+                .translation
+                .and_then(|l| self.urls_in.get(l))
+                .filter(|m| !m.is_empty())
+                .unwrap_or(&self.urls),
             allow_raw_html: self.allow_raw_html,
-            glossary: if english {
+            glossary: if language.english {
                 &self.glossary
             } else {
                 &self.no_glossary
             },
             drafts: &self.drafts,
             images: &self.images,
+            rtl: language.rtl,
+        }
+    }
+
+    /// The language of the site's main pages.
+    pub(crate) fn main_language(&self) -> BodyLanguage {
+        BodyLanguage {
+            english: self.english,
+            rtl: self.rtl,
+            translation: None,
         }
     }
 
@@ -205,7 +239,37 @@ impl MarkdownContext {
             && self.drafts == other.drafts
             && self.left_out == other.left_out
             && self.images == other.images
+            && self.urls_in == other.urls_in
     }
+}
+
+/// Per language of the site, the content-path map `urls` with each page and section that has
+/// a translation into it pointing at the translation; empty for a language with none.
+fn urls_in(
+    site: &Site,
+    urls: &std::collections::HashMap<String, String>,
+) -> Vec<std::collections::HashMap<String, String>> {
+    (0..site.config.languages.len())
+        .map(|lang| {
+            let mut ts = site
+                .translations
+                .iter()
+                .filter(|t| t.lang == lang)
+                .peekable();
+            if ts.peek().is_none() {
+                return std::collections::HashMap::new();
+            }
+            let mut map = urls.clone();
+            for t in ts {
+                let original = match t.of {
+                    crate::content::Original::Page(i) => &site.pages[i].doc.path,
+                    crate::content::Original::Section(i) => &site.sections[i].doc.path,
+                };
+                map.insert(original.clone(), t.doc.url.clone());
+            }
+            map
+        })
+        .collect()
 }
 
 /// The sizes of the images the site publishes, from `content/` and the static folders (read
@@ -226,22 +290,22 @@ pub(crate) fn is_english(tag: &str) -> bool {
     primary.eq_ignore_ascii_case("en")
 }
 
-/// Renders one page or section body; `english` says whether it is in English, where the
-/// glossary and the language checks apply.
+/// Renders one page or section body written in `language`.
 pub(crate) fn render_body(
     doc: &crate::content::Document,
     text: &str,
     body: &str,
     cx: &MarkdownContext,
-    english: bool,
+    language: BodyLanguage,
 ) -> Result<Rendered, Diagnostics> {
+    let english = language.english;
     let src = Source {
         file: &doc.file,
         text,
         body_line: doc.body_line,
         url: &doc.url,
     };
-    let (mut rendered, facts) = markdown::render(body, &src, &cx.links(english))?;
+    let (mut rendered, facts) = markdown::render(body, &src, &cx.links(language))?;
     let (findings, readability) =
         crate::checks::page(&facts, body, &src, &cx.checks, &cx.glossary, english);
     rendered.findings = findings;
@@ -281,20 +345,25 @@ fn render_markdown(
             {
                 return Ok(prev.pages[j].clone());
             }
-            render_body(&p.doc, &p.doc.source, p.doc.body(), cx, cx.english)
+            render_body(&p.doc, &p.doc.source, p.doc.body(), cx, cx.main_language())
         })
         .collect();
     let sections: Vec<Result<Rendered, Diagnostics>> = site
         .sections
         .par_iter()
-        .map(|s| render_body(&s.doc, &s.doc.source, s.doc.body(), cx, cx.english))
+        .map(|s| render_body(&s.doc, &s.doc.source, s.doc.body(), cx, cx.main_language()))
         .collect();
     let translations: Vec<Result<Rendered, Diagnostics>> = site
         .translations
         .par_iter()
         .map(|t| {
-            let english = is_english(&site.config.languages[t.lang].tag);
-            render_body(&t.doc, &t.doc.source, t.doc.body(), cx, english)
+            let l = &site.config.languages[t.lang];
+            let language = BodyLanguage {
+                english: is_english(&l.tag),
+                rtl: crate::strings::direction_of(l) == "rtl",
+                translation: Some(t.lang),
+            };
+            render_body(&t.doc, &t.doc.source, t.doc.body(), cx, language)
         })
         .collect();
     // Content paths and URLs of the bodies that failed.
@@ -868,7 +937,7 @@ impl Stages {
                 &text,
                 &text[p.doc.body_start..],
                 &self.markdown,
-                self.markdown.english,
+                self.markdown.main_language(),
             )?;
             fresh.push((i, text, r));
         }

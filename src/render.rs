@@ -463,6 +463,46 @@ fn search_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec
         ])
     };
     let main = search("");
+    // The search page in each language, for the switcher and hreflang links.
+    let folders: Vec<(usize, String)> = (0..site.config.languages.len())
+        .filter_map(|l| Some((l, site.language_folder(l)?)))
+        .collect();
+    let alternates = |current: Option<usize>| -> Value {
+        if folders.is_empty() {
+            return Value::from(Vec::<Value>::new());
+        }
+        let cfg = &site.config;
+        let main_name = cfg
+            .languages
+            .iter()
+            .find(|l| crate::config::languages::same_tag(&l.tag, &cfg.language))
+            .map_or("", |l| l.name.as_str());
+        let entry = |lang: &str, name: &str, dir: &str, folder: &str, here: bool| {
+            let url = format!("{base}{folder}{PAGE}");
+            Value::from(minijinja::value::Serde(serde_json::json!({
+                "lang": lang, "name": name, "dir": dir, "permalink": cfg.permalink(&url),
+                "url": url, "current": here,
+            })))
+        };
+        let mut list = vec![entry(
+            &cfg.language,
+            main_name,
+            crate::strings::direction(&cfg.language),
+            "",
+            current.is_none(),
+        )];
+        for (l, folder) in &folders {
+            let lang = &cfg.languages[*l];
+            list.push(entry(
+                &lang.tag,
+                &lang.name,
+                crate::strings::direction_of(lang),
+                folder,
+                current == Some(*l),
+            ));
+        }
+        Value::from(list)
+    };
     for (target, template, url, name) in [
         (Target::Search, "search.html", PAGE, "search"),
         (Target::AToZ, "a_z.html", A_Z_PAGE, "A to Z"),
@@ -476,6 +516,14 @@ fn search_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec
                 ("site", views.site.clone()),
                 ("a_z", views.a_z.clone()),
                 ("search", main.clone()),
+                (
+                    "search_alternates",
+                    if target == Target::Search {
+                        alternates(None)
+                    } else {
+                        Value::from(Vec::<Value>::new())
+                    },
+                ),
                 ("current_url", Value::from(format!("{base}{url}"))),
             ]),
             path: format!("{url}index.html"),
@@ -502,6 +550,7 @@ fn search_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -> Vec
                 ("site", site_view),
                 ("a_z", views.a_z.clone()),
                 ("search", search(&folder)),
+                ("search_alternates", alternates(Some(lang))),
                 ("current_url", Value::from(format!("{base}{folder}{PAGE}"))),
             ]),
             path: format!("{folder}{PAGE}index.html"),

@@ -254,6 +254,21 @@ fn add_strings(env: &mut Environment<'static>, set: &TemplateSet, views: &Views)
     );
 }
 
+/// `url_for(path)`: the address of an `@/` content path or a site path. On a page in another
+/// language, a page that is translated into it is linked in it, and so is the search page.
+fn add_url_for(env: &mut Environment<'static>, views: Arc<Views>) {
+    env.add_function(
+        "url_for",
+        move |state: &State, path: &str| -> Result<String, Error> {
+            let found = match Tongues::language(state) {
+                Some(lang) if !views.in_language.is_empty() => views.url_for_in(path, &lang),
+                _ => views.url_for(path),
+            };
+            found.ok_or_else(|| not_found("url_for", "page or section", path))
+        },
+    );
+}
+
 /// The theme's words and date names in each of its languages. A page is dressed in the words
 /// of its own language, which templates hold as `site.language` (a translated page's `site`
 /// says its language).
@@ -384,11 +399,7 @@ pub fn environment(set: &TemplateSet, views: Arc<Views>) -> Environment<'static>
             .cloned()
             .ok_or_else(|| not_found("get_taxonomy", "taxonomy", name))
     });
-    let v = views.clone();
-    env.add_function("url_for", move |path: &str| -> Result<String, Error> {
-        v.url_for(path)
-            .ok_or_else(|| not_found("url_for", "page or section", path))
-    });
+    add_url_for(&mut env, views.clone());
     add_image(&mut env, views.clone());
     let v = views.clone();
     env.add_function("load_data", move |path: &str| -> Result<Value, Error> {

@@ -300,6 +300,8 @@ struct SiteView<'a> {
     /// The site's main language, which its settings, data files and untranslated pages are
     /// written in: templates mark them with it on a page in another language.
     main_language: &'a str,
+    /// The main language's direction of writing, for the words in it on a page in another.
+    main_direction: &'static str,
     /// `rtl` for a language written right to left (Urdu, Arabic…), else `ltr`.
     direction: &'static str,
     /// Who to call about a worried child (`report:` in `site.yaml`), in the page's language.
@@ -370,6 +372,9 @@ pub struct Views {
     pub a_z: Value,
     /// The sizes of the site's images, for templates' `image()` (see [`Views::with_images`]).
     pub images: crate::images::ImageSizes,
+    /// Per other language with translations, by lower-case tag: the addresses of the
+    /// translations by their originals' content paths, and the language's folder.
+    pub in_language: HashMap<String, (HashMap<String, String>, String)>,
     base_url: String,
     base_path: String,
 }
@@ -468,6 +473,7 @@ impl Views {
                 |r| r.prev.a_z.clone(),
             ),
             images: crate::images::ImageSizes::default(),
+            in_language: in_language(site),
             base_url: cfg.base_url.clone(),
             base_path: cfg.base_path().to_string(),
         }
@@ -490,6 +496,28 @@ impl Views {
             self.base_path,
             path.trim_start_matches('/')
         ))
+    }
+
+    /// [`Views::url_for`] for a page in the language `lang`: a page or section translated into
+    /// it is its translation's address, and the search page is the language's own.
+    pub fn url_for_in(&self, path: &str, lang: &str) -> Option<String> {
+        let Some((translated, folder)) = self.in_language.get(&lang.to_ascii_lowercase()) else {
+            return self.url_for(path);
+        };
+        if let Some(rest) = path.strip_prefix("@/") {
+            let (p, anchor) = rest
+                .split_once('#')
+                .map_or((rest, None), |(p, a)| (p, Some(a)));
+            if let Some(url) = translated.get(p) {
+                return Some(match anchor {
+                    Some(a) => format!("{url}#{a}"),
+                    None => url.clone(),
+                });
+            }
+        } else if path.trim_start_matches('/') == crate::search::PAGE {
+            return Some(format!("{}{folder}{}", self.base_path, crate::search::PAGE));
+        }
+        self.url_for(path)
     }
 
     /// The absolute address of a site-relative URL.
@@ -1116,6 +1144,7 @@ fn site_view(
         base_path: cfg.base_path(),
         language: tongue.tag,
         main_language: &cfg.language,
+        main_direction: crate::strings::direction(&cfg.language),
         direction: tongue.dir,
         report: tongue.report(site),
         quick_exit: tongue.quick_exit(site),
@@ -1297,6 +1326,27 @@ fn event_view(
         ics_url: format!("{base}{}", t::ics_path(p, base)),
         json_ld: Value::from_safe_string(t::json_ld(site, p, e)),
     }
+}
+
+/// Per other language with translations, by lower-case tag: each translation's address by
+/// its original's content path, and the language's folder (`pl/`).
+fn in_language(site: &Site) -> HashMap<String, (HashMap<String, String>, String)> {
+    let mut out: HashMap<String, (HashMap<String, String>, String)> = HashMap::new();
+    for t in &site.translations {
+        let Some(folder) = site.language_folder(t.lang) else {
+            continue;
+        };
+        let original = match t.of {
+            Original::Page(i) => &site.pages[i].doc.path,
+            Original::Section(i) => &site.sections[i].doc.path,
+        };
+        let tag = site.config.languages[t.lang].tag.to_ascii_lowercase();
+        out.entry(tag)
+            .or_insert_with(|| (HashMap::new(), folder))
+            .0
+            .insert(original.clone(), t.doc.url.clone());
+    }
+    out
 }
 
 /// Content path to URL for every page and section.

@@ -1055,8 +1055,19 @@ fn translations_are_published_in_their_language() {
     assert!(pl.contains("class=\"site-header__report\" href=\"/pl/worried-about-a-child/\""));
     // An untranslated section in a translated page's menu is marked as English.
     assert!(
-        pl.contains("lang=\"en-GB\">Safeguarding guidance</a>"),
+        pl.contains("lang=\"en-GB\" dir=\"ltr\">Safeguarding guidance</a>"),
         "menu not marked"
+    );
+    // A link in a translation to a page translated into its language goes to the translation.
+    assert!(
+        pl.contains("href=\"/pl/staying-safe-online/\""),
+        "link to the English page"
+    );
+    // Numbers written as text in Urdu read left to right.
+    let ur = read(root, "ur/worried-about-a-child/index.html");
+    assert!(
+        ur.contains("<span dir=\"ltr\">0808 800 5000</span>"),
+        "NSPCC number"
     );
     // English rules are not applied to Polish text: no acronym is expanded in English there.
     let pl_worried = read(root, "pl/worried-about-a-child/index.html");

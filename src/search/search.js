@@ -50,7 +50,9 @@
       return places && Object.prototype.hasOwnProperty.call(places, p) ? String(places[p]) : all;
     });
   }
-  function quoted(text) { return word('quote', { text: text }); }
+  /* Quoted and isolated, so that a query in one direction keeps its quotes around it in a
+     sentence in the other ("neglect" in Urdu). */
+  function quoted(text) { return '\u2068' + word('quote', { text: text }) + '\u2069'; }
   var PAGE = 10;
   var PREFIX_WEIGHT = 0.6;
   var MAX_PREFIX_SHARDS = 8;
@@ -714,7 +716,11 @@
     var li = document.createElement('li');
     li.className = 'search-result';
     /* A page in the main language, listed on another language's search page, says so. */
-    if (meta.main && !ownFirst(hit)) li.lang = meta.main;
+    var own = document.documentElement;
+    if (meta.main && !ownFirst(hit)) {
+      li.lang = meta.main;
+      if (own.dir === 'rtl') li.dir = 'ltr';
+    }
     var rec = f.r[hit.rec] || f.r[0] || ['', '', ''];
     var title = document.createElement('p');
     title.className = 'search-result__title';
@@ -748,6 +754,11 @@
     if (facts.length) {
       var metaLine = document.createElement('p');
       metaLine.className = 'search-result__meta';
+      /* Its words ("For …") are the page's, whatever the result's language. */
+      if (li.lang) {
+        metaLine.lang = own.lang;
+        if (own.dir) metaLine.dir = own.dir;
+      }
       metaLine.textContent = facts.join(' · ');
       li.appendChild(metaLine);
     }
