@@ -515,16 +515,7 @@ fn safety_in_every_language(
     };
     let path = report.page.trim_start_matches("@/");
     let path = path.split('#').next().unwrap_or(path);
-    let translations = site
-        .page_by_path
-        .get(path)
-        .map(|&i| &site.pages[i].translations)
-        .or_else(|| {
-            site.section_by_path
-                .get(path)
-                .map(|&i| &site.sections[i].translations)
-        });
-    let Some(translations) = translations else {
+    let Some(translations) = site.translations_of_path(path) else {
         // A report page that does not exist is reported by the settings' link checks.
         return out;
     };

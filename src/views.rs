@@ -1196,15 +1196,7 @@ impl Tongue<'_> {
         let (p, anchor) = rest
             .split_once('#')
             .map_or((rest, None), |(p, a)| (p, Some(a)));
-        let list = site
-            .page_by_path
-            .get(p)
-            .map(|&i| &site.pages[i].translations)
-            .or_else(|| {
-                site.section_by_path
-                    .get(p)
-                    .map(|&i| &site.sections[i].translations)
-            })?;
+        let list = site.translations_of_path(p)?;
         let t = list
             .iter()
             .map(|&k| &site.translations[k])

@@ -181,6 +181,19 @@ impl Site {
             .then(|| format!("{}/", l.tag.to_ascii_lowercase()))
     }
 
+    /// The translations of the page or section at a content path (`guidance/neglect.md`),
+    /// if there is one there.
+    pub fn translations_of_path(&self, path: &str) -> Option<&[usize]> {
+        self.page_by_path
+            .get(path)
+            .map(|&i| self.pages[i].translations.as_slice())
+            .or_else(|| {
+                self.section_by_path
+                    .get(path)
+                    .map(|&i| self.sections[i].translations.as_slice())
+            })
+    }
+
     /// Section `start` and the sections above it, up to the home section.
     pub fn section_chain(&self, start: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(start), |&i| self.sections[i].parent)
@@ -229,6 +242,19 @@ enum Kind {
 }
 
 impl Parsed {
+    /// The file as a [`Document`] published at `url`, and its front matter.
+    fn into_parts(self, url: String) -> (Document, Kind) {
+        let doc = Document {
+            file: self.file,
+            path: self.rel.join("/"),
+            source: self.source,
+            body_start: self.body_start,
+            body_line: self.body_line,
+            url,
+        };
+        (doc, self.kind)
+    }
+
     /// The folder components the file sits in.
     fn dir(&self) -> &[String] {
         &self.rel[..self.rel.len() - 1]
@@ -619,9 +645,6 @@ fn build_sections(
 ) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     for f in section_files {
-        let Kind::Section(meta) = f.kind else {
-            continue;
-        };
         let dir = f.rel[..f.rel.len() - 1].to_vec();
         let url = match folder_url(base, &dir) {
             Ok(u) => u,
@@ -639,17 +662,13 @@ fn build_sections(
         let parent = (0..dir.len())
             .rev()
             .find_map(|n| folders.sections.get(&dir[..n]).copied());
+        let (doc, Kind::Section(meta)) = f.into_parts(url) else {
+            continue;
+        };
         let idx = sections.len();
         folders.sections.insert(dir, idx);
         sections.push(Section {
-            doc: Document {
-                file: f.file,
-                path: f.rel.join("/"),
-                source: f.source,
-                body_start: f.body_start,
-                body_line: f.body_line,
-                url,
-            },
+            doc,
             meta,
             parent,
             pages: Vec::new(),

@@ -138,8 +138,9 @@ fn unlisted(f: &Parsed, tag: &str, config: &Config) -> Diagnostic {
     } else {
         format!("The site's other languages are: {}", listed.join(", "))
     };
+    let renamed = name.replace(&format!(".{tag}.md"), &format!("-{tag}.md"));
     d.hint(format!(
-        "if this is a translation, add `{tag}` under languages: in site.yaml (with its name); if not, rename the file so it does not end in .{tag}.md, such as {plain}. {known}"
+        "if this is a translation, add `{tag}` under languages: in site.yaml (with its name); if not, rename the file so it does not end in .{tag}.md, such as {renamed}. {known}"
     ))
 }
 
@@ -218,36 +219,30 @@ pub(super) fn resolve(
             );
             continue;
         }
-        let meta = match f.kind {
+        let folder = config.languages[p.lang].tag.to_ascii_lowercase();
+        let rest = original_url.strip_prefix(base).unwrap_or(original_url);
+        let (doc, kind) = f.into_parts(format!("{base}{folder}/{rest}"));
+        let meta = match kind {
             Kind::Page { meta, .. } => meta.common,
             Kind::Section(meta) => {
-                if let Some(d) = section_setting(&meta, &f.file, &f.source) {
+                if let Some(d) = section_setting(&meta, &doc.file, &doc.source) {
                     diags.push(d);
                     continue;
                 }
                 meta.common
             }
         };
-        if let Some(d) = own_setting(&meta, &f.file, &f.source) {
+        if let Some(d) = own_setting(&meta, &doc.file, &doc.source) {
             diags.push(d);
             continue;
         }
-        let folder = config.languages[p.lang].tag.to_ascii_lowercase();
-        let rest = original_url.strip_prefix(base).unwrap_or(original_url);
         let k = out.len();
         match of {
             Original::Page(i) => pages[i].translations.push(k),
             Original::Section(i) => sections[i].translations.push(k),
         }
         out.push(Translation {
-            doc: Document {
-                file: f.file,
-                path: f.rel.join("/"),
-                source: f.source,
-                body_start: f.body_start,
-                body_line: f.body_line,
-                url: format!("{base}{folder}/{rest}"),
-            },
+            doc,
             meta,
             lang: p.lang,
             of,
