@@ -1076,3 +1076,32 @@ fn translations_are_published_in_their_language() {
         "English <abbr> in Polish"
     );
 }
+
+/// A translated section of training sessions lists the sessions, which stay in English: their
+/// titles, dates and places are marked as English (and left to right) on the Polish page,
+/// while the labels around them are Polish.
+#[test]
+fn a_translated_training_section_marks_the_english_sessions() {
+    let site = demo_copy();
+    let root = site.path();
+    fs::write(
+        root.join("content/training/_index.pl.md"),
+        "---\ntitle: Szkolenia\n---\nSzkolenia partnerstwa prowadzimy po angielsku.\n",
+    )
+    .unwrap();
+    build_copy(root, "2026-11-23");
+    let page = read(root, "pl/training/index.html");
+    assert!(page.contains("<html lang=\"pl\">"));
+    assert!(page.contains("<h1>Szkolenia</h1>"), "the translated title");
+    // Every session's date is marked English; the label before it is Polish.
+    let dates = page.matches("<dd lang=\"en-GB\" dir=\"ltr\"><time").count();
+    assert!(dates > 3, "only {dates} session dates marked as English");
+    assert!(
+        !page.contains("<dd><time"),
+        "a session date not marked as English"
+    );
+    assert!(
+        !page.contains("<dt>Date</dt>"),
+        "an English label on the Polish page"
+    );
+}
