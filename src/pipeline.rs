@@ -715,8 +715,18 @@ struct Built<'a> {
     now: jiff::Timestamp,
 }
 
+/// The words for sessions' dates, times and places in the site's main language, from the
+/// theme's words in `set` (English without them).
+fn session_words<'a>(site: &Site, set: Option<&'a TemplateSet>) -> crate::training::Words<'a> {
+    crate::training::Words::new(
+        set.and_then(|s| s.strings.for_language(&site.config.language)),
+        &site.config.language,
+    )
+}
+
 impl Built<'_> {
-    fn views(&self) -> Views {
+    /// The views, with sessions worded in the words of `set` (English without it).
+    fn views(&self, set: Option<&TemplateSet>) -> Views {
         Views::build(
             self.site,
             views::Bodies {
@@ -728,6 +738,7 @@ impl Built<'_> {
             self.alerts,
             &self.markdown.glossary,
             None,
+            &session_words(self.site, set),
         )
         .with_images(&self.markdown.images)
     }
@@ -746,7 +757,7 @@ impl Built<'_> {
         // templates, rendered for it), so it is built while the templates render: it fills
         // the gaps where they leave a processor idle (writing files waits on the disk).
         let start = Instant::now();
-        let views = Arc::new(self.views());
+        let views = Arc::new(self.views(Some(templates)));
         let view_time = start.elapsed();
         let (rendered, index) = rayon::join(
             || render::render_site(site, views.clone(), templates, sink),
@@ -760,11 +771,13 @@ impl Built<'_> {
                         &crate::search::reads_as_shown,
                     );
                     let glossary = &self.markdown.glossary;
+                    let words = session_words(site, Some(templates));
                     let texts = crate::search::Texts {
                         pages: self.pages,
                         sections: self.sections,
                         shown: &shown,
                         translations: self.translations,
+                        words: &words,
                     };
                     let files =
                         crate::search::index(site, &texts, glossary, self.search, self.now, sink);
@@ -809,7 +822,7 @@ impl Built<'_> {
         unreadable: &[Unreadable],
         failed: &HashSet<String>,
     ) -> Diagnostics {
-        let views = self.views();
+        let views = self.views(None);
         let base = self.site.config.base_path();
         let mut paths: HashSet<String> = render::jobs(self.site, &views, &|_| true)
             .into_iter()
@@ -970,6 +983,7 @@ impl Stages {
                 &self.alerts,
                 &self.markdown.glossary,
                 Some((&self.views, changed)),
+                &session_words(&self.site, Some(&self.templates)),
             )
             .with_images(&self.markdown.images),
         );
@@ -1066,11 +1080,13 @@ impl Stages {
             &self.templates,
             &crate::search::reads_as_shown,
         );
+        let words = session_words(&self.site, Some(&self.templates));
         let texts = crate::search::Texts {
             pages: &self.pages,
             sections: &self.sections,
             shown: &shown,
             translations: &self.translations,
+            words: &words,
         };
         crate::search::index(
             &self.site,

@@ -21,14 +21,110 @@ fn zoned(t: Timestamp) -> ZonedDateTime {
     ZonedDateTime::new(t, site_zone())
 }
 
-/// "9:30am", "4pm", "12 noon".
-pub fn time_label(t: Timestamp) -> String {
+/// The words Haven writes about sessions (dates, times, costs, places), in the site's main
+/// language: from the theme's words (`session.…`, `weekday.N`, `month.N`, `month_of.N`), or in
+/// English where a theme has none.
+pub struct Words<'a> {
+    words: Option<&'a crate::strings::Strings>,
+    /// The language's tag, for its plural rules.
+    language: String,
+}
+
+impl<'a> Words<'a> {
+    /// The words of `strings` (none: English) for the language `language`.
+    pub fn new(strings: Option<&'a crate::strings::Strings>, language: &str) -> Words<'a> {
+        Words {
+            words: strings,
+            language: language.to_ascii_lowercase(),
+        }
+    }
+
+    /// Haven's own English words.
+    pub fn english() -> Words<'static> {
+        Words {
+            words: None,
+            language: "en".into(),
+        }
+    }
+
+    /// The words for `key`, or `english` when the theme has none.
+    fn get(&self, key: &str, english: &'static str) -> String {
+        self.words
+            .and_then(|w| w.words.get(key))
+            .cloned()
+            .unwrap_or_else(|| english.to_string())
+    }
+
+    /// The words for `key` with each `{place}` filled in.
+    fn fill(&self, key: &str, english: &'static str, places: &[(&str, &str)]) -> String {
+        let mut out = self.get(key, english);
+        for (name, value) in places {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+
+    /// The plural category of `n` in the language: Polish has `one`, `few` and `many`; the
+    /// others Haven's theme speaks have `one` and `other`.
+    fn plural(&self, n: u32) -> &'static str {
+        let primary = self.language.split('-').next().unwrap_or("");
+        match primary {
+            "pl" if n == 1 => "one",
+            "pl" if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) => "few",
+            "pl" => "many",
+            _ if n == 1 => "one",
+            _ => "other",
+        }
+    }
+
+    /// A weekday or month name (`weekday.1` is Monday), or the English one.
+    fn name(&self, prefix: &str, n: usize, english: &[&'static str]) -> String {
+        self.words
+            .and_then(|w| w.words.get(&format!("{prefix}.{n}")))
+            .cloned()
+            .unwrap_or_else(|| english.get(n - 1).copied().unwrap_or("").to_string())
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "9:30am", "4pm", "12 noon"; "9:30", "16:00" in a language that keeps the 24-hour clock.
+pub fn time_label(t: Timestamp, w: &Words<'_>) -> String {
     let z = zoned(t);
     let (h, m) = (z.hour(), z.minute());
-    if (h, m) == (12, 0) {
-        return "12 noon".to_string();
+    if w.get("session.clock", "12") == "24" {
+        return format!("{h}:{m:02}");
     }
-    let suffix = if h < 12 { "am" } else { "pm" };
+    if (h, m) == (12, 0) {
+        return w.get("session.noon", "12 noon");
+    }
+    let suffix = if h < 12 {
+        w.get("session.am", "am")
+    } else {
+        w.get("session.pm", "pm")
+    };
     let h12 = match h % 12 {
         0 => 12,
         x => x,
@@ -41,22 +137,62 @@ pub fn time_label(t: Timestamp) -> String {
 }
 
 /// "Thursday 3 December 2026".
-pub fn date_label(t: Timestamp) -> String {
-    zoned(t).strftime("%A %-d %B %Y").to_string()
+pub fn date_label(t: Timestamp, w: &Words<'_>) -> String {
+    let z = zoned(t);
+    let weekday = usize::try_from(z.weekday().to_monday_one_offset()).unwrap_or(1);
+    let month = usize::try_from(z.month()).unwrap_or(1);
+    w.fill(
+        "session.date",
+        "{weekday} {day} {month} {year}",
+        &[
+            ("weekday", &w.name("weekday", weekday, &WEEKDAYS)),
+            ("day", &z.day().to_string()),
+            ("month", &w.name("month_of", month, &MONTHS)),
+            ("year", &z.year().to_string()),
+        ],
+    )
+}
+
+/// "December 2026", for grouping sessions by month.
+pub fn month_label(t: Timestamp, w: &Words<'_>) -> String {
+    let z = zoned(t);
+    let month = usize::try_from(z.month()).unwrap_or(1);
+    w.fill(
+        "session.month",
+        "{month} {year}",
+        &[
+            ("month", &w.name("month", month, &MONTHS)),
+            ("year", &z.year().to_string()),
+        ],
+    )
 }
 
 /// "9:30am to 4pm".
-pub fn time_range(start: Timestamp, end: Timestamp) -> String {
-    format!("{} to {}", time_label(start), time_label(end))
+pub fn time_range(start: Timestamp, end: Timestamp, w: &Words<'_>) -> String {
+    w.fill(
+        "session.time_range",
+        "{start} to {end}",
+        &[
+            ("start", &time_label(start, w)),
+            ("end", &time_label(end, w)),
+        ],
+    )
 }
 
 /// The date line of a course: one day, or the first to the last day.
-pub fn dates_label(e: &Event) -> String {
+pub fn dates_label(e: &Event, w: &Words<'_>) -> String {
     let (a, b) = (zoned(e.start), zoned(e.end));
     if a.date() == b.date() {
-        date_label(e.start)
+        date_label(e.start, w)
     } else {
-        format!("{} to {}", date_label(e.start), date_label(e.end))
+        w.fill(
+            "session.date_range",
+            "{start} to {end}",
+            &[
+                ("start", &date_label(e.start, w)),
+                ("end", &date_label(e.end, w)),
+            ],
+        )
     }
 }
 
@@ -66,9 +202,9 @@ pub fn local_rfc3339(t: Timestamp) -> String {
 }
 
 /// "Free" or "£45" / "£12.50".
-pub fn cost_label(cost: f64) -> String {
+pub fn cost_label(cost: f64, w: &Words<'_>) -> String {
     if cost == 0.0 {
-        return "Free".to_string();
+        return w.get("session.free", "Free");
     }
     let pence = (cost * 100.0).round() as u64;
     if pence.is_multiple_of(100) {
@@ -79,48 +215,73 @@ pub fn cost_label(cost: f64) -> String {
 }
 
 /// What to say about places and whether booking is open.
-pub fn availability(e: &Event, now: Timestamp) -> (String, Option<String>) {
-    let closed = |why: &str| Some(why.to_string());
+pub fn availability(e: &Event, now: Timestamp, w: &Words<'_>) -> (String, Option<String>) {
+    let closed = |key: &str, why: &'static str| Some(w.get(key, why));
     match e.status {
         Status::Cancelled => (
-            "Cancelled".into(),
-            closed("This session has been cancelled, so it cannot be booked."),
+            w.get("session.cancelled", "Cancelled"),
+            closed(
+                "session.why_cancelled",
+                "This session has been cancelled, so it cannot be booked.",
+            ),
         ),
         Status::Postponed => (
-            "Postponed".into(),
+            w.get("session.postponed", "Postponed"),
             closed(
+                "session.why_postponed",
                 "This session has been postponed. Booking will open again when a new date is set.",
             ),
         ),
         _ if e.start <= now => (
-            if e.end > now { "Under way" } else { "Finished" }.into(),
-            closed("This session has already started, so booking has closed."),
+            if e.end > now {
+                w.get("session.under_way", "Under way")
+            } else {
+                w.get("session.finished", "Finished")
+            },
+            closed(
+                "session.why_started",
+                "This session has already started, so booking has closed.",
+            ),
         ),
         Status::Full => (
-            "Full: no places left".into(),
+            w.get("session.full", "Full: no places left"),
             closed(
+                "session.why_full",
                 "This session is full. Look for another date below, or ask to join the waiting list.",
             ),
         ),
         Status::Scheduled => {
             let label = match e.places_left {
-                Some(1) => "1 place left".to_string(),
-                Some(n) => format!("{n} places left"),
-                None => "Places available".to_string(),
+                Some(n) => {
+                    let key = format!("session.places-{}", w.plural(n));
+                    let text = w
+                        .words
+                        .and_then(|x| {
+                            x.words
+                                .get(&key)
+                                .or_else(|| x.words.get("session.places-other"))
+                        })
+                        .cloned()
+                        .unwrap_or_else(|| {
+                            if n == 1 {
+                                "{count} place left"
+                            } else {
+                                "{count} places left"
+                            }
+                            .to_string()
+                        });
+                    text.replace("{count}", &n.to_string())
+                }
+                None => w.get("session.available", "Places available"),
             };
             let why = if e.booking_url.is_none() {
-                closed("Booking is not open yet.")
+                closed("session.why_not_open", "Booking is not open yet.")
             } else {
                 None
             };
             (label, why)
         }
     }
-}
-
-/// The label of a level for listings.
-pub fn level_label(level: u8) -> String {
-    format!("Level {level}")
 }
 
 /// One static filter page below a training section.
@@ -171,7 +332,7 @@ pub fn event_of(p: &Page) -> Option<&Event> {
 }
 
 /// Every filter page: past sessions, and upcoming ones by level, topic and audience.
-pub fn listings(site: &Site, now: Timestamp) -> Vec<Listing> {
+pub fn listings(site: &Site, now: Timestamp, w: &Words<'_>) -> Vec<Listing> {
     let mut out = Vec::new();
     for (section, pages) in event_pages(site) {
         let base = &site.sections[section].doc.url;
@@ -185,7 +346,7 @@ pub fn listings(site: &Site, now: Timestamp) -> Vec<Listing> {
         past.reverse();
         out.push(Listing {
             url: format!("{base}past/"),
-            title: "Past sessions".into(),
+            title: w.get("session.past", "Past sessions"),
             kind: "past",
             value: String::new(),
             pages: past,
@@ -203,7 +364,11 @@ pub fn listings(site: &Site, now: Timestamp) -> Vec<Listing> {
         for (l, v) in levels {
             out.push(Listing {
                 url: format!("{base}level/{l}/"),
-                title: format!("{} courses", level_label(l)),
+                title: w.fill(
+                    "session.level_courses",
+                    "Level {level} courses",
+                    &[("level", &l.to_string())],
+                ),
                 kind: "level",
                 value: l.to_string(),
                 pages: v,
@@ -232,7 +397,11 @@ pub fn listings(site: &Site, now: Timestamp) -> Vec<Listing> {
             for (slug, (name, v)) in terms {
                 out.push(Listing {
                     url: format!("{base}{tax}/{slug}/"),
-                    title: format!("Courses on {name}"),
+                    title: w.fill(
+                        "session.courses_on",
+                        "Courses on {name}",
+                        &[("name", &name)],
+                    ),
                     kind: if tax == crate::config::AUDIENCES {
                         crate::config::AUDIENCES
                     } else {
@@ -286,7 +455,12 @@ pub fn ical_event(site: &Site, p: &Page, e: &Event) -> ical::Event {
     if e.sessions.len() > 1 {
         description.push_str("\n\nSessions:");
         for (a, b) in &e.sessions {
-            description.push_str(&format!("\n{}, {}", date_label(*a), time_range(*a, *b)));
+            let en = Words::english();
+            description.push_str(&format!(
+                "\n{}, {}",
+                date_label(*a, &en),
+                time_range(*a, *b, &en)
+            ));
         }
     }
     if let Some(u) = &e.booking_url {
@@ -396,22 +570,86 @@ pub fn json_ld(site: &Site, p: &Page, e: &Event) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn sessions_are_worded_in_the_theme_s_language() {
+        let pl = crate::strings::Strings {
+            file: "pl.yaml".into(),
+            words: [
+                ("session.clock", "24"),
+                ("session.date", "{weekday}, {day} {month} {year}"),
+                ("session.time_range", "{start}–{end}"),
+                ("weekday.4", "czwartek"),
+                ("month_of.12", "grudnia"),
+                ("session.places-one", "Zostało {count} miejsce"),
+                ("session.places-few", "Zostały {count} miejsca"),
+                ("session.places-many", "Zostało {count} miejsc"),
+                ("session.free", "Bezpłatne"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        };
+        let w = Words::new(Some(&pl), "pl");
+        assert_eq!(
+            date_label(t("2026-12-03T09:30"), &w),
+            "czwartek, 3 grudnia 2026"
+        );
+        assert_eq!(
+            time_range(t("2026-12-03T09:30"), t("2026-12-03T16:00"), &w),
+            "9:30–16:00"
+        );
+        assert_eq!(cost_label(0.0, &w), "Bezpłatne");
+        let places = [
+            (1, "Zostało 1 miejsce"),
+            (3, "Zostały 3 miejsca"),
+            (5, "Zostało 5 miejsc"),
+            (12, "Zostało 12 miejsc"),
+            (22, "Zostały 22 miejsca"),
+        ];
+        for (n, want) in places {
+            let plural = w.plural(n);
+            let text =
+                pl.words[&format!("session.places-{plural}")].replace("{count}", &n.to_string());
+            assert_eq!(text, want, "{n}");
+        }
+        // Without the theme's words, English.
+        let en = Words::english();
+        assert_eq!(
+            date_label(t("2026-12-03T09:30"), &en),
+            "Thursday 3 December 2026"
+        );
+        assert_eq!(en.plural(1), "one");
+        assert_eq!(en.plural(3), "other");
+    }
+
     fn t(s: &str) -> Timestamp {
         crate::content::event::parse_time(s, &site_zone()).unwrap()
     }
 
     #[test]
     fn labels_read_naturally() {
-        assert_eq!(time_label(t("2026-12-03T09:30")), "9:30am");
-        assert_eq!(time_label(t("2026-12-03T16:00")), "4pm");
-        assert_eq!(time_label(t("2026-12-03T12:00")), "12 noon");
-        assert_eq!(time_label(t("2026-12-03T00:15")), "12:15am");
         assert_eq!(
-            date_label(t("2026-12-03T09:30")),
+            time_label(t("2026-12-03T09:30"), &Words::english()),
+            "9:30am"
+        );
+        assert_eq!(time_label(t("2026-12-03T16:00"), &Words::english()), "4pm");
+        assert_eq!(
+            time_label(t("2026-12-03T12:00"), &Words::english()),
+            "12 noon"
+        );
+        assert_eq!(
+            time_label(t("2026-12-03T00:15"), &Words::english()),
+            "12:15am"
+        );
+        assert_eq!(
+            date_label(t("2026-12-03T09:30"), &Words::english()),
             "Thursday 3 December 2026"
         );
         // British Summer Time: 09:30 in London is 08:30 UTC but still reads 9:30am.
-        assert_eq!(time_label(t("2026-06-03T09:30")), "9:30am");
+        assert_eq!(
+            time_label(t("2026-06-03T09:30"), &Words::english()),
+            "9:30am"
+        );
         assert_eq!(
             local_rfc3339(t("2026-06-03T09:30")),
             "2026-06-03T09:30:00+01:00"
@@ -420,8 +658,8 @@ mod tests {
             local_rfc3339(t("2026-12-03T09:30")),
             "2026-12-03T09:30:00+00:00"
         );
-        assert_eq!(cost_label(0.0), "Free");
-        assert_eq!(cost_label(45.0), "£45");
-        assert_eq!(cost_label(12.5), "£12.50");
+        assert_eq!(cost_label(0.0, &Words::english()), "Free");
+        assert_eq!(cost_label(45.0, &Words::english()), "£45");
+        assert_eq!(cost_label(12.5, &Words::english()), "£12.50");
     }
 }

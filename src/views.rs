@@ -396,13 +396,14 @@ impl Views {
         alerts: &[crate::alerts::Alert],
         glossary: &crate::glossary::Glossary,
         reuse: Option<(&Views, &HashSet<usize>)>,
+        words: &crate::training::Words<'_>,
     ) -> Views {
         let reuse = reuse.map(|(prev, changed)| Reuse { prev, changed });
         let cfg = &site.config;
-        let shared = Shared::new(site, now);
+        let shared = Shared::new(site, now, words);
         let pages = shared.page_views(html.pages, reuse);
         let events = crate::training::event_pages(site);
-        let listings = crate::training::listings(site, now);
+        let listings = crate::training::listings(site, now, words);
         let sections = shared.section_views(html.sections, &pages, &events, &listings, reuse);
         let (taxonomies, terms) = taxonomy_views(site, &pages, reuse);
         let translations = shared.translation_views(html.translations, &pages, &sections);
@@ -599,6 +600,8 @@ fn shown_inline(html: &str, url: &str) -> bool {
 struct Shared<'a> {
     site: &'a Site,
     now: jiff::Timestamp,
+    /// The words for sessions' dates, times and places.
+    words: &'a crate::training::Words<'a>,
     /// Per section, whether it is sensitive, after inheritance.
     section_sensitive: Vec<bool>,
     /// The files beside each page and section.
@@ -607,7 +610,7 @@ struct Shared<'a> {
 
 impl<'a> Shared<'a> {
     /// Takes the site and the build time; returns the shared parts, ready for views.
-    fn new(site: &'a Site, now: jiff::Timestamp) -> Self {
+    fn new(site: &'a Site, now: jiff::Timestamp, words: &'a crate::training::Words<'a>) -> Self {
         // `sensitive` inherits down the tree; parents come before their children in
         // `site.sections`, so one forward pass settles every section.
         let mut section_sensitive = vec![false; site.sections.len()];
@@ -623,6 +626,7 @@ impl<'a> Shared<'a> {
         Shared {
             site,
             now,
+            words,
             section_sensitive,
             assets,
         }
@@ -814,7 +818,10 @@ impl<'a> Shared<'a> {
             draft: m.draft,
             reading_time: r.word_count.div_ceil(200).max(1),
             taxonomies: term_refs(cfg, m),
-            event: m.event.as_ref().map(|e| event_view(site, p, e, self.now)),
+            event: m
+                .event
+                .as_ref()
+                .map(|e| event_view(site, p, e, self.now, self.words)),
             section: &site.sections[p.section].doc.path,
             previous: neighbour(p.position.checked_sub(1)),
             next: neighbour(Some(p.position + 1)),
@@ -1278,25 +1285,24 @@ fn event_view(
     p: &crate::content::Page,
     e: &crate::content::event::Event,
     now: jiff::Timestamp,
+    w: &crate::training::Words<'_>,
 ) -> EventView {
     use crate::training as t;
-    let (availability, booking_closed) = t::availability(e, now);
+    let (availability, booking_closed) = t::availability(e, now, w);
     let base = site.config.base_path();
     let section_url = &site.sections[p.section].doc.url;
     EventView {
         start: t::local_rfc3339(e.start),
         end: t::local_rfc3339(e.end),
-        dates: t::dates_label(e),
-        time: t::time_range(e.sessions[0].0, e.sessions[0].1),
-        month: jiff::ZonedDateTime::new(e.start, crate::clock::site_zone())
-            .strftime("%B %Y")
-            .to_string(),
+        dates: t::dates_label(e, w),
+        time: t::time_range(e.sessions[0].0, e.sessions[0].1, w),
+        month: t::month_label(e.start, w),
         sessions: e
             .sessions
             .iter()
             .map(|&(a, b)| SessionView {
-                date: t::date_label(a),
-                time: t::time_range(a, b),
+                date: t::date_label(a, w),
+                time: t::time_range(a, b, w),
                 start: t::local_rfc3339(a),
                 end: t::local_rfc3339(b),
             })
@@ -1309,7 +1315,7 @@ fn event_view(
         capacity: e.capacity,
         places_left: e.places_left,
         cost: e.cost,
-        cost_label: t::cost_label(e.cost),
+        cost_label: t::cost_label(e.cost, w),
         booking_url: e.booking_url.clone(),
         status: e.status.as_str(),
         availability,

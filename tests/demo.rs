@@ -971,6 +971,22 @@ fn a_site_in_another_language_wears_the_theme_in_that_language() {
             !search.contains("results for {query}"),
             "{tag}: search in English"
         );
+        // Training sessions are worded in the language too: dates, times and places.
+        let training = read(root, "training/index.html");
+        let (date_word, english_word) = if tag == "pl" {
+            ("grudnia 2026", "December 2026")
+        } else {
+            ("دسمبر 2026", "December 2026")
+        };
+        assert!(
+            training.contains(date_word),
+            "{tag}: session dates not in {tag}"
+        );
+        assert!(
+            !training.contains(english_word),
+            "{tag}: an English month in the sessions"
+        );
+        assert!(!training.contains("places left"), "{tag}: English places");
         // The emergency and hub numbers are there, unchanged.
         assert!(page.contains("href=\"tel:999\""), "{tag}: 999");
         assert!(page.contains("020 7946 0123"), "{tag}: the hub's number");

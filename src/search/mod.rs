@@ -880,6 +880,7 @@ fn documents<'a>(
     pages: &'a [Rendered],
     sections: &'a [Rendered],
     shown: &'a [Option<String>],
+    words: &crate::training::Words<'_>,
 ) -> Vec<Doc<'a>> {
     let section_title = |i: usize| -> &str {
         if i == 0 {
@@ -897,7 +898,7 @@ fn documents<'a>(
             description: p.meta.common.description.as_deref().unwrap_or(""),
             url: &p.doc.url,
             section: section_title(p.section),
-            date: crate::training::event_of(p).map(crate::training::dates_label),
+            date: crate::training::event_of(p).map(|e| crate::training::dates_label(e, words)),
             taxonomies: doc_terms(site, &p.meta.common),
             html: shown.get(i).and_then(Option::as_deref).unwrap_or(r.html()),
         })
@@ -983,6 +984,8 @@ pub struct Texts<'a> {
     pub shown: &'a [Option<String>],
     /// The translations' rendered Markdown, in the site's order.
     pub translations: &'a [Rendered],
+    /// The words for sessions' dates, which a result shows.
+    pub words: &'a crate::training::Words<'a>,
 }
 
 /// The documents of one of the site's other languages, in the index of its search page, after
@@ -1052,7 +1055,7 @@ pub fn index(
     now: jiff::Timestamp,
     sink: Option<Sink<'_>>,
 ) -> anyhow::Result<Vec<OutputFile>> {
-    let docs = documents(site, texts.pages, texts.sections, texts.shown);
+    let docs = documents(site, texts.pages, texts.sections, texts.shown, texts.words);
     let cx = IndexContext {
         site,
         glossary,
