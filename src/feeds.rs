@@ -91,7 +91,7 @@ pub fn atom(site: &Site, section: &Section) -> String {
 /// than one language lists, under each of its addresses, every language's address and the
 /// main one as `x-default` (`xhtml:link`, as search engines read them).
 pub fn sitemap(site: &Site) -> String {
-    use crate::content::{Document, Original};
+    use crate::content::Original;
     let cfg = &site.config;
     // Address, last change, and the page in each of its languages (tag, address).
     type Entry = (String, Option<String>, Vec<(String, String)>);
@@ -102,39 +102,34 @@ pub fn sitemap(site: &Site) -> String {
             .or(m.date.as_ref())
             .map(|d| d.text.clone())
     };
-    let alternates = |doc: &Document, translations: &[usize]| -> Vec<(String, String)> {
-        if translations.is_empty() {
-            return Vec::new();
-        }
-        let mut out = vec![(cfg.language.clone(), cfg.permalink(&doc.url))];
-        let mut list: Vec<&crate::content::Translation> = translations
+    let alternates = |of: Original| -> Vec<(String, String)> {
+        let versions = site.versions(of);
+        let mut out: Vec<(String, String)> = versions
             .iter()
-            .map(|&k| &site.translations[k])
+            .map(|(lang, doc)| {
+                let tag = lang.map_or(&cfg.language, |l| &cfg.languages[l].tag);
+                (tag.clone(), cfg.permalink(&doc.url))
+            })
             .collect();
-        list.sort_by_key(|t| t.lang);
-        out.extend(
-            list.iter()
-                .map(|t| (cfg.languages[t.lang].tag.clone(), cfg.permalink(&t.doc.url))),
-        );
-        out.push(("x-default".to_string(), cfg.permalink(&doc.url)));
+        if let Some((_, main)) = out.first().cloned() {
+            out.push(("x-default".to_string(), main));
+        }
         out
     };
-    for p in &site.pages {
-        let alt = alternates(&p.doc, &p.translations);
+    for (i, p) in site.pages.iter().enumerate() {
+        let alt = alternates(Original::Page(i));
         entries.push((cfg.permalink(&p.doc.url), lastmod(&p.meta.common), alt));
     }
-    for s in &site.sections {
-        let alt = alternates(&s.doc, &s.translations);
+    for (i, s) in site.sections.iter().enumerate() {
+        let alt = alternates(Original::Section(i));
         entries.push((cfg.permalink(&s.doc.url), lastmod(&s.meta.common), alt));
     }
     for t in &site.translations {
-        let alt = match t.of {
-            Original::Page(i) => alternates(&site.pages[i].doc, &site.pages[i].translations),
-            Original::Section(i) => {
-                alternates(&site.sections[i].doc, &site.sections[i].translations)
-            }
-        };
-        entries.push((cfg.permalink(&t.doc.url), lastmod(&t.meta), alt));
+        entries.push((
+            cfg.permalink(&t.doc.url),
+            lastmod(&t.meta),
+            alternates(t.of),
+        ));
     }
     for t in &site.taxonomies {
         entries.push((cfg.permalink(&t.url), None, Vec::new()));

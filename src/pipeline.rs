@@ -251,22 +251,12 @@ fn urls_in(
 ) -> Vec<std::collections::HashMap<String, String>> {
     (0..site.config.languages.len())
         .map(|lang| {
-            let mut ts = site
-                .translations
-                .iter()
-                .filter(|t| t.lang == lang)
-                .peekable();
-            if ts.peek().is_none() {
-                return std::collections::HashMap::new();
+            let translated = site.translated_urls(lang);
+            if translated.is_empty() {
+                return translated;
             }
             let mut map = urls.clone();
-            for t in ts {
-                let original = match t.of {
-                    crate::content::Original::Page(i) => &site.pages[i].doc.path,
-                    crate::content::Original::Section(i) => &site.sections[i].doc.path,
-                };
-                map.insert(original.clone(), t.doc.url.clone());
-            }
+            map.extend(translated);
             map
         })
         .collect()

@@ -140,13 +140,11 @@ fn translation_jobs(site: &Site, views: &Views, want: &dyn Fn(Target) -> bool) -
                 let p = &site.pages[i];
                 let (template, chosen_at) = page_template(site, p);
                 // The section above, in the page's language where it is translated.
-                let section = site.sections[p.section]
-                    .translations
-                    .iter()
-                    .find(|&&j| site.translations[j].lang == t.lang)
+                let section = site
+                    .translation_of(Original::Section(p.section), t.lang)
                     .map_or_else(
                         || views.sections[p.section].clone(),
-                        |&j| views.translations[j].clone(),
+                        |j| views.translations[j].clone(),
                     );
                 let pairs = vec![
                     ("site", site_view),

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::config::languages::same_tag;
 use crate::content::frontmatter::CommonMeta;
-use crate::content::{Asset, AssetOwner, Document, Original, Site, Taxonomy, Translation, slugify};
+use crate::content::{Asset, AssetOwner, Document, Original, Site, Taxonomy, slugify};
 use crate::markdown::{Rendered, TocEntry};
 
 /// A title and URL, for breadcrumbs and previous/next links.
@@ -422,13 +422,10 @@ impl Views {
                 if same_tag(&l.tag, &cfg.language) {
                     return site_value.clone();
                 }
-                let home = site.sections.first().and_then(|h| {
-                    let k = h
-                        .translations
-                        .iter()
-                        .find(|&&k| site.translations[k].lang == i)?;
-                    Some(translations[*k].clone())
-                });
+                // Section 0 is always the home page.
+                let home = site
+                    .translation_of(Original::Section(0), i)
+                    .map(|k| translations[k].clone());
                 let tongue = Tongue {
                     index: Some(i),
                     tag: &l.tag,
@@ -664,12 +661,9 @@ impl<'a> Shared<'a> {
             .flat_map(|s| site.section_chain(s))
             .map(|i| {
                 let s = &site.sections[i];
-                let translated = lang.and_then(|l| {
-                    s.translations
-                        .iter()
-                        .map(|&k| &site.translations[k])
-                        .find(|t| t.lang == l)
-                });
+                let translated = lang
+                    .and_then(|l| site.translation_of(Original::Section(i), l))
+                    .map(|k| &site.translations[k]);
                 match translated {
                     Some(t) => link(&t.meta.title, &t.doc.url),
                     None if lang.is_some() => Link {
@@ -759,45 +753,28 @@ impl<'a> Shared<'a> {
     /// each language it is published in, the main language first, or nothing when it has no
     /// translations.
     fn alternates(&self, of: Original, current: Option<usize>) -> Vec<Alternate<'a>> {
-        let site = self.site;
-        let cfg = &site.config;
-        let (doc, list) = match of {
-            Original::Page(i) => (&site.pages[i].doc, &site.pages[i].translations),
-            Original::Section(i) => (&site.sections[i].doc, &site.sections[i].translations),
-        };
-        if list.is_empty() {
-            return Vec::new();
-        }
+        let cfg = &self.site.config;
         let name = |tag: &str| {
             cfg.languages
                 .iter()
                 .find(|l| same_tag(&l.tag, tag))
                 .map_or("", |l| l.name.as_str())
         };
-        let (tag, dir) = self.language(None);
-        let mut out = vec![Alternate {
-            lang: tag,
-            name: name(tag),
-            dir,
-            url: &doc.url,
-            permalink: cfg.permalink(&doc.url),
-            current: current.is_none(),
-        }];
-        let mut translations: Vec<&Translation> =
-            list.iter().map(|&k| &site.translations[k]).collect();
-        translations.sort_by_key(|t| t.lang);
-        for t in translations {
-            let (tag, dir) = self.language(Some(t.lang));
-            out.push(Alternate {
-                lang: tag,
-                name: name(tag),
-                dir,
-                url: &t.doc.url,
-                permalink: cfg.permalink(&t.doc.url),
-                current: current == Some(t.lang),
-            });
-        }
-        out
+        self.site
+            .versions(of)
+            .into_iter()
+            .map(|(lang, doc)| {
+                let (tag, dir) = self.language(lang);
+                Alternate {
+                    lang: tag,
+                    name: name(tag),
+                    dir,
+                    url: &doc.url,
+                    permalink: cfg.permalink(&doc.url),
+                    current: current == lang,
+                }
+            })
+            .collect()
     }
 
     /// Takes a page index and the page's rendered Markdown; returns the page's view.
@@ -836,18 +813,6 @@ impl<'a> Shared<'a> {
         let m = &p.meta.common;
         carries_sensitive_term(&self.site.config, m)
             || m.sensitive.unwrap_or(self.section_sensitive[p.section])
-    }
-
-    /// Takes a page or section and a language; returns its translation into that language.
-    fn translation_of(&self, of: Original, lang: usize) -> Option<usize> {
-        let site = self.site;
-        let list = match of {
-            Original::Page(i) => &site.pages[i].translations,
-            Original::Section(i) => &site.sections[i].translations,
-        };
-        list.iter()
-            .copied()
-            .find(|&k| site.translations[k].lang == lang)
     }
 
     /// Takes the rendered Markdown of every translation and the views of every page and
@@ -896,7 +861,7 @@ impl<'a> Shared<'a> {
             let t = &site.translations[k];
             let s = &site.sections[i];
             let in_lang = |of: Original, main: &Value| {
-                self.translation_of(of, t.lang)
+                site.translation_of(of, t.lang)
                     .and_then(|j| out[j].clone())
                     .unwrap_or_else(|| main.clone())
             };
@@ -1329,22 +1294,13 @@ fn event_view(
 /// Per other language with translations, by lower-case tag: each translation's address by
 /// its original's content path, and the language's folder (`pl/`).
 fn in_language(site: &Site) -> HashMap<String, (HashMap<String, String>, String)> {
-    let mut out: HashMap<String, (HashMap<String, String>, String)> = HashMap::new();
-    for t in &site.translations {
-        let Some(folder) = site.language_folder(t.lang) else {
-            continue;
-        };
-        let original = match t.of {
-            Original::Page(i) => &site.pages[i].doc.path,
-            Original::Section(i) => &site.sections[i].doc.path,
-        };
-        let tag = site.config.languages[t.lang].tag.to_ascii_lowercase();
-        out.entry(tag)
-            .or_insert_with(|| (HashMap::new(), folder))
-            .0
-            .insert(original.clone(), t.doc.url.clone());
-    }
-    out
+    (0..site.config.languages.len())
+        .filter_map(|lang| {
+            let folder = site.language_folder(lang)?;
+            let tag = site.config.languages[lang].tag.to_ascii_lowercase();
+            Some((tag, (site.translated_urls(lang), folder)))
+        })
+        .collect()
 }
 
 /// Content path to URL for every page and section.

@@ -194,6 +194,60 @@ impl Site {
             })
     }
 
+    /// The translations of a page or section, as indices into [`Site::translations`].
+    pub fn translations_of(&self, of: Original) -> &[usize] {
+        match of {
+            Original::Page(i) => &self.pages[i].translations,
+            Original::Section(i) => &self.sections[i].translations,
+        }
+    }
+
+    /// The translation of a page or section into `config.languages[lang]`, if there is one.
+    pub fn translation_of(&self, of: Original, lang: usize) -> Option<usize> {
+        self.translations_of(of)
+            .iter()
+            .copied()
+            .find(|&k| self.translations[k].lang == lang)
+    }
+
+    /// A page or section in each language it is published in, when it has translations: the
+    /// original first (`None`, the main language), then each translation in the order of
+    /// `languages:`; empty when it has none.
+    pub fn versions(&self, of: Original) -> Vec<(Option<usize>, &Document)> {
+        let list = self.translations_of(of);
+        if list.is_empty() {
+            return Vec::new();
+        }
+        let doc = match of {
+            Original::Page(i) => &self.pages[i].doc,
+            Original::Section(i) => &self.sections[i].doc,
+        };
+        let mut translated: Vec<&Translation> =
+            list.iter().map(|&k| &self.translations[k]).collect();
+        translated.sort_by_key(|t| t.lang);
+        std::iter::once((None, doc))
+            .chain(translated.into_iter().map(|t| (Some(t.lang), &t.doc)))
+            .collect()
+    }
+
+    /// The content path (`guidance/neglect.md`) of a page or section.
+    pub fn path_of(&self, of: Original) -> &str {
+        match of {
+            Original::Page(i) => &self.pages[i].doc.path,
+            Original::Section(i) => &self.sections[i].doc.path,
+        }
+    }
+
+    /// The address of each translation into `config.languages[lang]`, by its original's
+    /// content path.
+    pub fn translated_urls(&self, lang: usize) -> HashMap<String, String> {
+        self.translations
+            .iter()
+            .filter(|t| t.lang == lang)
+            .map(|t| (self.path_of(t.of).to_string(), t.doc.url.clone()))
+            .collect()
+    }
+
     /// Section `start` and the sections above it, up to the home section.
     pub fn section_chain(&self, start: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(start), |&i| self.sections[i].parent)

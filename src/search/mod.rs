@@ -1005,7 +1005,6 @@ struct Own {
 /// Takes the site, the main language's documents and what the translations show; returns the
 /// documents of each other language with translations: its folder, and its own documents.
 fn translated<'a>(site: &'a Site, texts: &Texts<'a>) -> Vec<(usize, Vec<Doc<'a>>, Option<usize>)> {
-    use crate::content::Original;
     let report = site
         .config
         .report
@@ -1019,11 +1018,7 @@ fn translated<'a>(site: &'a Site, texts: &Texts<'a>) -> Vec<(usize, Vec<Doc<'a>>
             if t.lang != lang {
                 continue;
             }
-            let original = match t.of {
-                Original::Page(i) => &site.pages[i].doc.path,
-                Original::Section(i) => &site.sections[i].doc.path,
-            };
-            if report == Some(original.as_str()) {
+            if report == Some(site.path_of(t.of)) {
                 report_at = Some(docs.len());
             }
             docs.push(Doc {
