@@ -120,6 +120,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let layout = Layout::open(&opts.root)?;
     // Checks the output folder is Haven's and waits for any other build of it to finish.
     let staging = Staging::new(&layout, &out, Kind::Site)?;
+    let prepared = start.elapsed();
     let sink = |path: &str, body: &output::Body| staging.put(path, body);
     // On any error the staging folder is dropped, and with it everything written so far.
     let mut stages = run_stages(opts, None, Some(&sink))?;
@@ -130,6 +131,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         return Err(std::mem::take(&mut stages.findings));
     }
     let mut timings = std::mem::take(&mut stages.timings);
+    timings.stages.insert(
+        0,
+        (
+            "check the output folder, read the copy before last",
+            prepared,
+        ),
+    );
+    for (stage, _, _) in &mut timings.alongside {
+        *stage += 1;
+    }
     let t = Instant::now();
     let files = staging.finish(&stages.outputs, &stages.site.config.base_url)?;
     timings.lap("write the rest, swap into place", t);

@@ -12,6 +12,7 @@
 //! inside the site (hidden, so the content walk and `serve`'s watcher never see it; safe to
 //! delete), so an unchanged image costs one read and one hash on the next build.
 
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::config::ImageSettings;
 use crate::diagnostics::Diagnostic;
-use crate::output::{Body, OutputFile};
+use crate::output::{Body, FileId, OutputFile};
 
 use image::codecs::gif::{GifDecoder, GifEncoder};
 use image::codecs::jpeg::JpegEncoder;
@@ -335,10 +336,11 @@ pub fn cache_path(root: &Path, key: &str, name: &str, width: Option<u32>) -> Pat
         .join(format!("{key}{suffix}.{ext}"))
 }
 
-/// Where the content key of the file at `src` is remembered, by what the file system says of
-/// it (its path, length and modification time, and on Unix its inode and change time, which
-/// no editor can set back): an unchanged image is then found in the cache without being read.
-fn seen_path(root: &Path, src: &Path, quality: u8) -> Option<PathBuf> {
+/// The name the content key of the file at `src` is remembered by, from what the file system
+/// says of it (its path, length and modification time, and on Unix its inode and change time,
+/// which no editor can set back): an unchanged image is then found in the cache without being
+/// read.
+fn seen_id(src: &Path, quality: u8) -> Option<String> {
     use std::hash::Hasher;
     let m = std::fs::metadata(src).ok()?;
     let mut h = rustc_hash::FxHasher::default();
@@ -360,12 +362,50 @@ fn seen_path(root: &Path, src: &Path, quality: u8) -> Option<PathBuf> {
         h.write_i64(m.ctime());
         h.write_i64(m.ctime_nsec());
     }
-    Some(
-        root.join(CACHE_DIR)
-            .join("images")
-            .join("seen")
-            .join(format!("{:016x}", h.finish())),
-    )
+    Some(format!("{:016x}", h.finish()))
+}
+
+/// The folder of seen records. Each record is the name of an empty file, `ID_RECORD` (the
+/// record's spaces written `_`), so that one listing of the folder reads them all rather than
+/// a file opened for each image, and no record is ever half-written.
+fn seen_dir(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("images").join("seen")
+}
+
+fn record_name(id: &str, seen: &Seen) -> String {
+    format!("{id}_{}", seen.to_record().replace(' ', "_"))
+}
+
+/// Every seen record in the cache of the site at `root`, by id. An id with two records
+/// (someone's edit) has none.
+fn seen_records(root: &Path) -> HashMap<String, Seen> {
+    let mut found: HashMap<String, Option<Seen>> = HashMap::new();
+    let Ok(listing) = std::fs::read_dir(seen_dir(root)) else {
+        return HashMap::new();
+    };
+    for e in listing.filter_map(Result::ok) {
+        let name = e.file_name();
+        let Some((id, record)) = name.to_str().and_then(|n| n.split_once('_')) else {
+            continue;
+        };
+        if id.len() != 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        if let Some(seen) = Seen::from_record(&record.replace('_', " ")) {
+            found
+                .entry(id.to_string())
+                .and_modify(|had| {
+                    if had.as_ref() != Some(&seen) {
+                        *had = None;
+                    }
+                })
+                .or_insert(Some(seen));
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|(id, seen)| Some((id, seen?)))
+        .collect()
 }
 
 /// Whether `key` is a content key as [`content_key`] writes it (a remembered one is read back
@@ -438,8 +478,8 @@ impl Seen {
 /// What a build knows of an image before publishing it, from its seen record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Known {
-    /// Where its seen record is, or will be written.
-    pub record: PathBuf,
+    /// The name of its seen record (see [`seen_id`]).
+    pub id: String,
     /// The content key the record names, if an earlier build saw the image as it is now.
     pub key: Option<String>,
     /// Its headers: from the record when it names a key, else read this build.
@@ -449,12 +489,9 @@ pub struct Known {
 /// The headers of the image at `src`, from its seen record when an earlier build left one for
 /// it as it is now (the file is then not even opened), else read from the file; and what
 /// publishing it needs of that record (`None` when the file cannot be looked at).
-fn look(root: &Path, src: &Path, quality: u8) -> (Headers, Option<Known>) {
-    let record = seen_path(root, src, quality);
-    let seen = record
-        .as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .and_then(|r| Seen::from_record(&r));
+fn look(records: &HashMap<String, Seen>, src: &Path, quality: u8) -> (Headers, Option<Known>) {
+    let id = seen_id(src, quality);
+    let seen = id.as_ref().and_then(|id| records.get(id)).cloned();
     let (key, headers) = match seen {
         Some(Seen { key, headers }) => (Some(key), headers),
         None => (
@@ -466,8 +503,8 @@ fn look(root: &Path, src: &Path, quality: u8) -> (Headers, Option<Known>) {
             }),
         ),
     };
-    let known = record.map(|record| Known {
-        record,
+    let known = id.map(|id| Known {
+        id,
         key,
         headers: headers.clone(),
     });
@@ -549,12 +586,13 @@ pub fn publish(
         .collect()
 }
 
-/// The names of the files in the image cache of the site at `root`.
-fn cache_listing(root: &Path) -> std::collections::HashSet<std::ffi::OsString> {
-    std::fs::read_dir(root.join(CACHE_DIR).join("images"))
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
-        .unwrap_or_default()
+/// The names of the files in the image cache of the site at `root`, with their identities.
+fn cache_listing(root: &Path) -> Listing {
+    crate::output::listing(&root.join(CACHE_DIR).join("images"))
 }
+
+/// File names and their identities (see [`crate::output::listing`]).
+type Listing = rustc_hash::FxHashMap<std::ffi::OsString, Option<FileId>>;
 
 /// Whether `origin` (an image's path in the site) is listed under `images.keep_metadata`.
 pub fn keeps(keep: &[String], origin: &str) -> bool {
@@ -572,7 +610,7 @@ fn cached(
     name: &str,
     size: Option<(u32, u32)>,
     known: Option<&Known>,
-    in_cache: &std::collections::HashSet<std::ffi::OsString>,
+    in_cache: &Listing,
     settings: &ImageSettings,
 ) -> Result<Vec<(Option<u32>, Body)>, String> {
     let q = settings.quality;
@@ -595,12 +633,17 @@ fn cached(
     let from_cache = |files: Vec<(Option<u32>, PathBuf)>| {
         files
             .into_iter()
-            .map(|(w, p)| (w, Body::Cached(p)))
+            .map(|(w, p)| {
+                let id = p
+                    .file_name()
+                    .and_then(|n| in_cache.get(n).copied().flatten());
+                (w, Body::Cached(p, id))
+            })
             .collect()
     };
     if let Some(key) = known.and_then(|k| k.key.as_ref()) {
         let files = wanted(key, &widths_of(size));
-        let listed = |p: &PathBuf| p.file_name().is_some_and(|n| in_cache.contains(n));
+        let listed = |p: &PathBuf| p.file_name().is_some_and(|n| in_cache.contains_key(n));
         if files.iter().all(|(_, p)| listed(p)) {
             return Ok(from_cache(files));
         }
@@ -610,15 +653,15 @@ fn cached(
     // Remembered only with the headers read this build, so that a warm build reads the same
     // headers as a cold one.
     let remember = || {
+        let dir = seen_dir(root);
         if let Some(known) = known
-            && let Some(dir) = known.record.parent()
-            && std::fs::create_dir_all(dir).is_ok()
+            && std::fs::create_dir_all(&dir).is_ok()
         {
             let record = Seen {
                 key: key.clone(),
                 headers: known.headers.clone(),
             };
-            cache_write(&known.record, record.to_record().as_bytes());
+            let _ = std::fs::File::create(dir.join(record_name(&known.id, &record)));
         }
     };
     let widths = widths_of(dimensions(&original));
@@ -901,7 +944,7 @@ mod tests {
         size: Option<(u32, u32)>,
         settings: &ImageSettings,
     ) -> Result<Vec<(Option<u32>, Body)>, String> {
-        let (_, known) = look(root, src, settings.quality);
+        let (_, known) = look(&seen_records(root), src, settings.quality);
         let listing = cache_listing(root);
         cached(
             root,
@@ -951,8 +994,8 @@ mod tests {
         let root = site.path();
         let src = root.join("photo.jpg");
         std::fs::write(&src, fixture("phone.jpg")).unwrap();
-        let at = seen_path(root, &src, 85).unwrap();
-        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        let id = seen_id(&src, 85).unwrap();
+        std::fs::create_dir_all(seen_dir(root)).unwrap();
         let told = Seen {
             headers: Headers {
                 bytes: 7,
@@ -961,7 +1004,7 @@ mod tests {
             },
             ..record
         };
-        std::fs::write(&at, told.to_record()).unwrap();
+        std::fs::File::create(seen_dir(root).join(record_name(&id, &told))).unwrap();
         let image = SiteImage {
             dest: "photo.jpg".into(),
             shown: "static/photo.jpg".into(),
@@ -994,7 +1037,7 @@ mod tests {
         std::fs::write(&src, &original).unwrap();
         let settings = ImageSettings::default();
         let made = once(root, &src, dimensions(&original), &settings).unwrap();
-        let Some((None, Body::Cached(made_at))) = made.last() else {
+        let Some((None, Body::Cached(made_at, _))) = made.last() else {
             panic!("the first build makes the image and publishes it from the cache: {made:?}");
         };
         let first = &std::fs::read(made_at).unwrap();
@@ -1008,39 +1051,46 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
         std::fs::write(&path, b"from the cache").unwrap();
         let again = once(root, &src, dimensions(&original), &settings).unwrap();
-        let Some((None, Body::Cached(from))) = again.last() else {
+        let Some((None, Body::Cached(from, _))) = again.last() else {
             panic!("the second build uses the cache: {again:?}");
         };
         assert_eq!(std::fs::read(from).unwrap(), b"from the cache");
         // ... without reading the original: the file system's record of it names the key.
-        let seen = seen_path(root, &src, 85).unwrap();
-        let record = Seen::from_record(&std::fs::read_to_string(&seen).unwrap()).unwrap();
+        let id = seen_id(&src, 85).unwrap();
+        let record = seen_records(root).remove(&id).unwrap();
         assert_eq!(record.key, key);
         assert_eq!(record.headers, read_headers(&src).unwrap());
+        let named_by = |s: &Seen| seen_dir(root).join(record_name(&id, s));
+        assert!(named_by(&record).is_file());
         let elsewhere = "0123456789abcdef0123456789abcdef-7";
-        std::fs::remove_file(&seen).unwrap();
+        std::fs::remove_file(named_by(&record)).unwrap();
         let moved = Seen {
             key: elsewhere.into(),
-            ..record
+            ..record.clone()
         };
-        std::fs::write(&seen, moved.to_record()).unwrap();
+        std::fs::File::create(named_by(&moved)).unwrap();
         std::fs::write(cache_path(root, elsewhere, "phone.jpg", None), b"named").unwrap();
         let named = once(root, &src, dimensions(&original), &settings).unwrap();
         assert!(
-            matches!(named.last(), Some((None, Body::Cached(p))) if std::fs::read(p).unwrap() == b"named")
+            matches!(named.last(), Some((None, Body::Cached(p, _))) if std::fs::read(p).unwrap() == b"named")
         );
+        // Two records for one image: neither is trusted, and the image is read again.
+        std::fs::File::create(named_by(&record)).unwrap();
+        assert!(!seen_records(root).contains_key(&id));
         // A record that is not a key is not followed.
-        std::fs::remove_file(&seen).unwrap();
-        std::fs::write(&seen, "../../../etc/passwd").unwrap();
+        std::fs::remove_file(named_by(&moved)).unwrap();
+        std::fs::remove_file(named_by(&record)).unwrap();
+        std::fs::File::create(seen_dir(root).join(format!("{id}_.._.._etc_passwd_1_2_3_0")))
+            .unwrap();
         let read = once(root, &src, dimensions(&original), &settings).unwrap();
-        assert!(matches!(read.last(), Some((None, Body::Cached(p))) if *p == path));
+        assert!(matches!(read.last(), Some((None, Body::Cached(p, _))) if *p == path));
         // A changed original is read and made again.
         let mut other = original.clone();
         other.extend_from_slice(&[0xFF, 0xD9]);
         std::fs::write(&src, &other).unwrap();
         let changed = once(root, &src, dimensions(&original), &settings).unwrap();
         assert!(
-            matches!(changed.last(), Some((None, Body::Cached(p))) if *p != path),
+            matches!(changed.last(), Some((None, Body::Cached(p, _))) if *p != path),
             "{changed:?}"
         );
         // A cache that cannot be written still publishes the image, from memory.
@@ -1126,10 +1176,15 @@ impl ImageSizes {
         settings: &ImageSettings,
         images: &[SiteImage],
     ) -> ImageSizes {
+        let records = if images.is_empty() {
+            HashMap::new()
+        } else {
+            seen_records(root)
+        };
         let found: Vec<(SiteImage, Headers, Option<Known>)> = images
             .par_iter()
             .map(|i| {
-                let (headers, known) = look(root, &i.source, settings.quality);
+                let (headers, known) = look(&records, &i.source, settings.quality);
                 (i.clone(), headers, known)
             })
             .collect();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{copy_dir, fixtures, snapshot, stderr};
+use common::{copy_dir, fixtures, leftovers, snapshot, stderr};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -60,18 +60,6 @@ fn build_into(root: &Path, out: &Path) -> Output {
 fn says(o: &Output, words: &str) {
     let err = stderr(o);
     assert!(err.contains(words), "expected {words:?} in:\n{err}");
-}
-
-/// Names beside the output that a build may leave: only its lock file.
-fn leftovers(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".haven-") && !n.ends_with(".haven-lock"))
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]
@@ -134,6 +122,108 @@ fn the_default_output_an_empty_folder_and_a_marked_folder_are_replaced() {
     assert!(build_into(&root, &empty).status.success());
     assert!(empty.join("index.html").is_file());
     assert!(leftovers(&root).is_empty() && leftovers(dir.path()).is_empty());
+}
+
+/// Every file below `dir` and its bytes, and every folder (with a trailing `/`).
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if e.file_type().is_dir() {
+                (format!("{rel}/"), Vec::new())
+            } else {
+                assert!(
+                    e.file_type().is_file(),
+                    "{rel} is neither a file nor a folder"
+                );
+                (rel, fs::read(e.path()).unwrap())
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_build_over_the_copy_before_last_is_exactly_a_fresh_build() {
+    let (dir, root) = good_site();
+    let page = root.join("content/guidance/swap.md");
+    let file = root.join("static/swap");
+    // Version A: /swap/ is a page (a folder); B: /swap is a file, and a page is gone.
+    let version = |v: &str| {
+        let _ = fs::remove_file(&page);
+        let _ = fs::remove_file(&file);
+        if v == "A" {
+            fs::write(&page, "---\ntitle: Swap\n---\nA page.\n").unwrap();
+        } else {
+            fs::write(&file, "a file").unwrap();
+        }
+    };
+    let mut reference = std::collections::BTreeMap::new();
+    for v in ["A", "B"] {
+        version(v);
+        let out = dir.path().join(format!("ref-{v}"));
+        let o = build_into(&root, &out);
+        assert!(o.status.success(), "{}", stderr(&o));
+        reference.insert(v, tree(&out));
+    }
+    assert!(reference["A"] != reference["B"]);
+    let back = root.join(".public.haven-back");
+    for (i, v) in ["A", "B", "A", "B", "A", "B", "B"].iter().enumerate() {
+        version(v);
+        // Whatever someone left in the copy is never published, nor followed.
+        if back.is_dir() {
+            fs::write(back.join("left-by-hand.txt"), "x").unwrap();
+            fs::create_dir_all(back.join("guidance/swap/deeper")).unwrap();
+            #[cfg(unix)]
+            {
+                let outside = dir.path().join("outside");
+                fs::create_dir_all(&outside).unwrap();
+                let _ = fs::remove_dir_all(back.join("news"));
+                let _ = fs::remove_file(back.join("news"));
+                std::os::unix::fs::symlink(&outside, back.join("news")).unwrap();
+                let _ = fs::remove_file(back.join("robots.txt"));
+                fs::write(outside.join("mine.txt"), "mine").unwrap();
+                fs::hard_link(outside.join("mine.txt"), back.join("robots.txt")).unwrap();
+            }
+        }
+        let o = build(&root, &[]);
+        assert!(o.status.success(), "build {i}: {}", stderr(&o));
+        assert!(
+            tree(&root.join("public")) == reference[v],
+            "build {i} ({v}) differs from a fresh build"
+        );
+        #[cfg(unix)]
+        {
+            let outside = dir.path().join("outside");
+            if outside.exists() {
+                let names: Vec<_> = fs::read_dir(&outside).unwrap().collect();
+                assert_eq!(names.len(), 1, "a build wrote through a link");
+                assert_eq!(
+                    fs::read_to_string(outside.join("mine.txt")).unwrap(),
+                    "mine"
+                );
+            }
+        }
+        assert!(leftovers(&root).is_empty(), "{:?}", leftovers(&root));
+    }
+    assert!(back.is_dir(), "the copy before last is kept");
+    // A copy that is not Haven's is never used nor removed.
+    fs::remove_dir_all(&back).unwrap();
+    fs::create_dir_all(&back).unwrap();
+    fs::write(back.join("notes.txt"), "mine").unwrap();
+    for _ in 0..3 {
+        assert!(build(&root, &[]).status.success());
+        assert!(tree(&root.join("public")) == reference["B"]);
+    }
+    assert_eq!(fs::read_to_string(back.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(fs::read_dir(&back).unwrap().count(), 1);
 }
 
 #[test]

@@ -12,6 +12,9 @@
 //!   refused (another operating system, or a file system such as NFS without it), two renames
 //!   are used instead; a build killed between them leaves the old site in a hidden folder
 //!   beside the output, which the next build puts back before it starts.
+//! - **The copy before last is written over.** The site a swap replaces is kept beside the
+//!   output, and the next build writes over it instead of starting from an empty folder, so
+//!   that unchanged files (processed images above all) cost nothing (see [`reuse`]).
 //! - **A linked output stays a link.** When the output is a symbolic link (a web root pointed
 //!   at the build), the new site is written beside the link's target and the link is replaced
 //!   in one rename; the previous target is kept as the rollback copy and older ones removed.
@@ -21,6 +24,7 @@
 //! make them, so that rendering, the search index and the checks share them without depending
 //! on each other.
 
+mod reuse;
 mod staging;
 
 use std::collections::BTreeMap;
@@ -28,6 +32,7 @@ use std::path::PathBuf;
 
 use crate::diagnostics::Diagnostic;
 
+pub use reuse::listing;
 pub use staging::{Kind, MARKER, OutputLock, Staging, check_output_dir, write_files};
 
 /// Where an output's bytes come from.
@@ -39,11 +44,22 @@ pub enum Body {
     Copy(PathBuf),
     /// A file of Haven's own cache (a processed image), which Haven writes once and never
     /// changes: published as a hard link to it where the file system allows, else a copy.
-    Cached(PathBuf),
+    /// With its identity when known, so that a build finds it already in place without a look.
+    Cached(PathBuf, Option<FileId>),
     /// A file of the theme compiled into Haven.
     Static(&'static [u8]),
     /// Already written to the build's staging folder while rendering.
     Written,
+}
+
+/// Which file a path names, as the file system tells it (Unix), so that two paths to one file
+/// are known for what they are without reading either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    /// The file system it is on.
+    pub device: u64,
+    /// Its inode number there.
+    pub inode: u64,
 }
 
 /// Where each rendered file goes as soon as it is rendered: a build's staging folder, so that

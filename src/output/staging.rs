@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::Context;
 use rayon::prelude::*;
 
+use super::reuse::Previous;
 use super::{Body, OutputFile, Outputs};
 use crate::diagnostics::Diagnostic;
 use crate::layout::{Layout, SOURCE_FOLDERS, real_path_of};
@@ -340,6 +341,9 @@ pub struct Staging {
     /// The one-step swap: [`exchange`], or, in tests, one that always declines, to try the
     /// two-rename path on any system.
     exchange: fn(&Path, &Path) -> std::io::Result<bool>,
+    /// The copy of the site before last, when the staging folder is that copy being written
+    /// over (see [`super::reuse`]).
+    previous: Option<Previous>,
     _lock: OutputLock,
 }
 
@@ -360,12 +364,24 @@ impl Staging {
         let lock = OutputLock::acquire(out).map_err(io)?;
         recover(out).map_err(io)?;
         let (place, dir) = Staging::place(out, kind)?;
-        fs::create_dir(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))
-            .map_err(io)?;
+        let previous = match place {
+            Place::Folder if kind == Kind::Site => take_back(out, &dir),
+            _ => None,
+        };
+        if previous.is_none() {
+            fs::create_dir(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))
+                .map_err(io)?;
+        }
         // Marked from the start, so that a killed build's folder is recognised as Haven's.
-        fs::write(dir.join(MARKER), kind.marker("(being written)"))
-            .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))
+        let marker = dir.join(MARKER);
+        fs::remove_file(&marker)
+            .or_else(|e| match e.kind() {
+                ErrorKind::NotFound => Ok(()),
+                _ => Err(e),
+            })
+            .and_then(|()| fs::write(&marker, kind.marker("(being written)")))
+            .with_context(|| format!("cannot write {}", marker.display()))
             .map_err(io)?;
         Ok(Staging {
             out: out.to_path_buf(),
@@ -374,6 +390,7 @@ impl Staging {
             kind,
             finished: false,
             exchange,
+            previous,
             _lock: lock,
         })
     }
@@ -422,13 +439,23 @@ impl Staging {
         if !is_safe_relative(path) {
             anyhow::bail!("internal error: refusing to write outside the output folder: {path}");
         }
+        if matches!(body, Body::Written) {
+            return Ok(());
+        }
+        if let Some(previous) = &self.previous
+            && previous
+                .make_way(&self.dir, path, body)
+                .with_context(|| format!("cannot replace {path} in {}", self.dir.display()))?
+        {
+            return Ok(());
+        }
         let dest = self.dir.join(path);
         let attempt = |dest: &Path| -> std::io::Result<()> {
             match body {
                 Body::Bytes(b) => fs::write(dest, b),
                 Body::Static(b) => fs::write(dest, b),
                 Body::Copy(src) => fs::copy(src, dest).map(|_| ()),
-                Body::Cached(src) => link_or_copy(src, dest),
+                Body::Cached(src, _) => link_or_copy(src, dest),
                 Body::Written => Ok(()),
             }
         };
@@ -445,7 +472,7 @@ impl Staging {
             other => other,
         }
         .with_context(|| match body {
-            Body::Copy(src) | Body::Cached(src) => {
+            Body::Copy(src) | Body::Cached(src, _) => {
                 format!("cannot copy {} to {path}", src.display())
             }
             _ => format!("cannot write {path}"),
@@ -466,6 +493,14 @@ impl Staging {
             .par_iter()
             .filter(|(_, f)| !matches!(f.body, Body::Written))
             .try_for_each(|(path, f)| self.put(path, &f.body))?;
+        if let Some(previous) = &self.previous {
+            previous.sweep(&self.dir, outputs).with_context(|| {
+                format!(
+                    "cannot remove the files of an earlier build from {}",
+                    self.dir.display()
+                )
+            })?;
+        }
         let marker = self.dir.join(MARKER);
         fs::write(&marker, self.kind.marker(site))
             .with_context(|| format!("cannot write {}", marker.display()))?;
@@ -492,7 +527,8 @@ impl Staging {
         {
             // The staging folder's name now holds the previous site.
             self.finished = true;
-            remove(staging);
+            let staging = staging.clone();
+            self.keep_for_next(&staging);
             return Ok(());
         }
         let old = hidden(out, &format!("old-{}", unique()));
@@ -505,8 +541,21 @@ impl Staging {
                 .with_context(|| format!("cannot move the new site into {}", out.display()));
         }
         self.finished = true;
-        remove(&old);
+        self.keep_for_next(&old);
         Ok(())
+    }
+
+    /// Keeps `old`, a site folder this build is done with, for the next build to write over
+    /// (see [`super::reuse`]), or removes it when it cannot be kept.
+    fn keep_for_next(&self, old: &Path) {
+        let back = hidden(&self.out, "back");
+        let keep = self.kind == Kind::Site
+            && matches!(self.place, Place::Folder)
+            && marker_kind(old) == Some(Kind::Site)
+            && fs::symlink_metadata(&back).is_err();
+        if !(keep && fs::rename(old, &back).is_ok()) {
+            remove(old);
+        }
     }
 
     fn swap_link(&mut self, value: &Path, previous: &Path) -> anyhow::Result<()> {
@@ -591,8 +640,29 @@ fn prune_generations(current: &Path, previous: &Path, kind: Kind) {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        // A failed build's folder is marked as Haven's from the start, and is as good a
+        // copy to write over as any.
         if !self.finished {
-            remove(&self.dir);
+            let dir = self.dir.clone();
+            self.keep_for_next(&dir);
+        }
+    }
+}
+
+/// Takes the copy of the site before last, if there is one of Haven's, as the staging folder
+/// `dir`, and reads what it holds.
+fn take_back(out: &Path, dir: &Path) -> Option<Previous> {
+    let back = hidden(out, "back");
+    let is_ours = fs::symlink_metadata(&back).is_ok_and(|m| m.is_dir())
+        && marker_kind(&back) == Some(Kind::Site);
+    if !is_ours || fs::rename(&back, dir).is_err() {
+        return None;
+    }
+    match Previous::read(dir) {
+        Ok(previous) => Some(previous),
+        Err(_) => {
+            remove(dir);
+            None
         }
     }
 }
@@ -682,7 +752,9 @@ mod tests {
             .unwrap()
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".haven-") && !n.ends_with("haven-lock"))
+            .filter(|n| {
+                n.contains(".haven-") && !n.ends_with("haven-lock") && !n.ends_with("haven-back")
+            })
             .collect();
         v.sort();
         v

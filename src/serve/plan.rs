@@ -286,7 +286,7 @@ impl Incremental {
 fn served(body: Body) -> Served {
     match body {
         Body::Bytes(b) => Served::Bytes(Arc::from(b)),
-        Body::Copy(p) | Body::Cached(p) => Served::File(p),
+        Body::Copy(p) | Body::Cached(p, _) => Served::File(p),
         Body::Static(b) => Served::Bytes(Arc::from(b)),
         // `serve` renders into memory and never into a staging folder.
         Body::Written => Served::Bytes(Arc::from(&b""[..])),

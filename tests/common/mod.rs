@@ -76,6 +76,25 @@ pub fn good_site() -> tempfile::TempDir {
     dir
 }
 
+/// Names beside an output in `dir` that a build may not leave. It may leave its lock file, the
+/// image cache, and the copy of the site it writes the next build over (marked as Haven's).
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            !(n.ends_with(".haven-back")
+                && fs::read_to_string(e.path().join(".haven"))
+                    .is_ok_and(|m| m.starts_with("haven-output: site\n")))
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".haven-") && !n.ends_with(".haven-lock") && n != ".haven-cache")
+        .collect();
+    v.sort();
+    v
+}
+
 /// Builds the site at `root` with the release-independent test binary.
 pub fn build(root: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["build", "--root", root.to_str().unwrap()];
@@ -118,15 +137,7 @@ pub fn broken_fixture_failures(name: &str, location: &str, words: &str) -> Vec<S
     if snapshot(&root.join("public")) != before {
         failures.push(format!("{name}: the previous public/ was changed"));
     }
-    let leftovers = fs::read_dir(root)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.contains(".haven-") && !name.ends_with(".haven-lock") && name != ".haven-cache"
-        })
-        .count();
-    if leftovers > 0 {
+    if !leftovers(root).is_empty() {
         failures.push(format!("{name}: staging folders left behind"));
     }
     failures
