@@ -11,6 +11,9 @@
 //! What keeps it safe:
 //! - the copy is used only when it is a real folder (not a link) with Haven's site marker, and
 //!   only under the output's lock;
+//! - and only where the file system tells names apart exactly (not one that takes `News` and
+//!   `news` for one name, as Windows and macOS usually do), and gives files identities (Unix):
+//!   elsewhere the replaced site is removed, as it always was;
 //! - before anything is written, whatever in it is neither a file nor a folder (a symbolic
 //!   link, say) is removed, so that nothing written can lead outside it;
 //! - a file is never written over in place: it is removed and written anew, so that a file
@@ -95,6 +98,26 @@ pub fn listing(dir: &Path) -> FxHashMap<OsString, Option<FileId>> {
             (e.file_name(), id)
         })
         .collect()
+}
+
+/// Whether a copy in the folder `dir` can be written over at all: only where files have
+/// identities to tell a kept image by (Unix), and where the file system tells names apart
+/// exactly as a build does. One that folds case (Windows, macOS by default, a memory stick)
+/// or Unicode forms (macOS) would take `news/` for the `News/` of the copy, so that a file
+/// written would be removed again as left over.
+pub(super) fn can_write_over(dir: &Path) -> bool {
+    if !cfg!(unix) {
+        return false;
+    }
+    let probe = dir.join(".haven-probe-a\u{e9}");
+    let _ = fs::remove_file(&probe);
+    if fs::File::create_new(&probe).is_err() {
+        return false;
+    }
+    let folds = [".haven-probe-A\u{e9}", ".haven-probe-ae\u{301}"]
+        .iter()
+        .any(|alias| fs::symlink_metadata(dir.join(alias)).is_ok());
+    fs::remove_file(&probe).is_ok() && !folds
 }
 
 /// Removes what is at `path` whatever it is, never following a link.
@@ -215,6 +238,19 @@ impl Previous {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_is_written_over_only_where_names_are_exact() {
+        let tmp = tempfile::tempdir().unwrap();
+        let exact = fs::File::create_new(tmp.path().join("Case")).is_ok()
+            && fs::File::create_new(tmp.path().join("case")).is_ok();
+        assert_eq!(can_write_over(tmp.path()), cfg!(unix) && exact);
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1 + usize::from(exact)
+        );
+        assert!(!can_write_over(&tmp.path().join("missing")));
+    }
 
     #[cfg(unix)]
     #[test]

@@ -552,7 +552,8 @@ impl Staging {
         let keep = self.kind == Kind::Site
             && matches!(self.place, Place::Folder)
             && marker_kind(old) == Some(Kind::Site)
-            && fs::symlink_metadata(&back).is_err();
+            && fs::symlink_metadata(&back).is_err()
+            && super::reuse::can_write_over(old);
         if !(keep && fs::rename(old, &back).is_ok()) {
             remove(old);
         }
@@ -655,7 +656,14 @@ fn take_back(out: &Path, dir: &Path) -> Option<Previous> {
     let back = hidden(out, "back");
     let is_ours = fs::symlink_metadata(&back).is_ok_and(|m| m.is_dir())
         && marker_kind(&back) == Some(Kind::Site);
-    if !is_ours || fs::rename(&back, dir).is_err() {
+    if !is_ours {
+        return None;
+    }
+    if !super::reuse::can_write_over(&back) {
+        remove(&back);
+        return None;
+    }
+    if fs::rename(&back, dir).is_err() {
         return None;
     }
     match Previous::read(dir) {
