@@ -661,7 +661,8 @@ fn cached(
                 key: key.clone(),
                 headers: known.headers.clone(),
             };
-            let _ = std::fs::File::create(dir.join(record_name(&known.id, &record)));
+            // Never through a link, and never over a file: a record is an empty file's name.
+            let _ = std::fs::File::create_new(dir.join(record_name(&known.id, &record)));
         }
     };
     let widths = widths_of(dimensions(&original));

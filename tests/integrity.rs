@@ -154,8 +154,10 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 fn a_build_over_the_copy_before_last_is_exactly_a_fresh_build() {
     let (dir, root) = good_site();
     let page = root.join("content/guidance/swap.md");
-    let file = root.join("static/swap");
-    // Version A: /swap/ is a page (a folder); B: /swap is a file, and a page is gone.
+    let file = root.join("static/guidance/swap");
+    fs::create_dir_all(file.parent().unwrap()).unwrap();
+    // Version A: /guidance/swap/ is a page (a folder); B: the same address is a file, and
+    // the page is gone.
     let version = |v: &str| {
         let _ = fs::remove_file(&page);
         let _ = fs::remove_file(&file);
@@ -180,7 +182,7 @@ fn a_build_over_the_copy_before_last_is_exactly_a_fresh_build() {
         // Whatever someone left in the copy is never published, nor followed.
         if back.is_dir() {
             fs::write(back.join("left-by-hand.txt"), "x").unwrap();
-            fs::create_dir_all(back.join("guidance/swap/deeper")).unwrap();
+            fs::create_dir_all(back.join("guidance/planted/deeper")).unwrap();
             #[cfg(unix)]
             {
                 let outside = dir.path().join("outside");
@@ -214,6 +216,8 @@ fn a_build_over_the_copy_before_last_is_exactly_a_fresh_build() {
         assert!(leftovers(&root).is_empty(), "{:?}", leftovers(&root));
     }
     assert!(back.is_dir(), "the copy before last is kept");
+    // Out of Git's sight even in a site whose .gitignore does not name it.
+    assert_eq!(fs::read_to_string(back.join(".gitignore")).unwrap(), "*\n");
     // A copy that is not Haven's is never used nor removed.
     fs::remove_dir_all(&back).unwrap();
     fs::create_dir_all(&back).unwrap();

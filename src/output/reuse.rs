@@ -49,11 +49,27 @@ pub(super) struct Previous {
     device: Option<u64>,
 }
 
+/// Succeeds where there was nothing to remove: gone already, or below what is now a file
+/// (a folder of the copy the build has written a file over).
 fn ignore_missing(r: io::Result<()>) -> io::Result<()> {
     match r {
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(()),
         other => other,
     }
+}
+
+/// Whether this build may change what is in the folder `dir`: a folder of the copy that it
+/// cannot (one made by another user, such as a certificate tool run as root) would stop the
+/// build half-way, so such a copy is not written over at all.
+#[cfg(target_os = "linux")]
+fn may_change(dir: &Path) -> io::Result<()> {
+    use rustix::fs::{Access, access};
+    access(dir, Access::WRITE_OK | Access::EXEC_OK).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn may_change(_: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// The inode number of a listed file, from the listing itself (0 where there is none).
@@ -83,12 +99,16 @@ fn device(_: &Path) -> Option<u64> {
 
 /// The names in the folder `dir`, each with its file's identity where the system gives one,
 /// from one listing rather than a look at each file.
+///
+/// The identities are trusted only when every name has its own: some file systems (network
+/// and other user-space ones) list one made-up number for every file, and a kept file must
+/// never be taken for another.
 pub fn listing(dir: &Path) -> FxHashMap<OsString, Option<FileId>> {
     let device = device(dir);
     let Ok(entries) = fs::read_dir(dir) else {
         return FxHashMap::default();
     };
-    entries
+    let mut listed: FxHashMap<OsString, Option<FileId>> = entries
         .filter_map(Result::ok)
         .map(|e| {
             let inode = inode(&e);
@@ -97,7 +117,16 @@ pub fn listing(dir: &Path) -> FxHashMap<OsString, Option<FileId>> {
                 .map(|device| FileId { device, inode });
             (e.file_name(), id)
         })
-        .collect()
+        .collect();
+    let mut inodes = FxHashSet::default();
+    let distinct = listed.len() > 1
+        && listed
+            .values()
+            .all(|id| id.is_some_and(|id| inodes.insert(id.inode)));
+    if !distinct {
+        listed.values_mut().for_each(|id| *id = None);
+    }
+    listed
 }
 
 /// Whether a copy in the folder `dir` can be written over at all: only where files have
@@ -133,6 +162,7 @@ fn remove_any(path: &Path, is_dir: bool) -> io::Result<()> {
 /// Lists the folder `dir` (`rel` below the copy), its folders in parallel, removing on the way
 /// whatever is neither a file nor a folder, and names no build writes (not UTF-8).
 fn walk(dir: &Path, rel: &str) -> io::Result<Vec<(String, Entry)>> {
+    may_change(dir)?;
     let mut found = Vec::new();
     let mut folders = Vec::new();
     for e in fs::read_dir(dir)? {
@@ -309,9 +339,15 @@ mod tests {
         ] {
             assert!(!previous.make_way(&copy, "img/a.jpg", &body).unwrap());
         }
-        // The names of a folder come with their identity.
+        // The names of a folder come with their identity, but only when each has its own.
         let listed = listing(&cache);
         assert_eq!(listed.len(), 2);
         assert_eq!(listed[std::ffi::OsStr::new("a.jpg")], Some(id));
+        fs::hard_link(cache.join("a.jpg"), cache.join("c.jpg")).unwrap();
+        assert!(listing(&cache).values().all(Option::is_none));
+        fs::remove_file(cache.join("c.jpg")).unwrap();
+        fs::remove_file(cache.join("b.jpg")).unwrap();
+        assert_eq!(listing(&cache).len(), 1);
+        assert!(listing(&cache).values().all(Option::is_none));
     }
 }

@@ -344,6 +344,9 @@ pub struct Staging {
     /// The copy of the site before last, when the staging folder is that copy being written
     /// over (see [`super::reuse`]).
     previous: Option<Previous>,
+    /// Set when writing over the copy before last failed: the folder is then not kept for
+    /// the next build, which would fail the same way.
+    spoiled: std::sync::atomic::AtomicBool,
     _lock: OutputLock,
 }
 
@@ -366,7 +369,14 @@ impl Staging {
         let (place, dir) = Staging::place(out, kind)?;
         let previous = match place {
             Place::Folder if kind == Kind::Site => take_back(out, &dir),
-            _ => None,
+            _ => {
+                // An output that has become a link keeps no copy.
+                let back = hidden(out, "back");
+                if kind == Kind::Site && marker_kind(&back) == Some(Kind::Site) {
+                    remove(&back);
+                }
+                None
+            }
         };
         if previous.is_none() {
             fs::create_dir(&dir)
@@ -391,6 +401,7 @@ impl Staging {
             finished: false,
             exchange,
             previous,
+            spoiled: Default::default(),
             _lock: lock,
         })
     }
@@ -442,12 +453,15 @@ impl Staging {
         if matches!(body, Body::Written) {
             return Ok(());
         }
-        if let Some(previous) = &self.previous
-            && previous
-                .make_way(&self.dir, path, body)
-                .with_context(|| format!("cannot replace {path} in {}", self.dir.display()))?
-        {
-            return Ok(());
+        if let Some(previous) = &self.previous {
+            match previous.make_way(&self.dir, path, body) {
+                Ok(true) => return Ok(()),
+                Ok(false) => {}
+                Err(e) => {
+                    self.spoiled.store(true, Ordering::Relaxed);
+                    return Err(e).with_context(|| spoiled_copy(&self.dir, path));
+                }
+            }
         }
         let dest = self.dir.join(path);
         let attempt = |dest: &Path| -> std::io::Result<()> {
@@ -493,13 +507,11 @@ impl Staging {
             .par_iter()
             .filter(|(_, f)| !matches!(f.body, Body::Written))
             .try_for_each(|(path, f)| self.put(path, &f.body))?;
-        if let Some(previous) = &self.previous {
-            previous.sweep(&self.dir, outputs).with_context(|| {
-                format!(
-                    "cannot remove the files of an earlier build from {}",
-                    self.dir.display()
-                )
-            })?;
+        if let Some(previous) = &self.previous
+            && let Err(e) = previous.sweep(&self.dir, outputs)
+        {
+            self.spoiled.store(true, Ordering::Relaxed);
+            return Err(e).with_context(|| spoiled_copy(&self.dir, "a file"));
         }
         let marker = self.dir.join(MARKER);
         fs::write(&marker, self.kind.marker(site))
@@ -554,7 +566,11 @@ impl Staging {
             && marker_kind(old) == Some(Kind::Site)
             && fs::symlink_metadata(&back).is_err()
             && super::reuse::can_write_over(old);
-        if !(keep && fs::rename(old, &back).is_ok()) {
+        if keep && fs::rename(old, &back).is_ok() {
+            // Ignored by Git even in a site whose .gitignore is older than the copy (and
+            // removed again by the build that writes over it).
+            let _ = fs::write(back.join(".gitignore"), "*\n");
+        } else {
             remove(old);
         }
     }
@@ -645,7 +661,11 @@ impl Drop for Staging {
         // copy to write over as any.
         if !self.finished {
             let dir = self.dir.clone();
-            self.keep_for_next(&dir);
+            if self.spoiled.load(Ordering::Relaxed) {
+                remove(&dir);
+            } else {
+                self.keep_for_next(&dir);
+            }
         }
     }
 }
@@ -669,10 +689,23 @@ fn take_back(out: &Path, dir: &Path) -> Option<Previous> {
     match Previous::read(dir) {
         Ok(previous) => Some(previous),
         Err(_) => {
+            // What cannot be removed now goes under a name the next build clears, so that
+            // this one can start from an empty folder.
             remove(dir);
+            if fs::symlink_metadata(dir).is_ok() {
+                let _ = fs::rename(dir, hidden(out, &format!("staging-{}", unique())));
+            }
             None
         }
     }
+}
+
+/// What a build that could not write over the copy before last in `dir` says.
+fn spoiled_copy(dir: &Path, what: &str) -> String {
+    format!(
+        "cannot replace {what} in {}, the copy of the site kept from an earlier build; build again, and Haven will start from an empty folder instead",
+        dir.display()
+    )
 }
 
 /// Writes `files` (path relative to the folder, and bytes) as the whole of `out`, with the
