@@ -376,21 +376,53 @@ fn record_name(id: &str, seen: &Seen) -> String {
     format!("{id}_{}", seen.to_record().replace(' ', "_"))
 }
 
-/// Every seen record in the cache of the site at `root`, by id. An id with two records
-/// (someone's edit) has none.
-fn seen_records(root: &Path) -> HashMap<String, Seen> {
+/// What the folder of seen records holds.
+#[derive(Default)]
+struct SeenFolder {
+    /// The records, by id. An id with two records (someone's edit) has none.
+    records: HashMap<String, Seen>,
+    /// Every name in the folder, with the id of the record it is, if it is one.
+    names: Vec<(std::ffi::OsString, Option<String>)>,
+}
+
+impl SeenFolder {
+    /// Removes every name but the one trusted record of each id in `used`: a record is made
+    /// each time an image changes (or is only touched), and the folder is listed on every
+    /// build. An image whose records disagree gets a new one when it is published.
+    fn forget_all_but(&self, root: &Path, used: &std::collections::HashSet<&str>) {
+        let dir = seen_dir(root);
+        for (name, id) in &self.names {
+            let keep = id.as_deref().is_some_and(|id| {
+                used.contains(id)
+                    && self
+                        .records
+                        .get(id)
+                        .is_some_and(|seen| *name == *record_name(id, seen))
+            });
+            if !keep {
+                let _ = std::fs::remove_file(dir.join(name));
+            }
+        }
+    }
+}
+
+/// Every seen record in the cache of the site at `root`, from one listing of its folder.
+fn seen_records(root: &Path) -> SeenFolder {
     let mut found: HashMap<String, Option<Seen>> = HashMap::new();
     let Ok(listing) = std::fs::read_dir(seen_dir(root)) else {
-        return HashMap::new();
+        return SeenFolder::default();
     };
+    let mut names = Vec::new();
     for e in listing.filter_map(Result::ok) {
         let name = e.file_name();
-        let Some((id, record)) = name.to_str().and_then(|n| n.split_once('_')) else {
+        let parsed = name
+            .to_str()
+            .and_then(|n| n.split_once('_'))
+            .filter(|(id, _)| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+        names.push((name.clone(), parsed.map(|(id, _)| id.to_string())));
+        let Some((id, record)) = parsed else {
             continue;
         };
-        if id.len() != 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-            continue;
-        }
         if let Some(seen) = Seen::from_record(&record.replace('_', " ")) {
             found
                 .entry(id.to_string())
@@ -402,10 +434,13 @@ fn seen_records(root: &Path) -> HashMap<String, Seen> {
                 .or_insert(Some(seen));
         }
     }
-    found
-        .into_iter()
-        .filter_map(|(id, seen)| Some((id, seen?)))
-        .collect()
+    SeenFolder {
+        records: found
+            .into_iter()
+            .filter_map(|(id, seen)| Some((id, seen?)))
+            .collect(),
+        names,
+    }
 }
 
 /// Whether `key` is a content key as [`content_key`] writes it (a remembered one is read back
@@ -945,7 +980,7 @@ mod tests {
         size: Option<(u32, u32)>,
         settings: &ImageSettings,
     ) -> Result<Vec<(Option<u32>, Body)>, String> {
-        let (_, known) = look(&seen_records(root), src, settings.quality);
+        let (_, known) = look(&seen_records(root).records, src, settings.quality);
         let listing = cache_listing(root);
         cached(
             root,
@@ -1012,8 +1047,27 @@ mod tests {
             source: src.clone(),
         };
         let settings = ImageSettings::default();
+        // Records of images no longer there, and an older Haven's files, go.
+        let gone = seen_dir(root).join(record_name("00000000000000ff", &told));
+        let older = seen_dir(root).join("00000000000000fe");
+        std::fs::File::create(&gone).unwrap();
+        std::fs::write(&older, told.to_record()).unwrap();
         let sizes = ImageSizes::read(root, "/", &settings, std::slice::from_ref(&image));
         assert_eq!(sizes.originals[0].1, told.headers);
+        assert!(!gone.exists() && !older.exists());
+        assert!(seen_dir(root).join(record_name(&id, &told)).exists());
+        // Two records that disagree both go, and the image's own headers are read.
+        let other = Seen {
+            headers: Headers {
+                bytes: 8,
+                ..told.headers.clone()
+            },
+            ..told.clone()
+        };
+        std::fs::File::create(seen_dir(root).join(record_name(&id, &other))).unwrap();
+        let sizes = ImageSizes::read(root, "/", &settings, std::slice::from_ref(&image));
+        assert_eq!(sizes.originals[0].1, read_headers(&src).unwrap());
+        assert_eq!(std::fs::read_dir(seen_dir(root)).unwrap().count(), 0);
         // Changed since (here, its modification time), the image's own headers are read.
         let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
         std::fs::File::options()
@@ -1058,7 +1112,7 @@ mod tests {
         assert_eq!(std::fs::read(from).unwrap(), b"from the cache");
         // ... without reading the original: the file system's record of it names the key.
         let id = seen_id(&src, 85).unwrap();
-        let record = seen_records(root).remove(&id).unwrap();
+        let record = seen_records(root).records.remove(&id).unwrap();
         assert_eq!(record.key, key);
         assert_eq!(record.headers, read_headers(&src).unwrap());
         let named_by = |s: &Seen| seen_dir(root).join(record_name(&id, s));
@@ -1077,7 +1131,7 @@ mod tests {
         );
         // Two records for one image: neither is trusted, and the image is read again.
         std::fs::File::create(named_by(&record)).unwrap();
-        assert!(!seen_records(root).contains_key(&id));
+        assert!(!seen_records(root).records.contains_key(&id));
         // A record that is not a key is not followed.
         std::fs::remove_file(named_by(&moved)).unwrap();
         std::fs::remove_file(named_by(&record)).unwrap();
@@ -1177,18 +1231,23 @@ impl ImageSizes {
         settings: &ImageSettings,
         images: &[SiteImage],
     ) -> ImageSizes {
-        let records = if images.is_empty() {
-            HashMap::new()
+        let folder = if images.is_empty() {
+            SeenFolder::default()
         } else {
             seen_records(root)
         };
         let found: Vec<(SiteImage, Headers, Option<Known>)> = images
             .par_iter()
             .map(|i| {
-                let (headers, known) = look(&records, &i.source, settings.quality);
+                let (headers, known) = look(&folder.records, &i.source, settings.quality);
                 (i.clone(), headers, known)
             })
             .collect();
+        let used = found
+            .iter()
+            .filter_map(|(_, _, k)| Some(k.as_ref()?.id.as_str()))
+            .collect();
+        folder.forget_all_but(root, &used);
         let mut read = Vec::with_capacity(found.len());
         let mut seen = std::collections::HashMap::new();
         for (i, h, known) in found {
