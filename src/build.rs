@@ -131,16 +131,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         return Err(std::mem::take(&mut stages.findings));
     }
     let mut timings = std::mem::take(&mut stages.timings);
-    timings.stages.insert(
-        0,
-        (
-            "check the output folder, read the copy before last",
-            prepared,
-        ),
+    timings.first(
+        "check the output folder, read the copy before last",
+        prepared,
     );
-    for (stage, _, _) in &mut timings.alongside {
-        *stage += 1;
-    }
     let t = Instant::now();
     let files = staging.finish(&stages.outputs, &stages.site.config.base_url)?;
     timings.lap("write the rest, swap into place", t);

@@ -68,6 +68,14 @@ impl Timings {
         now
     }
 
+    /// Records a stage that ran before all those recorded so far.
+    pub(crate) fn first(&mut self, stage: &'static str, took: Duration) {
+        self.stages.insert(0, (stage, took));
+        for (after, _, _) in &mut self.alongside {
+            *after += 1;
+        }
+    }
+
     /// Records work that ran alongside the stages just recorded (shown under the last).
     pub(crate) fn note(&mut self, what: &'static str, took: Duration) {
         self.alongside.push((self.stages.len(), what, took));

@@ -51,7 +51,7 @@ pub(super) struct Previous {
 
 /// Succeeds where there was nothing to remove: gone already, or below what is now a file
 /// (a folder of the copy the build has written a file over).
-fn ignore_missing(r: io::Result<()>) -> io::Result<()> {
+pub(super) fn ignore_missing(r: io::Result<()>) -> io::Result<()> {
     match r {
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(()),
         other => other,

@@ -369,14 +369,14 @@ impl Staging {
         let (place, dir) = Staging::place(out, kind)?;
         let previous = match place {
             Place::Folder if kind == Kind::Site => take_back(out, &dir),
-            _ => {
+            Place::Link { .. } if kind == Kind::Site => {
                 // An output that has become a link keeps no copy.
-                let back = hidden(out, "back");
-                if kind == Kind::Site && marker_kind(&back) == Some(Kind::Site) {
+                if let Some(back) = back_copy(out) {
                     remove(&back);
                 }
                 None
             }
+            _ => None,
         };
         if previous.is_none() {
             fs::create_dir(&dir)
@@ -385,11 +385,7 @@ impl Staging {
         }
         // Marked from the start, so that a killed build's folder is recognised as Haven's.
         let marker = dir.join(MARKER);
-        fs::remove_file(&marker)
-            .or_else(|e| match e.kind() {
-                ErrorKind::NotFound => Ok(()),
-                _ => Err(e),
-            })
+        super::reuse::ignore_missing(fs::remove_file(&marker))
             .and_then(|()| fs::write(&marker, kind.marker("(being written)")))
             .with_context(|| format!("cannot write {}", marker.display()))
             .map_err(io)?;
@@ -560,7 +556,7 @@ impl Staging {
     /// Keeps `old`, a site folder this build is done with, for the next build to write over
     /// (see [`super::reuse`]), or removes it when it cannot be kept.
     fn keep_for_next(&self, old: &Path) {
-        let back = hidden(&self.out, "back");
+        let back = hidden(&self.out, BACK);
         let keep = self.kind == Kind::Site
             && matches!(self.place, Place::Folder)
             && marker_kind(old) == Some(Kind::Site)
@@ -670,15 +666,22 @@ impl Drop for Staging {
     }
 }
 
+/// The name beside the output of the copy of the site before last.
+const BACK: &str = "back";
+
+/// Where the copy of the site before last is, if there is one of Haven's beside `out`: a real
+/// folder (not a link) with the site marker.
+fn back_copy(out: &Path) -> Option<PathBuf> {
+    let back = hidden(out, BACK);
+    let ours = fs::symlink_metadata(&back).is_ok_and(|m| m.is_dir())
+        && marker_kind(&back) == Some(Kind::Site);
+    ours.then_some(back)
+}
+
 /// Takes the copy of the site before last, if there is one of Haven's, as the staging folder
 /// `dir`, and reads what it holds.
 fn take_back(out: &Path, dir: &Path) -> Option<Previous> {
-    let back = hidden(out, "back");
-    let is_ours = fs::symlink_metadata(&back).is_ok_and(|m| m.is_dir())
-        && marker_kind(&back) == Some(Kind::Site);
-    if !is_ours {
-        return None;
-    }
+    let back = back_copy(out)?;
     if !super::reuse::can_write_over(&back) {
         remove(&back);
         return None;
