@@ -268,6 +268,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "extra",
     "sensitive",
     "owner",
+    "search_words",
     "translation",
     "last_reviewed",
     "review_due",

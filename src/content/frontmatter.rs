@@ -171,6 +171,11 @@ struct Raw {
     /// Who keeps the content right, such as Vulnerable Children Sub-Group.
     #[serde(default)]
     owner: Option<String>,
+    /// Words and phrases readers search for that the page does not use itself, such as
+    /// "sending nudes" for a page on sharing images: the site's search finds the page by them.
+    /// Readers never see them.
+    #[serde(default)]
+    search_words: Vec<String>,
     /// The date the content was last checked, such as 2025-06-03.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -250,6 +255,8 @@ pub struct CommonMeta {
     pub sensitive: Option<bool>,
     /// Who is responsible for keeping the content right (a sub-group or role).
     pub owner: Option<String>,
+    /// What readers may search for to find it, beside its own words (`search_words:`).
+    pub search_words: Vec<String>,
     /// When the content was last checked.
     pub last_reviewed: Option<FmDate>,
     /// When the content must next be checked.
@@ -399,6 +406,11 @@ fn common(
             .take()
             .map(|o| o.trim().to_string())
             .filter(|o| !o.is_empty()),
+        search_words: std::mem::take(&mut raw.search_words)
+            .into_iter()
+            .map(|w| w.trim().to_string())
+            .filter(|w| !w.is_empty())
+            .collect(),
         last_reviewed: date_of(&raw.last_reviewed)?,
         review_due: date_of(&raw.review_due)?,
         event: event(raw.event.take(), split, cx, is_section)?,

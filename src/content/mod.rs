@@ -538,6 +538,7 @@ fn home_section(config: &Config) -> Parsed {
             extra: serde_json::Value::Object(Default::default()),
             sensitive: None,
             owner: None,
+            search_words: Vec::new(),
             last_reviewed: None,
             review_due: None,
             event: None,

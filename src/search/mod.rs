@@ -63,6 +63,9 @@ const W_TITLE: u16 = 8;
 const W_DESCRIPTION: u16 = 3;
 const W_TERMS: u16 = 3;
 const W_HEADING: u16 = 3;
+/// An editor's words for what readers search for (`search_words:`): above a heading, since
+/// they name what the whole page is about, below the title.
+const W_ALSO: u16 = 5;
 const W_BODY: u16 = 1;
 /// BM25's term-frequency saturation and length normalisation.
 const K1: f32 = 1.2;
@@ -79,6 +82,8 @@ struct Doc<'a> {
     date: Option<String>,
     /// Taxonomy name → the document's terms, sorted by name (the fragment's order).
     taxonomies: Vec<(&'a str, &'a [String])>,
+    /// What readers may search for to find it (`search_words:`), indexed but not shown.
+    also: &'a [String],
     html: &'a str,
 }
 
@@ -419,6 +424,9 @@ impl Run {
                     for t in *terms {
                         words += self.add(t, W_TERMS, syn);
                     }
+                }
+                for w in doc.also {
+                    words += self.add(w, W_ALSO, syn);
                 }
             } else {
                 words += self.add(&rec.heading, W_HEADING, syn);
@@ -900,6 +908,7 @@ fn documents<'a>(
             section: section_title(p.section),
             date: crate::training::event_of(p).map(|e| crate::training::dates_label(e, words)),
             taxonomies: doc_terms(site, &p.meta.common),
+            also: &p.meta.common.search_words,
             html: shown.get(i).and_then(Option::as_deref).unwrap_or(r.html()),
         })
         .chain(site.sections.iter().zip(sections).map(|(s, r)| Doc {
@@ -909,6 +918,7 @@ fn documents<'a>(
             section: s.parent.map_or("", section_title),
             date: None,
             taxonomies: doc_terms(site, &s.meta.common),
+            also: &s.meta.common.search_words,
             html: r.html(),
         }))
         .collect()
@@ -1028,6 +1038,7 @@ fn translated<'a>(site: &'a Site, texts: &Texts<'a>) -> Vec<(usize, Vec<Doc<'a>>
                 section: "",
                 date: None,
                 taxonomies: Vec::new(),
+                also: &t.meta.search_words,
                 html: r.html(),
             });
         }
@@ -1254,6 +1265,7 @@ mod tests {
             section: "",
             date: None,
             taxonomies: vec![],
+            also: &[],
             html,
         }
     }
@@ -1462,6 +1474,60 @@ mod tests {
         // [doc 0, record 0, score, step 1, record 0, score]: the title match scores higher.
         assert_eq!((p[0].as_u64(), p[3].as_u64()), (Some(0), Some(1)));
         assert!(p[2].as_u64() > p[5].as_u64(), "{p:?}");
+    }
+
+    #[test]
+    fn search_words_find_a_page_above_its_body_and_below_its_title() {
+        let syn = Synonyms::new(&Glossary::default());
+        let also = ["Naked photos".to_string()];
+        let docs = [
+            doc("Online safety", "<p>Sharing images.</p>"),
+            doc("Photos", "<p>Our albums.</p>"),
+            doc("News", "<p>Photos from the day.</p>"),
+            Doc {
+                also: &also,
+                ..doc("Sharing images", "<p>What to do.</p>")
+            },
+        ];
+        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
+        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
+        let score = |word: &str, n: u64| {
+            let word = tokens::stem(word);
+            let file = &shards
+                .iter()
+                .find(|(k, _)| word.starts_with(k.as_str()))
+                .unwrap()
+                .1;
+            let v: serde_json::Value =
+                serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
+            // [document step, record, score, …]: the steps add up to each document's number.
+            let p = v[&word].as_array().unwrap().clone();
+            let (mut d, mut found) = (0, None);
+            for c in p.chunks(3) {
+                d += c[0].as_u64().unwrap();
+                if d == n {
+                    found = c[2].as_u64();
+                }
+            }
+            found
+        };
+        // "naked" is only in the fourth page's search words, and finds it.
+        assert!(score("naked", 3).is_some());
+        assert_eq!(score("naked", 0), None);
+        // "photo": the title scores above the search words, which score above the body.
+        let (title, also, body) = (score("photo", 1), score("photo", 3), score("photo", 2));
+        assert!(title > also && also > body, "{title:?} {also:?} {body:?}");
+        // The search words are not shown: the fragment has none of them.
+        let frags: Vec<u8> = runs
+            .iter()
+            .flat_map(|r| r.files.iter())
+            .flat_map(|f| f.bytes.clone().unwrap())
+            .collect();
+        assert!(
+            !String::from_utf8_lossy(&frags)
+                .to_lowercase()
+                .contains("naked")
+        );
     }
 
     #[test]

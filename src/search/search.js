@@ -66,8 +66,12 @@
   var NEWS_WEIGHT = 0.6;
   var NEWS_WORDS = ['news', 'campaign', 'campaigns', 'latest', 'announcement', 'published'];
   var TRAINING_WORDS = ['training', 'train', 'course', 'courses', 'session', 'sessions', 'date', 'dates', 'book', 'booking', 'workshop', 'workshops', 'elearning'];
-  /* Words that ask what an acronym means ("what is a DSL", "CAF meaning"). */
+  /* Words that ask what an acronym means ("what is a DSL", "CAF meaning"). The second list
+     asks it even among other words ("my social worker keeps saying IRO, what does it mean"). */
   var DEFINE_WORDS = ['what', 'whats', 'mean', 'means', 'meaning', 'stand', 'stands', 'define', 'definition'];
+  var DEFINE_STRONG = ['mean', 'means', 'meaning', 'stand', 'stands', 'define', 'definition'];
+  /* Words that say nothing of what is happening, beside a request for help. */
+  var GENERAL_WORDS = ['i', 'im', 'ive', 'me', 'my', 'we', 'us', 'someone', 'somebody', 'anyone', 'anybody', 'person', 'people', 'help', 'need', 'please', 'now', 'really', 'get'];
   var DEFINE_FILLER = ['is', 'are', 'does', 'do', 'a', 'an', 'the', 'for', 'of', 's', 'by'];
   var WORD = /[\p{Alphabetic}\p{N}]/u;
 
@@ -189,12 +193,16 @@
   function asksMeaning(q) {
     var ws = words(q);
     var cue = false;
+    var strong = false;
     var rest = [];
     ws.forEach(function (w) {
-      if (DEFINE_WORDS.indexOf(w) >= 0) cue = true;
-      else if (DEFINE_FILLER.indexOf(w) < 0) rest.push(w);
+      if (DEFINE_WORDS.indexOf(w) >= 0) {
+        cue = true;
+        strong = strong || DEFINE_STRONG.indexOf(w) >= 0;
+      } else if (DEFINE_FILLER.indexOf(w) < 0) rest.push(w);
     });
-    return cue && rest.length === 1 && meta.acronymSet.has(stem(rest[0]));
+    var acronyms = rest.filter(function (w) { return meta.acronymSet.has(stem(w)); });
+    return cue && acronyms.length === 1 && (rest.length === 1 || strong);
   }
 
   function shardFor(term) {
@@ -318,7 +326,7 @@
     });
     var prefixes = variants[0].groups.filter(function (g) { return g.prefix && g.prefix.w === PREFIX_WEIGHT; })
       .map(function (g) { return g.prefix.p; });
-    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(said), reader: readerOf(said),
+    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(said), helpOnly: asksOnlyForHelp(said), reader: readerOf(said),
       training: words(q).some(function (w) { return TRAINING_WORDS.indexOf(w) >= 0; }),
       news: words(q).some(function (w) { return NEWS_WORDS.indexOf(w) >= 0; }),
       meaning: asksMeaning(q) };
@@ -337,6 +345,22 @@
     return (meta.safety || []).some(function (t) {
       return t.every(function (w) { return have.has(w); });
     });
+  }
+
+  /* Whether a safety search only asks for help ("someone is hurting me", "how do I report
+     abuse"), with no words beyond its safety search's but general ones: then the "Worried
+     about a child?" page comes first. One that also says what is happening ("mum and her
+     boyfriend keep fighting and I'm scared") shows the pages about that first; the safety
+     box above them links to the "Worried about a child?" page either way. */
+  function asksOnlyForHelp(have) {
+    var said = new Set();
+    (meta.safety || []).forEach(function (t) {
+      if (t.every(function (w) { return have.has(w); })) t.forEach(function (w) { said.add(w); });
+    });
+    var general = GENERAL_WORDS.map(stem);
+    var more = false;
+    have.forEach(function (w) { if (!said.has(w) && general.indexOf(w) < 0) more = true; });
+    return said.size > 0 && !more;
   }
 
   /* Who is searching, if their words (triggerWords) say (`readers:` in data/search.yaml: "my son" is a
@@ -600,12 +624,12 @@
           if (!had || byRank(hit, had) < 0) best.set(h.doc, hit);
         });
       });
-      /* A search asking for help shows the "Worried about a child?" page first. */
+      /* A search that only asks for help shows the "Worried about a child?" page first. */
       /* "What is a DSL" shows the glossary first. */
       if (query.meaning && typeof meta.glossary === 'number' && (!allowed || allowed.has(meta.glossary))) {
         best.set(meta.glossary, { doc: meta.glossary, score: 0, tier: 3, rec: 0 });
       }
-      if (query.safety && typeof meta.report === 'number' && (!allowed || allowed.has(meta.report))) {
+      if (query.helpOnly && typeof meta.report === 'number' && (!allowed || allowed.has(meta.report))) {
         best.set(meta.report, { doc: meta.report, score: 0, tier: 4, rec: 0 });
       }
       var hits = Array.from(best.values()).sort(byRank);

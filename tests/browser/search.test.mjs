@@ -18,7 +18,8 @@
 //    words of tests/fixtures/stem-words.txt;
 // 7. safety first: a search asking for help ("someone is hurting me", "how do I report abuse")
 //    shows the report-a-concern box, announced in a live region, and the "Worried about a
-//    child?" page first; "annual report 2018" and other everyday searches do not; a search
+//    child?" page first, unless it also says what is happening ("dad hits mum and I am
+//    scared"): then the page about that comes first; "annual report 2018" and other everyday searches do not; a search
 //    that finds nothing shows the box and points to the A to Z; "worried about a child" and
 //    "safe sleeping baby" find their pages first; one wrong letter ("neglet") still finds;
 //    a word with two meanings ("cutting") shows both;
@@ -328,6 +329,15 @@ try {
       }
       if (first !== '/worried-about-a-child/') fail(`"${q}": first result ${first}, expected the "Worried about a child?" page`);
     }
+    // A search that also says what is happening shows the pages about it first, under the box.
+    for (const [q, want] of [['dad hits mum and I am scared', '/young-people/domestic-abuse-at-home/']]) {
+      await query(p, q);
+      const first = await firstLink(p);
+      const shown = await safetyBox().isVisible();
+      console.log(`"${q}": safety box ${shown ? 'shown' : 'MISSING'}; first ${first}`);
+      if (!shown) fail(`"${q}" did not show the safety box`);
+      if (first !== want) fail(`"${q}": first result ${first}, expected ${want}`);
+    }
     for (const q of ['annual report 2018', 'help with my booking', 'report on neglect audits', 'domestic abuse', 'training']) {
       await query(p, q);
       if (await safetyBox().isVisible()) fail(`"${q}" showed the safety box`);
@@ -348,6 +358,9 @@ try {
       // An acronym question opens the glossary; a topic opens its guidance before a course
       // of the same name, and asking for the course opens the course.
       ['what is a DSL', '/glossary/'],
+      ['my social worker keeps saying IRO, what does that mean', '/glossary/'],
+      // A word only the page's search_words hold (readers' words, never shown).
+      ['panic button', '/staying-safe-online/'],
       ['FGM mandatory reporting', '/guidance/female-genital-mutilation/'],
       ['fgm mandatory reporting course', '/training/fgm-mandatory-reporting-'],
       // A name only data/subgroups.yaml holds, shown by the sub-groups page's own template.
