@@ -317,6 +317,7 @@
       variants.push({ groups: groupsOf(plain, false), weight: 1, meaning: null, sessionsOnly: true });
     }
     var said = triggerWords(q);
+    var safety = safetyWords(said);
     var highlight = new Set();
     variants.forEach(function (v) {
       v.groups.forEach(function (g) { g.alts.forEach(function (a) { highlight.add(a.t); }); });
@@ -326,7 +327,7 @@
     });
     var prefixes = variants[0].groups.filter(function (g) { return g.prefix && g.prefix.w === PREFIX_WEIGHT; })
       .map(function (g) { return g.prefix.p; });
-    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: isSafetySearch(said), helpOnly: asksOnlyForHelp(said), reader: readerOf(said),
+    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: safety.size > 0, helpOnly: asksOnlyForHelp(said, safety), reader: readerOf(said),
       training: words(q).some(function (w) { return TRAINING_WORDS.indexOf(w) >= 0; }),
       news: words(q).some(function (w) { return NEWS_WORDS.indexOf(w) >= 0; }),
       meaning: asksMeaning(q) };
@@ -339,12 +340,14 @@
     return new Set(words(q).filter(function (w) { return !filler.has(w); }).map(stem));
   }
 
-  /* Whether the query (its triggerWords) asks for help in danger: it has every word of one
-     of the safety searches (src/search/safety.txt and data/search.yaml). */
-  function isSafetySearch(have) {
-    return (meta.safety || []).some(function (t) {
-      return t.every(function (w) { return have.has(w); });
+  /* The words of every safety search (src/search/safety.txt and data/search.yaml) whose words
+     the query (its triggerWords) all has: none unless it asks for help in danger. */
+  function safetyWords(have) {
+    var said = new Set();
+    (meta.safety || []).forEach(function (t) {
+      if (t.every(function (w) { return have.has(w); })) t.forEach(function (w) { said.add(w); });
     });
+    return said;
   }
 
   /* Whether a safety search only asks for help ("someone is hurting me", "how do I report
@@ -352,15 +355,11 @@
      about a child?" page comes first. One that also says what is happening ("mum and her
      boyfriend keep fighting and I'm scared") shows the pages about that first; the safety
      box above them links to the "Worried about a child?" page either way. */
-  function asksOnlyForHelp(have) {
-    var said = new Set();
-    (meta.safety || []).forEach(function (t) {
-      if (t.every(function (w) { return have.has(w); })) t.forEach(function (w) { said.add(w); });
-    });
+  function asksOnlyForHelp(have, safety) {
     var general = GENERAL_WORDS.map(stem);
     var more = false;
-    have.forEach(function (w) { if (!said.has(w) && general.indexOf(w) < 0) more = true; });
-    return said.size > 0 && !more;
+    have.forEach(function (w) { if (!safety.has(w) && general.indexOf(w) < 0) more = true; });
+    return safety.size > 0 && !more;
   }
 
   /* Who is searching, if their words (triggerWords) say (`readers:` in data/search.yaml: "my son" is a
@@ -624,11 +623,11 @@
           if (!had || byRank(hit, had) < 0) best.set(h.doc, hit);
         });
       });
-      /* A search that only asks for help shows the "Worried about a child?" page first. */
       /* "What is a DSL" shows the glossary first. */
       if (query.meaning && typeof meta.glossary === 'number' && (!allowed || allowed.has(meta.glossary))) {
         best.set(meta.glossary, { doc: meta.glossary, score: 0, tier: 3, rec: 0 });
       }
+      /* A search that only asks for help shows the "Worried about a child?" page first. */
       if (query.helpOnly && typeof meta.report === 'number' && (!allowed || allowed.has(meta.report))) {
         best.set(meta.report, { doc: meta.report, score: 0, tier: 4, rec: 0 });
       }
