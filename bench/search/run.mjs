@@ -1,6 +1,6 @@
 // Haven's search against Pagefind's, on the same build of the demo site, with a judged set of
 // queries (queries-tune.tsv, and queries-holdout.tsv set aside until the end):
-//   node bench/search/run.mjs PUBLIC_DIR [--set tune|holdout|holdout2|all|NAME,NAME] [--show]
+//   node bench/search/run.mjs PUBLIC_DIR [--set tune|holdout|holdout2|all|NAME,NAME] [--show] [--no-pagefind]
 // Haven is asked through its own client on /search/ in Chromium, as a reader would; Pagefind
 // (default settings, indexing a copy of the same build) through its JavaScript API. Prints, per
 // engine and per set, success at 1 and at 3 and the mean reciprocal rank (first relevant
@@ -17,6 +17,8 @@ const args = process.argv.slice(2);
 const ROOT = path.resolve(args.find((a) => !a.startsWith('--') && args[args.indexOf(a) - 1] !== '--set') || 'public');
 const which = args.includes('--set') ? args[args.indexOf('--set') + 1] : 'tune';
 const show = args.includes('--show');
+// --no-pagefind: Haven alone, for a quick look while changing the ranking.
+const withPagefind = !args.includes('--no-pagefind');
 const HERE = import.meta.dirname;
 
 function readSet(name) {
@@ -38,7 +40,7 @@ const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'haven-pagefind-'));
 fs.cpSync(ROOT, copy, { recursive: true });
 const pagefind = path.join(HERE, 'node_modules/.bin/pagefind');
 const t0 = Date.now();
-execFileSync(pagefind, ['--site', copy], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (withPagefind) execFileSync(pagefind, ['--site', copy], { stdio: ['ignore', 'ignore', 'inherit'] });
 const pagefindTime = Date.now() - t0;
 
 const server = await serve(copy);
@@ -59,10 +61,13 @@ async function haven(q) {
   return { urls: r.hrefs.map(clean), safety: r.safety };
 }
 
-const pfPage = await context.newPage();
-await pfPage.goto(`${origin}/404.html`);
-await pfPage.evaluate(async () => { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); });
+const pfPage = withPagefind ? await context.newPage() : null;
+if (pfPage) {
+  await pfPage.goto(`${origin}/404.html`);
+  await pfPage.evaluate(async () => { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); });
+}
 async function pagefindSearch(q) {
+  if (!pfPage) return { urls: [] };
   const urls = await pfPage.evaluate(async (query) => {
     const r = await window.pf.search(query);
     const data = await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
@@ -98,11 +103,11 @@ if (show) {
       (r.haven === 1 ? '' : `   (haven's first: ${r.havenTop || 'nothing'}; wanted ${r.want.join(' ')})`));
   }
 }
-console.log(`Pagefind 1.6.0 indexed the copy in ${pagefindTime} ms`);
+if (withPagefind) console.log(`Pagefind 1.6.0 indexed the copy in ${pagefindTime} ms`);
 console.log('set      queries  engine     success@1  success@3    MRR');
 for (const set of sets) {
   const rs = rows.filter((r) => r.set === set);
-  for (const engine of ['haven', 'pagefind']) {
+  for (const engine of withPagefind ? ['haven', 'pagefind'] : ['haven']) {
     const s = score(rs, engine);
     console.log(`${set.padEnd(8)} ${String(rs.length).padStart(7)}  ${engine.padEnd(9)}  ${pct(s.s1)}      ${pct(s.s3)}      ${s.mrr.toFixed(3)}`);
   }

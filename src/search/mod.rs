@@ -428,6 +428,10 @@ impl Run {
                 for w in doc.also {
                     words += self.add(w, W_ALSO, syn);
                 }
+                // A session's dates, as its result shows them: "neglect training october".
+                if let Some(date) = &doc.date {
+                    words += self.add(date, W_TERMS, syn);
+                }
             } else {
                 words += self.add(&rec.heading, W_HEADING, syn);
             }
@@ -1476,6 +1480,40 @@ mod tests {
         assert!(p[2].as_u64() > p[5].as_u64(), "{p:?}");
     }
 
+    /// The score of document `n` for `word` in `shards`, if the word finds it.
+    fn score_of(shards: &[Shard], word: &str, n: u64) -> Option<u64> {
+        let word = tokens::stem(word);
+        let file = &shards.iter().find(|(k, _)| word.starts_with(k.as_str()))?.1;
+        let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref()?).ok()?;
+        // [document step, record, score, …]: the steps add up to each document's number.
+        let (mut d, mut found) = (0, None);
+        for c in v[&word].as_array()?.chunks(3) {
+            d += c[0].as_u64()?;
+            if d == n {
+                found = c[2].as_u64();
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn a_session_is_found_by_its_dates() {
+        let syn = Synonyms::new(&Glossary::default());
+        let docs = [
+            doc("Neglect", "<p>Spotting neglect early.</p>"),
+            Doc {
+                date: Some("Thursday 8 October 2026".to_string()),
+                ..doc("Responding to neglect", "<p>A course.</p>")
+            },
+        ];
+        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
+        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
+        // "neglect training october": the month finds the session and nothing else.
+        assert!(score_of(&shards, "october", 1).is_some());
+        assert_eq!(score_of(&shards, "october", 0), None);
+        assert!(score_of(&shards, "neglect", 0).is_some());
+    }
+
     #[test]
     fn search_words_find_a_page_above_its_body_and_below_its_title() {
         let syn = Synonyms::new(&Glossary::default());
@@ -1491,26 +1529,7 @@ mod tests {
         ];
         let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
         let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
-        let score = |word: &str, n: u64| {
-            let word = tokens::stem(word);
-            let file = &shards
-                .iter()
-                .find(|(k, _)| word.starts_with(k.as_str()))
-                .unwrap()
-                .1;
-            let v: serde_json::Value =
-                serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
-            // [document step, record, score, …]: the steps add up to each document's number.
-            let p = v[&word].as_array().unwrap().clone();
-            let (mut d, mut found) = (0, None);
-            for c in p.chunks(3) {
-                d += c[0].as_u64().unwrap();
-                if d == n {
-                    found = c[2].as_u64();
-                }
-            }
-            found
-        };
+        let score = |word: &str, n: u64| score_of(&shards, word, n);
         // "naked" is only in the fourth page's search words, and finds it.
         assert!(score("naked", 3).is_some());
         assert_eq!(score("naked", 0), None);

@@ -237,6 +237,12 @@
     return n > m ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
+  /* Whether `w` is one of `list`, or one typo away from one of its words of seven letters or
+     more ("trainning", "sesion"; shorter ones have near neighbours: "course", "source"). */
+  function isWordOf(list, w) {
+    return list.indexOf(w) >= 0 || (w.length >= 6 && list.some(function (x) { return x.length >= 7 && oneEdit(x, w); }));
+  }
+
   /* The terms a word of the query looks for, with their weights: its stem, and the other
      degree of an adjective ("safe" and "safer" find each other). */
   function forms(raw) {
@@ -312,7 +318,7 @@
     });
     /* "Basic safeguarding course dates": the course words say what kind of page is wanted, so
        sessions are also searched for the other words alone. */
-    var plain = items.filter(function (x) { return TRAINING_WORDS.indexOf(x.raw) < 0; });
+    var plain = items.filter(function (x) { return !isWordOf(TRAINING_WORDS, x.raw); });
     if (plain.length && plain.length < items.length) {
       variants.push({ groups: groupsOf(plain, false), weight: 1, meaning: null, sessionsOnly: true });
     }
@@ -328,7 +334,7 @@
     var prefixes = variants[0].groups.filter(function (g) { return g.prefix && g.prefix.w === PREFIX_WEIGHT; })
       .map(function (g) { return g.prefix.p; });
     return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: safety.size > 0, helpOnly: asksOnlyForHelp(said, safety), reader: readerOf(said),
-      training: words(q).some(function (w) { return TRAINING_WORDS.indexOf(w) >= 0; }),
+      training: words(q).some(function (w) { return isWordOf(TRAINING_WORDS, w); }),
       news: words(q).some(function (w) { return NEWS_WORDS.indexOf(w) >= 0; }),
       meaning: asksMeaning(q) };
   }
@@ -340,14 +346,26 @@
     return new Set(words(q).filter(function (w) { return !filler.has(w); }).map(stem));
   }
 
-  /* The words of every safety search (src/search/safety.txt and data/search.yaml) whose words
-     the query (its triggerWords) all has: none unless it asks for help in danger. */
+  /* The query's words (its triggerWords) that make up safety searches (src/search/safety.txt
+     and data/search.yaml) it has all the words of: none unless it asks for help in danger. */
   function safetyWords(have) {
     var said = new Set();
     (meta.safety || []).forEach(function (t) {
-      if (t.every(function (w) { return have.has(w); })) t.forEach(function (w) { said.add(w); });
+      var found = t.map(function (w) { return wordFor(have, w); });
+      if (found.every(Boolean)) found.forEach(function (w) { said.add(w); });
     });
     return said;
+  }
+
+  /* The word of `have` that is `w`, or, for a word of five letters or more, a typo of it
+     ("childline numbr", "worried about my freind": a frightened reader types fast); null if
+     none is. */
+  function wordFor(have, w) {
+    if (have.has(w)) return w;
+    if (Array.from(w).length < 5) return null;
+    var near = null;
+    have.forEach(function (h) { if (!near && Array.from(h).length >= 4 && oneEdit(h, w)) near = h; });
+    return near;
   }
 
   /* Whether a safety search only asks for help ("someone is hurting me", "how do I report
@@ -366,11 +384,14 @@
      parent, "my mate" a young person): the audience whose matching words are the most
      specific. */
   function readerOf(have) {
+    var general = GENERAL_WORDS.map(stem);
     var best = null;
     var most = 0;
     (meta.readers || []).forEach(function (r) {
       r[1].forEach(function (t) {
-        if (t.length > most && t.every(function (w) { return have.has(w); })) { best = r[0]; most = t.length; }
+        /* A phrase of general words only ("me", "im") loses a tie: "a pupil showed me". */
+        var size = t.length + (t.some(function (w) { return general.indexOf(w) < 0; }) ? 0.5 : 0);
+        if (size > most && t.every(function (w) { return have.has(w); })) { best = r[0]; most = size; }
       });
     });
     return best;

@@ -312,7 +312,8 @@ try {
     const safetyBox = () => p.locator('[data-haven-search-safety] .search-safety__box');
     const live = await p.locator('[data-haven-search-safety]').getAttribute('aria-live');
     if (live !== 'polite') fail(`the safety box's region is not a live region (aria-live="${live}")`);
-    for (const q of ['someone is hurting me', 'how do I report abuse', "I'm scared at home", 'worried about my friend']) {
+    // A helpline's number asked for, typo and all, is a request for help: the box shows it.
+    for (const q of ['someone is hurting me', 'how do I report abuse', "I'm scared at home", 'worried about my friend', 'childline numbr', 'worried about my freind']) {
       await query(p, q);
       const shown = await safetyBox().isVisible();
       const text = shown ? await safetyBox().textContent() : '';
@@ -363,6 +364,7 @@ try {
       ['panic button', '/staying-safe-online/'],
       ['FGM mandatory reporting', '/guidance/female-genital-mutilation/'],
       ['fgm mandatory reporting course', '/training/fgm-mandatory-reporting-'],
+      ['fgm mandatory reporting trainning', '/training/fgm-mandatory-reporting-'],
       // A name only data/subgroups.yaml holds, shown by the sub-groups page's own template.
       ['Sonia Colwill', '/about/sub-groups/'],
     ];
@@ -399,10 +401,11 @@ try {
     });
     const wantDense = [[0, [[0, 2]]], [1, [[0, 2]]], [2, [[0, 2]]], [3, [[2, 99]]], [4, [[0, 2]]], [5, [[0, 2]]], [7, [[0, 2]]]];
     if (JSON.stringify(dense) !== JSON.stringify(wantDense)) fail(`the client reads a bitmap as ${JSON.stringify(dense)}`);
-    // Who is searching, from data/search.yaml's `readers:`: the longer matching phrase wins.
+    // Who is searching, from data/search.yaml's `readers:`: the longer matching phrase wins,
+    // and of two as long, the one with more than general words ("a pupil" over "me").
     const readers = await p.evaluate(() => Promise.all(['grooming signs my son', 'my mate is being groomed', 'grooming signs',
-      'can you help me with my daughter', 'refer a child'].map((q) => window.havenSearch.readerOf(q))));
-    const wantReaders = ['parents-and-carers', 'young-people', null, 'parents-and-carers', 'practitioners'];
+      'can you help me with my daughter', 'refer a child', 'a pupil showed me nudes'].map((q) => window.havenSearch.readerOf(q))));
+    const wantReaders = ['parents-and-carers', 'young-people', null, 'parents-and-carers', 'practitioners', 'practitioners'];
     if (JSON.stringify(readers) !== JSON.stringify(wantReaders)) fail(`readers told by their words: ${JSON.stringify(readers)}, expected ${JSON.stringify(wantReaders)}`);
     // One letter wrong, added, left out or two swapped; not two.
     const edits = await p.evaluate(() => [['neglect', 'neglet'], ['exploitation', 'exploitaton'], ['safeguard', 'safegaurd'], ['neglect', 'neglcet'], ['neglect', 'nelgcet'], ['abuse', 'abuser']]
