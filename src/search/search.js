@@ -65,6 +65,8 @@
   /* News and dated posts come after lasting pages by this much, unless the reader asks for news. */
   var NEWS_WEIGHT = 0.6;
   var NEWS_WORDS = ['news', 'campaign', 'campaigns', 'latest', 'announcement', 'published'];
+  /* At most this many sessions named by a search's other words are what it asks for. */
+  var FEW_SESSIONS = 4;
   var TRAINING_WORDS = ['training', 'train', 'course', 'courses', 'session', 'sessions', 'date', 'dates', 'book', 'booking', 'workshop', 'workshops', 'elearning'];
   /* Words that ask what an acronym means ("what is a DSL", "CAF meaning"). The second list
      asks it even among other words ("my social worker keeps saying IRO, what does it mean"). */
@@ -381,8 +383,8 @@
   }
 
   /* Who is searching, if their words (triggerWords) say (`readers:` in data/search.yaml: "my son" is a
-     parent, "my mate" a young person): the audience whose matching words are the most
-     specific. */
+     parent, "my mate" a young person, and so is "my freind"): the audience whose matching
+     words are the most specific. */
   function readerOf(have) {
     var general = GENERAL_WORDS.map(stem);
     var best = null;
@@ -391,7 +393,7 @@
       r[1].forEach(function (t) {
         /* A phrase of general words only ("me", "im") loses a tie: "a pupil showed me". */
         var size = t.length + (t.some(function (w) { return general.indexOf(w) < 0; }) ? 0.5 : 0);
-        if (size > most && t.every(function (w) { return have.has(w); })) { best = r[0]; most = size; }
+        if (size > most && t.every(function (w) { return wordFor(have, w); })) { best = r[0]; most = size; }
       });
     });
     return best;
@@ -585,7 +587,7 @@
         var named = inTitle && inTitle >= titleLen ? 2 : 1;
         var score = (total + together) * found * (1 + inTitle / matches.length) * (0.5 + cover) * named;
         /* A page missing a word of a long search comes after every page with them all. */
-        out.push({ doc: d, score: score, tier: found < matches.length ? -1 : tier, rec: all ? 0 : bestRec, almost: found < matches.length });
+        out.push({ doc: d, score: score, tier: found < matches.length ? -1 : tier, rec: all ? 0 : bestRec, almost: found < matches.length, named: inTitle > 0 });
       });
       out.sort(byRank);
       return out;
@@ -626,12 +628,18 @@
       var partial = true;
       ranked.forEach(function (r) {
         if (!r.hits.length) return;
+        /* Sessions that the words besides the course words pick out by name, when they are
+           few ("neglect course dates", "basic safeguarding course"), are what is asked for:
+           they come before pages that only mention the topic and training. A word in most
+           sessions' titles ("safeguarding training") asks for the list instead. */
+        var named = r.sessionsOnly && !r.partial ? r.hits.filter(function (h) { return h.named && !h.almost; }) : [];
+        var asked = named.length && named.length <= FEW_SESSIONS ? new Set(named.map(function (h) { return h.doc; })) : null;
         partial = partial && r.partial;
         r.hits.forEach(function (h) {
           /* Pages for the reader the words point to count twice. */
           var boost = forReader && forReader.has(h.doc) ? READER_BOOST : 1;
           /* Sessions found without the course words do not get a title's place. */
-          var tier = r.partial ? -2 : r.sessionsOnly ? Math.min(h.tier, 0) : h.tier;
+          var tier = r.partial ? -2 : r.sessionsOnly ? (asked && asked.has(h.doc) ? 1 : Math.min(h.tier, 0)) : h.tier;
           /* A training session comes after the guidance on its topic, unless the reader asks
              for training: then the next sessions come first and past ones after. */
           var upcoming = meta.upcomingSet.has(h.doc);

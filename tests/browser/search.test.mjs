@@ -365,6 +365,10 @@ try {
       ['FGM mandatory reporting', '/guidance/female-genital-mutilation/'],
       ['fgm mandatory reporting course', '/training/fgm-mandatory-reporting-'],
       ['fgm mandatory reporting trainning', '/training/fgm-mandatory-reporting-'],
+      // Course words with a topic that names a few sessions open those sessions, before the
+      // guidance that mentions the topic's training; a session's month finds it.
+      ['neglect course dates', '/training/neglect-graded-care-'],
+      ['neglect training october', '/training/neglect-graded-care-2026-10/'],
       // A name only data/subgroups.yaml holds, shown by the sub-groups page's own template.
       ['Sonia Colwill', '/about/sub-groups/'],
     ];
