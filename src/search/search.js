@@ -72,6 +72,10 @@
      asks it even among other words ("my social worker keeps saying IRO, what does it mean"). */
   var DEFINE_WORDS = ['what', 'whats', 'mean', 'means', 'meaning', 'stand', 'stands', 'define', 'definition'];
   var DEFINE_STRONG = ['mean', 'means', 'meaning', 'stand', 'stands', 'define', 'definition'];
+  /* Words that say little of what a search is about ("i think my mate is being groomed",
+     "want to run away"): a page need not have them, and one that has them gains a little. */
+  var WEAK_WORDS = ['think', 'thinks', 'thought', 'want', 'wants', 'wanted', 'know', 'knows', 'knew', 'keep', 'keeps', 'kept', 'say', 'says', 'said',
+    'really', 'just', 'still', 'always', 'ever', 'got', 'gets', 'getting', 'lot', 'lots', 'loads', 'stuff', 'thing', 'things', 'maybe', 'should', 'very', 'im', 'ive', 'dont', 'cant'];
   /* Words that say nothing of what is happening, beside a request for help. */
   var GENERAL_WORDS = ['i', 'im', 'ive', 'me', 'my', 'we', 'us', 'someone', 'somebody', 'anyone', 'anybody', 'person', 'people', 'help', 'need', 'please', 'now', 'really', 'get'];
   var DEFINE_FILLER = ['is', 'are', 'does', 'do', 'a', 'an', 'the', 'for', 'of', 's', 'by'];
@@ -290,8 +294,10 @@
       } else if (Array.from(it.stem).length >= 5) {
         prefix = { p: it.stem, w: 0.5 };  /* "exploit" finds "exploitation" */
       }
-      groups.push({ word: it.raw || it.stem, alts: alts, prefix: prefix });
+      groups.push({ word: it.raw || it.stem, alts: alts, prefix: prefix, weak: !!it.raw && WEAK_WORDS.indexOf(it.raw) >= 0 });
     }
+    /* Weak words need not match unless the search has nothing else. */
+    if (groups.every(function (g) { return g.weak; })) groups.forEach(function (g) { g.weak = false; });
     return groups;
   }
 
@@ -512,7 +518,7 @@
         });
         if (found.length && query.corrected.indexOf(g.word) < 0) query.corrected.push(g.word);
       }
-      return { recs: recs, titles: titles };
+      return { recs: recs, titles: titles, weak: g.weak };
     });
   }
 
@@ -539,10 +545,15 @@
      pages with some of them are shown, and the status says so). A page whose title has every
      word of the query comes first, and one whose title is just those words before it; then
      pages by their scores, where headings count above body text. */
-  function rank(matches, allowed) {
+  function rank(found, allowed) {
+    var matches = found.filter(function (m) { return !m.weak; });
+    var weak = found.filter(function (m) { return m.weak; });
     function collect(least) {
       var docs = new Set();
       matches.forEach(function (m) { m.recs.forEach(function (_, d) { docs.add(d); }); });
+      var extra = function (d) {
+        return weak.reduce(function (n, m) { return n + (m.recs.has(d) ? 1 : 0); }, 0);
+      };
       var out = [];
       docs.forEach(function (d) {
         if (allowed && !allowed.has(d)) return;
@@ -585,7 +596,7 @@
         /* A title made only of words of the query ("Training" for "safeguarding training")
            names what the reader asked for, if not all of it. */
         var named = inTitle && inTitle >= titleLen ? 2 : 1;
-        var score = (total + together) * found * (1 + inTitle / matches.length) * (0.5 + cover) * named;
+        var score = (total + together) * (found + 0.25 * extra(d)) * (1 + inTitle / matches.length) * (0.5 + cover) * named;
         /* A page missing a word of a long search comes after every page with them all. */
         out.push({ doc: d, score: score, tier: found < matches.length ? -1 : tier, rec: all ? 0 : bestRec, almost: found < matches.length, named: inTitle > 0 });
       });

@@ -369,6 +369,9 @@ try {
       // guidance that mentions the topic's training; a session's month finds it.
       ['neglect course dates', '/training/neglect-graded-care-'],
       ['neglect training october', '/training/neglect-graded-care-2026-10/'],
+      // Words that say little ("think", "want") need not be on the page.
+      ['i think my mate is being groomed', '/young-people/exploitation/'],
+      ['want to run away from home', '/guidance/missing-children/'],
       // A name only data/subgroups.yaml holds, shown by the sub-groups page's own template.
       ['Sonia Colwill', '/about/sub-groups/'],
     ];
