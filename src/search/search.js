@@ -243,10 +243,16 @@
     return n > m ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
+  /* Whether `typed` is the word `known`, or one typo of it when `known` has at least `least`
+     letters (shorter words have near neighbours of their own: "course", "source"). */
+  function typoOf(known, typed, least) {
+    return known === typed || (Array.from(known).length >= least && oneEdit(known, typed));
+  }
+
   /* Whether `w` is one of `list`, or one typo away from one of its words of seven letters or
-     more ("trainning", "sesion"; shorter ones have near neighbours: "course", "source"). */
+     more ("trainning", "sesion"). */
   function isWordOf(list, w) {
-    return list.indexOf(w) >= 0 || (w.length >= 6 && list.some(function (x) { return x.length >= 7 && oneEdit(x, w); }));
+    return list.some(function (x) { return typoOf(x, w, 7); });
   }
 
   /* The terms a word of the query looks for, with their weights: its stem, and the other
@@ -370,9 +376,8 @@
      none is. */
   function wordFor(have, w) {
     if (have.has(w)) return w;
-    if (Array.from(w).length < 5) return null;
     var near = null;
-    have.forEach(function (h) { if (!near && Array.from(h).length >= 4 && oneEdit(h, w)) near = h; });
+    have.forEach(function (h) { if (!near && typoOf(w, h, 5)) near = h; });
     return near;
   }
 
@@ -598,7 +603,7 @@
         var named = inTitle && inTitle >= titleLen ? 2 : 1;
         var score = (total + together) * (found + 0.25 * extra(d)) * (1 + inTitle / matches.length) * (0.5 + cover) * named;
         /* A page missing a word of a long search comes after every page with them all. */
-        out.push({ doc: d, score: score, tier: found < matches.length ? -1 : tier, rec: all ? 0 : bestRec, almost: found < matches.length, named: inTitle > 0 });
+        out.push({ doc: d, score: score, tier: found < matches.length ? -1 : tier, rec: all ? 0 : bestRec, almost: found < matches.length, titled: inTitle > 0 });
       });
       out.sort(byRank);
       return out;
@@ -643,7 +648,7 @@
            few ("neglect course dates", "basic safeguarding course"), are what is asked for:
            they come before pages that only mention the topic and training. A word in most
            sessions' titles ("safeguarding training") asks for the list instead. */
-        var named = r.sessionsOnly && !r.partial ? r.hits.filter(function (h) { return h.named && !h.almost; }) : [];
+        var named = r.sessionsOnly && !r.partial ? r.hits.filter(function (h) { return h.titled && !h.almost; }) : [];
         var asked = named.length && named.length <= FEW_SESSIONS ? new Set(named.map(function (h) { return h.doc; })) : null;
         partial = partial && r.partial;
         r.hits.forEach(function (h) {
