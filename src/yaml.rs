@@ -94,6 +94,8 @@ fn explain(text: &str, message: String, line: usize, column: usize) -> Explained
             line,
             column,
         })
+    } else if message.contains("expected sequence") || message.contains("expected a sequence") {
+        Some(list_expected(text, line, column))
     } else {
         special_start(text, &message, line, column)
             .or_else(|| Expected::of(&message).map(|kind| kind.explain(text, line, column)))
@@ -270,6 +272,35 @@ fn special_start(text: &str, message: &str, line: usize, column: usize) -> Optio
         line,
         column,
     })
+}
+
+/// A single value where a list belongs (`topics: neglect`): names the key and the value, and
+/// shows the list written both ways YAML allows.
+fn list_expected(text: &str, line: usize, column: usize) -> Explained {
+    let (key, value) = key_and_value(line_of(text, line), column);
+    let message = match (key, value) {
+        (Some(k), Some(v)) => {
+            format!("expected a list here for `{k}`, but `{v}` is a single value")
+        }
+        (Some(k), None) => format!("expected a list here for `{k}`"),
+        (None, _) => "expected a list here".to_string(),
+    };
+    let hint = match key {
+        Some(k) => {
+            let v = value.unwrap_or("first item");
+            format!(
+                "put each item on a line of its own under `{k}:`, starting with a dash and a space (`  - {v}`), or write them in square brackets: `{k}: [{v}]`"
+            )
+        }
+        None => "put each item on a line of its own, starting with a dash and a space (`- `)"
+            .to_string(),
+    };
+    Explained {
+        message,
+        hint: Some(hint),
+        line,
+        column,
+    }
 }
 
 /// The message for line `line` (whose lead is `lead`) read as more of the plain value of the
@@ -772,6 +803,29 @@ mod tests {
         // A list left open was meant as a list: quoting it would be wrong.
         let err = error("topics: [a, b\n");
         assert!(!err.hint.unwrap_or_default().contains("quotes"));
+    }
+
+    #[test]
+    fn a_single_value_where_a_list_belongs() {
+        let err = error("topics: neglect\n");
+        assert_eq!(
+            err.message,
+            "expected a list here for `topics`, but `neglect` is a single value"
+        );
+        assert_eq!(
+            err.hint.as_deref(),
+            Some(
+                "put each item on a line of its own under `topics:`, starting with a dash and a space (`  - neglect`), or write them in square brackets: `topics: [neglect]`"
+            )
+        );
+        assert_eq!((err.line, err.column), (Some(1), Some(9)));
+        let err = front_matter_error("title: a\ntopics: \"online safety\"\n");
+        assert_eq!(err.line, Some(3));
+        assert!(
+            err.message.contains("`online safety` is a single value"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

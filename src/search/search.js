@@ -25,8 +25,8 @@
     'results-one': '{count} result for {query}{within}',
     'results-other': '{count} results for {query}{within}',
     partial: ' (no page has every word; showing pages with some of them)',
-    'almost-one': ' (the last one lacks one of the words)',
-    'almost-other': ' (the last {count} lack one of the words)',
+    'almost-one': ' (the last one lacks some of the words)',
+    'almost-other': ' (the last {count} lack some of the words)',
     within: ' in {filters}',
     end: '.',
     quote: '\u201c{text}\u201d',
@@ -602,8 +602,10 @@
            names what the reader asked for, if not all of it. */
         var named = inTitle && inTitle >= titleLen ? 2 : 1;
         var score = (total + together) * (found + 0.25 * extra(d)) * (1 + inTitle / matches.length) * (0.5 + cover) * named;
-        /* A page missing a word of a long search comes after every page with them all. */
-        out.push({ doc: d, score: score, tier: found < matches.length ? -1 : tier, rec: all ? 0 : bestRec, almost: found < matches.length, titled: inTitle > 0 });
+        /* A page missing a word of a long search comes after every page with them all, and
+           one missing two after those. */
+        var missing = matches.length - found;
+        out.push({ doc: d, score: score, tier: missing ? -1 - 0.5 * Math.min(missing - 1, 1) : tier, rec: all ? 0 : bestRec, almost: missing > 0, titled: inTitle > 0 });
       });
       out.sort(byRank);
       return out;
@@ -611,8 +613,11 @@
     /* Every word must match; from three words on, pages with all but one follow. */
     var all = collect(matches.length >= 3 ? matches.length - 1 : matches.length);
     var full = all.filter(function (h) { return !h.almost; }).length;
-    if (full || matches.length < 2) return { hits: all, partial: false };
-    return { hits: collect(1), partial: true };
+    if (!full && matches.length >= 2) return { hits: collect(1), partial: true };
+    /* A long search ("safer recruitment training for school governors") that few pages
+       match so closely goes on with pages that have at least half of its words. */
+    if (matches.length >= 4 && all.length < PAGE) all = collect(Math.ceil(matches.length / 2));
+    return { hits: all, partial: false };
   }
 
   function byRank(a, b) {

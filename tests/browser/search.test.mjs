@@ -282,6 +282,22 @@ try {
       const wide = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
       if (wide) fail(`the results for "${q}" scroll sideways at ${viewport.width}px`);
       if (q !== 'FGM' && !(await p.locator('.search-safety__box').isVisible())) fail(`"${q}" from a link showed no safety box`);
+      // On a phone, who to call shows right under the search box, above the filters: typed
+      // into the box, the "call 999" line ends within 300px below the box's top, so it shows
+      // in the half of a 640px screen that the on-screen keyboard leaves (after the filters,
+      // it ended 401px below).
+      if (q !== 'FGM' && viewport.width === 320) {
+        await p.locator('#search-q').fill('');
+        await p.locator('#search-q').fill(q);
+        await p.waitForFunction(() => document.querySelector('.search-safety__box') && /results? for/.test(document.querySelector('[data-haven-search-status]').textContent));
+        const below = await p.evaluate(() => {
+          const box = document.querySelector('#search-q').getBoundingClientRect();
+          const urgent = document.querySelector('.search-safety__box .report__urgent');
+          return urgent ? Math.round(urgent.getBoundingClientRect().bottom - box.top) : Infinity;
+        });
+        console.log(`"${q}" typed at 320 x 640: the box's "call 999" line ends ${below}px below the top of the search box`);
+        if (below > 300) fail(`"${q}" typed at 320 x 640: the box's "call 999" line ends ${below}px below the search box, under a phone's keyboard`);
+      }
       await c.close();
     }
   }
