@@ -183,6 +183,18 @@ try {
   const spelled = await page.locator('[data-haven-search-results] li').count();
   if (cse !== spelled || cse < 3) fail(`"CSE" found ${cse} results and "child sexual exploitation" ${spelled}`);
 
+  // A long search that one page nearly matches goes on with pages that have fewer of its
+  // words, after it; the status says the last ones lack some of the words.
+  {
+    const q = 'safer recruitment training for school governors';
+    await query(page, q);
+    const hrefs = await page.locator('[data-haven-search-results] li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const said = await status(page).textContent();
+    console.log(`"${q}" → ${said} first three: ${hrefs.slice(0, 3).join(' ')}`);
+    if (!hrefs.slice(0, 3).some((h) => h.startsWith('/training/safer-recruitment-'))) fail(`"${q}": no safer recruitment session in the first three: ${hrefs.slice(0, 3)}`);
+    if (!/the last \d+ lack some of the words/.test(said)) fail(`"${q}": the status does not say which results lack some of the words: "${said}"`);
+  }
+
   // 3. Filters, and the address keeps the query.
   await query(page, 'county lines');
   await page.getByLabel('Who it is for').selectOption({ label: 'Young people' });
