@@ -67,6 +67,8 @@
   var NEWS_WORDS = ['news', 'campaign', 'campaigns', 'latest', 'announcement', 'published'];
   /* At most this many sessions named by a search's other words are what it asks for. */
   var FEW_SESSIONS = 4;
+  /* How far apart the words of a reader's phrase may be ("my 14 year old son"). */
+  var READER_GAP = 4;
   var TRAINING_WORDS = ['training', 'train', 'course', 'courses', 'session', 'sessions', 'date', 'dates', 'book', 'booking', 'workshop', 'workshops', 'elearning'];
   /* Words that ask what an acronym means ("what is a DSL", "CAF meaning"). The second list
      asks it even among other words ("my social worker keeps saying IRO, what does it mean"). */
@@ -347,7 +349,7 @@
     });
     var prefixes = variants[0].groups.filter(function (g) { return g.prefix && g.prefix.w === PREFIX_WEIGHT; })
       .map(function (g) { return g.prefix.p; });
-    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: safety.size > 0, helpOnly: asksOnlyForHelp(said, safety), reader: readerOf(said),
+    return { variants: variants, highlight: highlight, prefixes: prefixes, notes: notes, corrected: [], safety: safety.size > 0, helpOnly: asksOnlyForHelp(said, safety), reader: readerOf(q),
       training: words(q).some(function (w) { return isWordOf(TRAINING_WORDS, w); }),
       news: words(q).some(function (w) { return NEWS_WORDS.indexOf(w) >= 0; }),
       meaning: asksMeaning(q) };
@@ -393,21 +395,40 @@
     return safety.size > 0 && !more;
   }
 
-  /* Who is searching, if their words (triggerWords) say (`readers:` in data/search.yaml: "my son" is a
+  /* Who is searching, if their words say (`readers:` in data/search.yaml: "my son" is a
      parent, "my mate" a young person, and so is "my freind"): the audience whose matching
-     words are the most specific. */
-  function readerOf(have) {
+     phrase is the most specific. A phrase's words come in its order, each within
+     READER_GAP words of the one before ("my 14 year old son"), so "my niece has an older
+     boyfriend" is not "my boyfriend". */
+  function readerOf(q) {
     var general = GENERAL_WORDS.map(stem);
+    var typed = words(q).map(stem);
     var best = null;
     var most = 0;
     (meta.readers || []).forEach(function (r) {
       r[1].forEach(function (t) {
         /* A phrase of general words only ("me", "im") loses a tie: "a pupil showed me". */
         var size = t.length + (t.some(function (w) { return general.indexOf(w) < 0; }) ? 0.5 : 0);
-        if (size > most && t.every(function (w) { return wordFor(have, w); })) { best = r[0]; most = size; }
+        if (size > most && inOrder(typed, t)) { best = r[0]; most = size; }
       });
     });
     return best;
+  }
+
+  /* Whether the words of `phrase` come in `typed` in order, each within READER_GAP words of
+     the one before; a word of five letters or more also with one typo. */
+  function inOrder(typed, phrase) {
+    var same = function (w, h) { return h === w || typoOf(w, h, 5); };
+    return typed.some(function (h, start) {
+      if (!same(phrase[0], h)) return false;
+      var at = start;
+      return phrase.slice(1).every(function (w) {
+        for (var k = at + 1; k <= at + READER_GAP && k < typed.length; k++) {
+          if (same(w, typed[k])) { at = k; return true; }
+        }
+        return false;
+      });
+    });
   }
 
   function postingsInto(map, list, weight) {
@@ -682,7 +703,7 @@
         best.set(meta.report, { doc: meta.report, score: 0, tier: 4, rec: 0 });
       }
       var hits = Array.from(best.values()).sort(byRank);
-      return { hits: hits, partial: hits.length > 0 && partial };
+      return { hits: hits, partial: hits.length > 0 && partial, forReader: forReader };
     });
   }
 
@@ -729,17 +750,47 @@
   function byPairs(ranked, q) {
     var pairs = pairsOf(q);
     var top = ranked.hits.slice(0, PAGE);
-    if (!pairs.length || top.length < 2) return Promise.resolve(ranked);
+    if ((!pairs.length && !ranked.forReader) || top.length < 2) return Promise.resolve(ranked);
     return Promise.all(top.map(function (h) {
       return get('p/' + Math.floor(h.doc / meta.bundle) + '.json');
     })).then(function (files) {
+      var frags = new Map();
       top = top.map(function (h, i) {
-        var n = pairsIn(files[i][h.doc % meta.bundle], pairs);
+        var f = files[i][h.doc % meta.bundle];
+        frags.set(h.doc, f);
+        var n = pairs.length ? pairsIn(f, pairs) : 0;
         return n ? Object.assign({}, h, { score: h.score * (1 + PAIR_BOOST * n) }) : h;
       }).sort(byRank);
+      if (ranked.forReader) top = forTheReader(top, ranked.forReader, frags);
       ranked.hits = top.concat(ranked.hits.slice(PAGE));
       return ranked;
     });
+  }
+
+  /* When the words say who is searching ("my daughter": a parent), the page written for that
+     reader on a topic comes before the page written for another audience on the same topic
+     ("Online safety" for young people), wherever it was below it on the first page of
+     results. Pages written for several audiences (news, courses, reports) stay where they
+     are. */
+  function forTheReader(top, forReader, frags) {
+    var x = function (h) { return frags.get(h.doc).x || {}; };
+    var onlyFor = function (h) { return (x(h).audiences || []).length === 1; };
+    var out = top.slice();
+    for (var i = 0; i < out.length; i++) {
+      var other = out[i];
+      if (forReader.has(other.doc) || !onlyFor(other)) continue;
+      var topics = x(other).topics || [];
+      if (!topics.length) continue;
+      for (var j = i + 1; j < out.length; j++) {
+        var mine = out[j];
+        if (mine.tier < other.tier || !forReader.has(mine.doc) || !onlyFor(mine)) continue;
+        if (!(x(mine).topics || []).some(function (t) { return topics.indexOf(t) >= 0; })) continue;
+        out.splice(j, 1);
+        out.splice(i, 0, mine);
+        break;
+      }
+    }
+    return out;
   }
 
   /* ---- showing results ---- */
@@ -979,5 +1030,5 @@
   if (input.value) search();
 
   /* For tests of the stemmer against tests/fixtures/stems.txt. */
-  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto, pairsOf: pairsOf, pairsIn: pairsIn, readerOf: function (q) { return loadMeta().then(function () { return readerOf(triggerWords(q)); }); } };
+  window.havenSearch = { stem: stem, words: words, key: key, oneEdit: oneEdit, denseInto: denseInto, pairsOf: pairsOf, pairsIn: pairsIn, readerOf: function (q) { return loadMeta().then(function () { return readerOf(q); }); } };
 })();

@@ -91,7 +91,7 @@ pub struct Reader {
     pub audience: String,
     /// Where it is written in `data/search.yaml`: line and column.
     pub at: (usize, usize),
-    /// Each trigger's words, as [`trigger_words`] gives them.
+    /// Each phrase's words, as [`phrase_words`] gives them: in the order written.
     pub triggers: Vec<Vec<String>>,
 }
 
@@ -113,6 +113,18 @@ pub fn trigger_words(text: &str) -> Vec<String> {
         }
     });
     out.into_iter().collect()
+}
+
+/// A reader's phrase's words (`my 14 year old son` is matched by `my son`): every word less
+/// fillers, stemmed, in the order written, since the search matches them in that order.
+pub fn phrase_words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    tokens::for_each_word(text, |w| {
+        if !is_filler(w) {
+            out.push(tokens::stem(w));
+        }
+    });
+    out
 }
 
 impl SearchSettings {
@@ -192,7 +204,7 @@ impl SearchSettings {
         for (audience, phrases) in &file.readers.0 {
             let triggers: Vec<Vec<String>> = phrases
                 .iter()
-                .map(|p| trigger_words(&p.value))
+                .map(|p| phrase_words(&p.value))
                 .filter(|t| !t.is_empty())
                 .collect();
             if triggers.is_empty() {
@@ -338,7 +350,7 @@ mod tests {
         assert_eq!(s.readers[0].audience, "parents and carers");
         assert_eq!(
             s.readers[0].triggers,
-            [vec!["my", "son"], vec!["daughter", "my"]]
+            [vec!["my", "son"], vec!["my", "daughter"]]
         );
         assert_eq!(s.readers[1].triggers[0], ["me"]);
         assert_eq!(s.readers[1].at, (3, 3));

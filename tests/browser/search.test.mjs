@@ -400,6 +400,9 @@ try {
       // Words that say little ("think", "want") need not be on the page.
       ['i think my mate is being groomed', '/young-people/exploitation/'],
       ['want to run away from home', '/guidance/missing-children/'],
+      // A parent's words ("my daughter"): the parents' page on the topic before the young
+      // people's one.
+      ['someone shared a naked photo of my daughter', '/parents/online-safety/'],
       // A name only data/subgroups.yaml holds, shown by the sub-groups page's own template.
       ['Sonia Colwill', '/about/sub-groups/'],
     ];
@@ -439,8 +442,11 @@ try {
     // Who is searching, from data/search.yaml's `readers:`: the longer matching phrase wins,
     // and of two as long, the one with more than general words ("a pupil" over "me").
     const readers = await p.evaluate(() => Promise.all(['grooming signs my son', 'my mate is being groomed', 'grooming signs',
-      'can you help me with my daughter', 'refer a child', 'a pupil showed me nudes'].map((q) => window.havenSearch.readerOf(q))));
-    const wantReaders = ['parents-and-carers', 'young-people', null, 'parents-and-carers', 'practitioners', 'practitioners'];
+      'can you help me with my daughter', 'refer a child', 'a pupil showed me nudes',
+      // A phrase's words in its order, each within four words of the one before.
+      'my 14 year old son', 'my sister has an older boyfriend', 'son told my'].map((q) => window.havenSearch.readerOf(q))));
+    const wantReaders = ['parents-and-carers', 'young-people', null, 'parents-and-carers', 'practitioners', 'practitioners',
+      'parents-and-carers', null, null];
     if (JSON.stringify(readers) !== JSON.stringify(wantReaders)) fail(`readers told by their words: ${JSON.stringify(readers)}, expected ${JSON.stringify(wantReaders)}`);
     // One letter wrong, added, left out or two swapped; not two.
     const edits = await p.evaluate(() => [['neglect', 'neglet'], ['exploitation', 'exploitaton'], ['safeguard', 'safegaurd'], ['neglect', 'neglcet'], ['neglect', 'nelgcet'], ['abuse', 'abuser']]
