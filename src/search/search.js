@@ -209,8 +209,10 @@
         strong = strong || DEFINE_STRONG.indexOf(w) >= 0;
       } else if (DEFINE_FILLER.indexOf(w) < 0) rest.push(w);
     });
-    var acronyms = rest.filter(function (w) { return meta.acronymSet.has(stem(w)); });
-    return cue && acronyms.length === 1 && (rest.length === 1 || strong);
+    /* One acronym, however many times it is written ("what does DSL mean, my teacher said
+       she has to tell the DSL"). */
+    var acronyms = new Set(rest.filter(function (w) { return meta.acronymSet.has(stem(w)); }).map(stem));
+    return cue && acronyms.size === 1 && (rest.length === 1 || strong);
   }
 
   function shardFor(term) {

@@ -403,6 +403,8 @@ try {
       // A parent's words ("my daughter"): the parents' page on the topic before the young
       // people's one.
       ['someone shared a naked photo of my daughter', '/parents/online-safety/'],
+      // One acronym asked about, written twice: the glossary.
+      ['what does DSL mean, my teacher said she has to tell the DSL', '/glossary/'],
       // A name only data/subgroups.yaml holds, shown by the sub-groups page's own template.
       ['Sonia Colwill', '/about/sub-groups/'],
     ];

@@ -20,7 +20,7 @@ for (const q of queries) {
     r = await d.byPairs(r, q);
     const m = d.meta();
     const rows = [];
-    for (const h of r.hits.slice(0, 8)) {
+    for (const h of r.hits.slice(0, 14)) {
       const f = (await d.get('p/' + Math.floor(h.doc / m.bundle) + '.json'))[h.doc % m.bundle];
       rows.push(`${h.tier} ${h.score.toFixed(2)} found=${h.found} title=${h.inTitle} total=${h.total && h.total.toFixed(1)} boost=${h.boost} ${f.u}`);
     }
