@@ -785,7 +785,7 @@
       if (!topics.length) continue;
       for (var j = i + 1; j < out.length; j++) {
         var mine = out[j];
-        if (mine.tier < other.tier || !forReader.has(mine.doc) || !onlyFor(mine)) continue;
+        if (ownFirst(mine) < ownFirst(other) || mine.tier < other.tier || !forReader.has(mine.doc) || !onlyFor(mine)) continue;
         if (!(x(mine).topics || []).some(function (t) { return topics.indexOf(t) >= 0; })) continue;
         out.splice(j, 1);
         out.splice(i, 0, mine);
