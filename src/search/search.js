@@ -628,19 +628,22 @@
         /* A page missing a word of a long search comes after every page with them all, and
            one missing two after those. */
         var missing = matches.length - found;
-        out.push({ doc: d, score: score, tier: missing ? -1 - 0.5 * Math.min(missing - 1, 1) : tier, rec: all ? 0 : bestRec, almost: missing > 0, titled: inTitle > 0 });
+        out.push({ doc: d, score: score, tier: missing ? -1 - 0.5 * Math.min(missing - 1, 1) : tier, rec: all ? 0 : bestRec, almost: missing > 0, missing: missing, titled: inTitle > 0 });
       });
       out.sort(byRank);
       return out;
     }
-    /* Every word must match; from three words on, pages with all but one follow. */
-    var all = collect(matches.length >= 3 ? matches.length - 1 : matches.length);
+    /* Every word must match; from three words on, pages with all but one follow. A long
+       search ("safer recruitment training for school governors") that few pages match so
+       closely goes on with pages that have at least half of its words: they are collected
+       in the same pass, and kept only then. */
+    var n = matches.length;
+    var close = n >= 3 ? 1 : 0;
+    var wide = collect(n >= 4 ? Math.ceil(n / 2) : n - close);
+    var all = wide.filter(function (h) { return h.missing <= close; });
     var full = all.filter(function (h) { return !h.almost; }).length;
-    if (!full && matches.length >= 2) return { hits: collect(1), partial: true };
-    /* A long search ("safer recruitment training for school governors") that few pages
-       match so closely goes on with pages that have at least half of its words. */
-    if (matches.length >= 4 && all.length < PAGE) all = collect(Math.ceil(matches.length / 2));
-    return { hits: all, partial: false };
+    if (!full && n >= 2) return { hits: collect(1), partial: true };
+    return { hits: n >= 4 && all.length < PAGE ? wide : all, partial: false };
   }
 
   function byRank(a, b) {

@@ -104,15 +104,13 @@ pub fn is_filler(w: &str) -> bool {
     tokens::is_stop_word(w) && !KEPT.contains(&w)
 }
 
-/// A safety trigger's words: every word less fillers, stemmed, without repeats, sorted.
+/// A safety trigger's words: a phrase's words ([`phrase_words`]) without repeats, sorted, since
+/// a safety search matches them in any order.
 pub fn trigger_words(text: &str) -> Vec<String> {
-    let mut out = BTreeSet::new();
-    tokens::for_each_word(text, |w| {
-        if !is_filler(w) {
-            out.insert(tokens::stem(w));
-        }
-    });
-    out.into_iter().collect()
+    let mut out = phrase_words(text);
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A reader's phrase's words (`my 14 year old son` is matched by `my son`): every word less
