@@ -766,8 +766,11 @@ fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: 
         let dense = df > dense_min(n_docs);
         let mut floor = 0;
         if dense {
-            // The best postings (ties to the earlier document), back in document order.
-            scored.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+            // The best postings (ties to the earlier document), back in document order. Only
+            // they need an order: the rest are averaged.
+            scored.select_nth_unstable_by(DENSE_TOP, |a, b| {
+                b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1))
+            });
             let rest = &scored[DENSE_TOP..];
             floor = (rest.iter().map(|p| u64::from(p.2)).sum::<u64>() / rest.len() as u64) as u32;
             scored.truncate(DENSE_TOP);
