@@ -58,10 +58,12 @@
   var MAX_PREFIX_SHARDS = 8;
   var MAX_NEAR_SHARDS = 3;
   var READER_BOOST = 2;
+  /* The "Worried about a child?" page, when the safety box shows ("can I report without
+     giving my name"): one more judged query right first (of 528), none fewer. */
+  var REPORT_BOOST = 2;
   /* How much each pair of words typed side by side ("older boyfriend") and found side by side
      on a page lifts it among the first results. */
   var PAIR_BOOST = 1;
-  /* Words that ask for a course rather than a topic ("fgm training", "course dates"). */
   /* News and dated posts come after lasting pages by this much, unless the reader asks for news. */
   var NEWS_WEIGHT = 0.6;
   var NEWS_WORDS = ['news', 'campaign', 'campaigns', 'latest', 'announcement', 'published'];
@@ -69,6 +71,7 @@
   var FEW_SESSIONS = 4;
   /* How far apart the words of a reader's phrase may be ("my 14 year old son"). */
   var READER_GAP = 4;
+  /* Words that ask for a course rather than a topic ("fgm training", "course dates"). */
   var TRAINING_WORDS = ['training', 'train', 'course', 'courses', 'session', 'sessions', 'date', 'dates', 'book', 'booking', 'workshop', 'workshops', 'elearning'];
   /* Words that ask what an acronym means ("what is a DSL", "CAF meaning"). The second list
      asks it even among other words ("my social worker keeps saying IRO, what does it mean"). */
@@ -77,9 +80,11 @@
   /* Words that say little of what a search is about ("i think my mate is being groomed",
      "want to run away"): a page need not have them, and one that has them gains a little. */
   var WEAK_WORDS = ['think', 'thinks', 'thought', 'want', 'wants', 'wanted', 'know', 'knows', 'knew', 'keep', 'keeps', 'kept', 'say', 'says', 'said',
-    'really', 'just', 'still', 'always', 'ever', 'got', 'gets', 'getting', 'lot', 'lots', 'loads', 'stuff', 'thing', 'things', 'maybe', 'should', 'very', 'im', 'ive', 'dont', 'cant'];
+    'really', 'just', 'still', 'always', 'ever', 'got', 'gets', 'getting', 'lot', 'lots', 'loads', 'stuff', 'thing', 'things', 'maybe', 'should', 'very', 'im', 'ive', 'dont', 'cant',
+    'make', 'makes', 'made', 'making', 'sit', 'sits'];
   /* Words that say nothing of what is happening, beside a request for help. */
-  var GENERAL_WORDS = ['i', 'im', 'ive', 'me', 'my', 'we', 'us', 'someone', 'somebody', 'anyone', 'anybody', 'person', 'people', 'help', 'need', 'please', 'now', 'really', 'get'];
+  var GENERAL_WORDS = ['i', 'im', 'ive', 'me', 'my', 'we', 'us', 'someone', 'somebody', 'anyone', 'anybody', 'person', 'people', 'help', 'need', 'please', 'now', 'really', 'get',
+    'dont', 'know', 'talk', 'speak', 'tell'];
   var DEFINE_FILLER = ['is', 'are', 'does', 'do', 'a', 'an', 'the', 'for', 'of', 's', 'by'];
   var WORD = /[\p{Alphabetic}\p{N}]/u;
 
@@ -109,9 +114,13 @@
     return out;
   }
 
+  /* "stopp" → "stop"; "controll" → "control", but "call" and "install" stay (tokens.rs says
+     why). */
+  var KEEPS_LL = ['install', 'recall', 'befall', 'forestall', 'enthrall', 'downfall'];
   function undouble(w) {
     var n = w.length;
     if (n >= 3 && w[n - 1] === w[n - 2] && 'aeioulsz'.indexOf(w[n - 1]) < 0) return w.slice(0, -1);
+    if (n >= 5 && w.slice(-2) === 'll' && (w.slice(0, -2).match(/[aeiou]+/g) || []).length >= 2 && KEEPS_LL.indexOf(w) < 0) return w.slice(0, -1);
     return w;
   }
 
@@ -314,20 +323,28 @@
   /* The query as the searches to run: as typed, and once per meaning of a synonym in it
      (data/search.yaml: "running away" is also searched as "missing children"). */
   function parse(q) {
-    var raw = words(q).filter(function (w) { return Array.from(w).length > 1 && !meta.stopSet.has(w); });
-    var items = raw.map(function (w) { return { raw: w, stem: stem(w) }; });
+    var every = words(q);
+    var stems = every.map(stem);
+    var items = [];
+    every.forEach(function (w, at) {
+      if (Array.from(w).length > 1 && !meta.stopSet.has(w)) items.push({ raw: w, stem: stems[at], at: at });
+    });
     var endsInWord = /[\p{Alphabetic}\p{N}]$/u.test(q);
     var variants = [{ groups: groupsOf(items, endsInWord), weight: 1, meaning: null }];
     var notes = [];
+    /* A synonym's phrase is matched word for word, small words too: "staying with us" is
+       private fostering, "stayed out all night" is not. */
     (meta.phrases || []).forEach(function (syn) {
       var w = syn.words;
-      for (var i = 0; i + w.length <= items.length; i++) {
-        if (!w.every(function (x, j) { return items[i + j].stem === x; })) continue;
-        var said = items.slice(i, i + w.length).map(function (x) { return x.raw; }).join(' ');
+      for (var i = 0; i + w.length <= stems.length; i++) {
+        if (!w.every(function (x, j) { return stems[i + j] === x; })) continue;
+        var said = every.slice(i, i + w.length).join(' ');
+        var before = items.filter(function (x) { return x.at < i; });
+        var after = items.filter(function (x) { return x.at >= i + w.length; });
         syn.meanings.forEach(function (m) {
-          var swapped = items.slice(0, i)
+          var swapped = before
             .concat(m[0].map(function (t) { return { raw: null, stem: t }; }))
-            .concat(items.slice(i + w.length));
+            .concat(after);
           variants.push({ groups: groupsOf(swapped, false), weight: 0.95, meaning: m[1] });
         });
         notes.push({ said: said, meanings: syn.meanings.map(function (m) { return m[1]; }) });
@@ -508,10 +525,12 @@
     var recs = new Map();
     var titles = new Map();
     var isAlt = function (t) { return g.alts.some(function (a) { return a.t === t; }); };
+    var exact = false;
     return fetchAll(wanted).then(function (shards) {
       shards.forEach(function (shard) {
         g.alts.forEach(function (a) {
           if (shard[a.t]) {
+            exact = true;
             postingsInto(recs, shard[a.t], a.w);
             denseInto(recs, shard['~' + a.t], a.w);
             titlesInto(titles, shard['>' + a.t]);
@@ -527,8 +546,10 @@
           });
         }
       });
+      /* Words that only begin others are not in any page either: "controll" begins
+         "controlling", but the reader meant "controls". */
       var main = g.alts[0].t;
-      if (recs.size || Array.from(g.word).length < 5 || !/^[a-z]+$/.test(main)) return null;
+      if (exact || Array.from(g.word).length < 5 || !/^[a-z]+$/.test(main)) return null;
       return fetchAll(shardsNear(main));
     }).then(function (near) {
       if (near) {
@@ -685,6 +706,8 @@
         r.hits.forEach(function (h) {
           /* Pages for the reader the words point to count twice. */
           var boost = forReader && forReader.has(h.doc) ? READER_BOOST : 1;
+          /* A search that shows the safety box ranks the "Worried about a child?" page higher. */
+          if (query.safety && h.doc === meta.report) boost *= REPORT_BOOST;
           /* Sessions found without the course words do not get a title's place. */
           var tier = r.partial ? -2 : r.sessionsOnly ? (asked && asked.has(h.doc) ? 1 : Math.min(h.tier, 0)) : h.tier;
           /* A training session comes after the guidance on its topic, unless the reader asks

@@ -65,7 +65,8 @@ impl<'de> Deserialize<'de> for Pairs {
 /// One synonym: a phrase readers type, and what the site calls it (one meaning or several).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Synonym {
-    /// The phrase's stems, as the query's words are stemmed (stop words left out).
+    /// The phrase's stems, every word in the order written, small words too: "staying with
+    /// us" is a phrase, where "staying" alone is in "stayed out all night".
     pub words: Vec<String>,
     /// Each meaning: its stems, and the words to show ("self-harm").
     pub meanings: Vec<(Vec<String>, String)>,
@@ -154,8 +155,9 @@ impl SearchSettings {
         };
         let mut seen = BTreeSet::new();
         for (phrase, meanings) in &file.synonyms.0 {
-            let words = tokens::stems(&phrase.value);
-            if words.is_empty() {
+            let mut words = Vec::new();
+            tokens::for_each_word(&phrase.value, |w| words.push(tokens::stem(w)));
+            if tokens::stems(&phrase.value).is_empty() {
                 problems.push(
                     at(
                         phrase,
@@ -332,10 +334,12 @@ mod tests {
     #[test]
     fn a_site_adds_synonyms_and_triggers() {
         let s = load(
-            "synonyms:\n  running away: [missing children]\n  cutting: [self-harm, female genital mutilation]\nsafety:\n  - my stepdad shouts\n",
+            "synonyms:\n  running away: [missing children]\n  cutting: [self-harm, female genital mutilation]\n  staying with us: [private fostering]\nsafety:\n  - my stepdad shouts\n",
         )
         .unwrap();
         assert_eq!(s.synonyms[0].words, ["run", "away"]);
+        // Small words stay in a phrase: "stayed out all night" is not "staying with us".
+        assert_eq!(s.synonyms[2].words, ["stay", "with", "us"]);
         assert_eq!(s.synonyms[0].meanings[0].0, ["miss", "child"]);
         assert_eq!(s.synonyms[1].meanings.len(), 2);
         assert_eq!(s.synonyms[1].meanings[0].1, "self-harm");

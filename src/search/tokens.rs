@@ -238,13 +238,40 @@ pub fn stem_into(word: &str, w: &mut String) {
     }
 }
 
-/// "stopp" → "stop", but "call" stays.
+/// "stopp" → "stop", but "call" stays. British spelling doubles the `l` of a word of more
+/// than one syllable ("controlling", "travelled", "cancelled"), which the bare word does not
+/// have ("control"): there it goes too, but not from a word that ends in `ll` itself
+/// ("install", "recall"), which [`KEEPS_LL`] lists.
 fn undouble(w: &mut String) {
     let b = w.as_bytes();
     let n = b.len();
-    if n >= 3 && b[n - 1] == b[n - 2] && !b"aeioulsz".contains(&b[n - 1]) {
+    let doubled = n >= 3 && b[n - 1] == b[n - 2] && !b"aeioulsz".contains(&b[n - 1]);
+    let british_ll = n >= 5
+        && w.ends_with("ll")
+        && vowel_groups(&b[..n - 2]) >= 2
+        && !KEEPS_LL.contains(&w.as_str());
+    if doubled || british_ll {
         w.pop();
     }
+}
+
+/// Words of more than one syllable that end in `ll` themselves (see [`undouble`]).
+const KEEPS_LL: &[&str] = &[
+    "install",
+    "recall",
+    "befall",
+    "forestall",
+    "enthrall",
+    "downfall",
+];
+
+/// How many runs of vowels `b` has: a word's syllables, near enough.
+fn vowel_groups(b: &[u8]) -> usize {
+    let vowel = |c: &u8| b"aeiou".contains(c);
+    b.iter()
+        .enumerate()
+        .filter(|(i, c)| vowel(c) && (*i == 0 || !vowel(&b[i - 1])))
+        .count()
 }
 
 /// The stems of `text` that are not stop words, in order.

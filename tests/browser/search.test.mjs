@@ -341,7 +341,9 @@ try {
     const live = await p.locator('[data-haven-search-safety]').getAttribute('aria-live');
     if (live !== 'polite') fail(`the safety box's region is not a live region (aria-live="${live}")`);
     // A helpline's number asked for, typo and all, is a request for help: the box shows it.
-    for (const q of ['someone is hurting me', 'how do I report abuse', "I'm scared at home", 'worried about my friend', 'childline numbr', 'worried about my freind']) {
+    // Words that only say the reader does not know where to turn keep it a request for help.
+    for (const q of ['someone is hurting me', 'how do I report abuse', "I'm scared at home", 'worried about my friend', 'childline numbr', 'worried about my freind',
+      'im scared and dont know who to talk to']) {
       await query(p, q);
       const shown = await safetyBox().isVisible();
       const text = shown ? await safetyBox().textContent() : '';
@@ -359,13 +361,15 @@ try {
       if (first !== '/worried-about-a-child/') fail(`"${q}": first result ${first}, expected the "Worried about a child?" page`);
     }
     // A search that also says what is happening shows the pages about it first, under the box.
-    for (const [q, want] of [['dad hits mum and I am scared', '/young-people/domestic-abuse-at-home/']]) {
+    // Asking to report without giving a name shows the box too (data built into Haven).
+    for (const [q, want] of [['dad hits mum and I am scared', '/young-people/domestic-abuse-at-home/'],
+      ['can i report a family without giving my name', null]]) {
       await query(p, q);
       const first = await firstLink(p);
       const shown = await safetyBox().isVisible();
       console.log(`"${q}": safety box ${shown ? 'shown' : 'MISSING'}; first ${first}`);
       if (!shown) fail(`"${q}" did not show the safety box`);
-      if (first !== want) fail(`"${q}": first result ${first}, expected ${want}`);
+      if (want && first !== want) fail(`"${q}": first result ${first}, expected ${want}`);
     }
     for (const q of ['annual report 2018', 'help with my booking', 'report on neglect audits', 'domestic abuse', 'training']) {
       await query(p, q);
@@ -407,12 +411,26 @@ try {
       ['what does DSL mean, my teacher said she has to tell the DSL', '/glossary/'],
       // A name only data/subgroups.yaml holds, shown by the sub-groups page's own template.
       ['Sonia Colwill', '/about/sub-groups/'],
+      // A synonym's phrase is matched with its small words: "staying with us" is private
+      // fostering ("stayed out all night" is not: below).
+      ['a friend of my son is staying with us', '/guidance/private-fostering/'],
+      // "controlls" is in no page but begins "controller": it is still one letter from
+      // "controls" (before, "controller" alone was searched for).
+      ['set up controlls on her phone', '/parents/online-safety/'],
+      // "make" says little, like "want".
+      ['how to make a prevent referal', '/guidance/radicalisation/'],
     ];
     for (const [q, want] of firstOf) {
       await query(p, q);
       const first = await firstLink(p);
       console.log(`"${q}" → ${first} (${await status(p).textContent()})`);
       if (!first || !first.startsWith(want)) fail(`"${q}": first result ${first}, expected ${want}`);
+    }
+    for (const [q, not] of [['teenage son stayed out all night again should i call the police', '/guidance/private-fostering/']]) {
+      await query(p, q);
+      const shown = await p.locator('[data-haven-search-results] li a').evaluateAll((as) => as.slice(0, 3).map((a) => a.getAttribute('href')));
+      console.log(`"${q}" → ${shown.join(', ')}`);
+      if (shown.some((h) => h.startsWith(not))) fail(`"${q}": ${not} in the first three results: ${shown}`);
     }
     await query(p, 'cutting');
     const cutting = await p.locator('[data-haven-search-results] li a').evaluateAll((as) => as.slice(0, 5).map((a) => a.getAttribute('href')));
@@ -446,9 +464,11 @@ try {
     const readers = await p.evaluate(() => Promise.all(['grooming signs my son', 'my mate is being groomed', 'grooming signs',
       'can you help me with my daughter', 'refer a child', 'a pupil showed me nudes',
       // A phrase's words in its order, each within four words of the one before.
-      'my 14 year old son', 'my sister has an older boyfriend', 'son told my'].map((q) => window.havenSearch.readerOf(q))));
+      'my 14 year old son', 'my sister has an older boyfriend', 'son told my',
+      // An adult's words about a partner outweigh the "me" of a young person.
+      'my partner hits me in front of the kids'].map((q) => window.havenSearch.readerOf(q))));
     const wantReaders = ['parents-and-carers', 'young-people', null, 'parents-and-carers', 'practitioners', 'practitioners',
-      'parents-and-carers', null, null];
+      'parents-and-carers', null, null, 'parents-and-carers'];
     if (JSON.stringify(readers) !== JSON.stringify(wantReaders)) fail(`readers told by their words: ${JSON.stringify(readers)}, expected ${JSON.stringify(wantReaders)}`);
     // One letter wrong, added, left out or two swapped; not two.
     const edits = await p.evaluate(() => [['neglect', 'neglet'], ['exploitation', 'exploitaton'], ['safeguard', 'safegaurd'], ['neglect', 'neglcet'], ['neglect', 'nelgcet'], ['abuse', 'abuser']]
