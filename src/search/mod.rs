@@ -1199,14 +1199,19 @@ fn write_index(
             })
         }),
     };
-    // Who is searching: each audience's slug (its list is `f/audiences/SLUG.json`) and words.
-    let readers: Vec<(&str, &Vec<Vec<String>>)> = settings
+    // Who is searching: each audience's slug (its list is `f/audiences/SLUG.json`), words, and
+    // whether its pages are read by everyone (then they keep their place for other readers).
+    let readers: Vec<(&str, &Vec<Vec<String>>, bool)> = settings
         .readers
         .iter()
         .filter_map(|r| {
             let tax = site.taxonomies.iter().find(|t| t.name == "audiences")?;
             let term = tax.terms.iter().find(|t| t.name == r.audience)?;
-            Some((term.slug.as_str(), &r.triggers))
+            let everyone = settings
+                .read_by_everyone
+                .iter()
+                .any(|(a, _)| *a == r.audience);
+            Some((term.slug.as_str(), &r.triggers, everyone))
         })
         .collect();
     // Training sessions, upcoming and past (as runs of [first document, count]): a search for a

@@ -25,8 +25,8 @@
     'results-one': '{count} result for {query}{within}',
     'results-other': '{count} results for {query}{within}',
     partial: ' (no page has every word; showing pages with some of them)',
-    'almost-one': ' (the last one lacks some of the words)',
-    'almost-other': ' (the last {count} lack some of the words)',
+    'almost-one': ' (one of them lacks some of the words)',
+    'almost-other': ' ({count} of them lack some of the words)',
     within: ' in {filters}',
     end: '.',
     quote: '\u201c{text}\u201d',
@@ -58,6 +58,12 @@
   var MAX_PREFIX_SHARDS = 8;
   var MAX_NEAR_SHARDS = 3;
   var READER_BOOST = 2;
+  /* And pages written only for another reader (the young people's page on abuse at home,
+     for "my partner controls my money"), unless their audience is read by everyone. */
+  var OTHER_READER = 0.5;
+  /* A page missing one word of a search of three or more, among the pages with them all:
+     its score counts this much ("they want me to carry drugs to another town"). */
+  var MISS_ONE = 0.7;
   /* The "Worried about a child?" page, when the safety box shows ("can I report without
      giving my name"): one more judged query right first (of 528), none fewer. */
   var REPORT_BOOST = 2;
@@ -646,10 +652,12 @@
            names what the reader asked for, if not all of it. */
         var named = inTitle && inTitle >= titleLen ? 2 : 1;
         var score = (total + together) * (found + 0.25 * extra(d)) * (1 + inTitle / matches.length) * (0.5 + cover) * named;
-        /* A page missing a word of a long search comes after every page with them all, and
-           one missing two after those. */
+        /* A page missing one word of a search of three or more words ranks among the pages
+           with them all, its score lowered: the word it lacks may say little ("another
+           town"). One missing two comes after them. */
         var missing = matches.length - found;
-        out.push({ doc: d, score: score, tier: missing ? -1 - 0.5 * Math.min(missing - 1, 1) : tier, rec: all ? 0 : bestRec, almost: missing > 0, missing: missing, titled: inTitle > 0 });
+        if (missing === 1 && least > 1) score *= MISS_ONE;
+        out.push({ doc: d, score: score, tier: missing > 1 ? -1.5 : missing ? 0 : tier, rec: all ? 0 : bestRec, almost: missing > 0, missing: missing, titled: inTitle > 0 });
       });
       out.sort(byRank);
       return out;
@@ -679,7 +687,10 @@
   /* Runs every search of the query and merges them: a page found by several keeps its best. */
   function runAll(query, allowed) {
     var readerPages = query.reader ? get('f/audiences/' + query.reader + '.json') : Promise.resolve(null);
-    return Promise.all([readerPages].concat(query.variants.map(function (v) {
+    /* The other readers' audiences whose pages go lower: not the ones read by everyone. */
+    var others = query.reader ? (meta.readers || []).filter(function (r) { return r[0] !== query.reader && !r[2]; }).map(function (r) { return r[0]; }) : [];
+    var otherPages = Promise.all(others.map(function (a) { return get('f/audiences/' + a + '.json').catch(function () { return []; }); }));
+    return Promise.all([readerPages, otherPages].concat(query.variants.map(function (v) {
       return Promise.all(v.groups.map(function (g) { return matchGroup(g, query); })).then(function (m) {
         var r = rank(m, allowed);
         r.weight = v.weight;
@@ -691,7 +702,9 @@
       });
     }))).then(function (got) {
       var forReader = got[0] ? new Set(got[0]) : null;
-      var ranked = got.slice(1);
+      var forOthers = new Set();
+      got[1].forEach(function (list) { list.forEach(function (d) { if (!forReader || !forReader.has(d)) forOthers.add(d); }); });
+      var ranked = got.slice(2);
       var best = new Map();
       var partial = true;
       ranked.forEach(function (r) {
@@ -705,7 +718,7 @@
         partial = partial && r.partial;
         r.hits.forEach(function (h) {
           /* Pages for the reader the words point to count twice. */
-          var boost = forReader && forReader.has(h.doc) ? READER_BOOST : 1;
+          var boost = forReader && forReader.has(h.doc) ? READER_BOOST : forOthers.has(h.doc) ? OTHER_READER : 1;
           /* A search that shows the safety box ranks the "Worried about a child?" page higher. */
           if (query.safety && h.doc === meta.report) boost *= REPORT_BOOST;
           /* Sessions found without the course words do not get a title's place. */

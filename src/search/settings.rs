@@ -33,6 +33,8 @@ struct File {
     safety: Vec<Spanned<String>>,
     #[serde(default)]
     readers: Pairs,
+    #[serde(default)]
+    read_by_everyone: Vec<Spanned<String>>,
 }
 
 /// A map's entries in the file's order, with where each key is written.
@@ -83,6 +85,10 @@ pub struct SearchSettings {
     /// Who is searching, told by their words: a search with every word of a trigger ("my son")
     /// ranks the pages for that audience higher. In the file's order.
     pub readers: Vec<Reader>,
+    /// Audiences whose pages any reader may need (`read_by_everyone:`), with where each is
+    /// written: a page only for one of them keeps its place when a search's words say it is
+    /// another reader's, where a page only for another reader's audience comes lower.
+    pub read_by_everyone: Vec<(String, (usize, usize))>,
 }
 
 /// An audience, and the words that show a search is theirs.
@@ -229,6 +235,12 @@ impl SearchSettings {
                 triggers,
             });
         }
+        for a in &file.read_by_everyone {
+            settings.read_by_everyone.push((
+                a.value.clone(),
+                (a.referenced.line() as usize, a.referenced.column() as usize),
+            ));
+        }
         for s in &file.safety {
             let words = trigger_words(&s.value);
             if words.len() < 2 {
@@ -257,20 +269,25 @@ impl SearchSettings {
             .get(SEARCH_FILE)
             .map_or("", String::as_str);
         let mut out = Diagnostics::new();
-        for r in &self.readers {
-            if !names.contains(&r.audience.as_str()) {
+        let named = self
+            .readers
+            .iter()
+            .map(|r| (&r.audience, r.at))
+            .chain(self.read_by_everyone.iter().map(|(a, at)| (a, *at)));
+        for (audience, at) in named {
+            if !names.contains(&audience.as_str()) {
                 out.push(
                     Diagnostic::in_file(
                         format!("data/{SEARCH_FILE}"),
-                        format!("`{}` is not an audience any page is for", r.audience),
+                        format!("`{audience}` is not an audience any page is for"),
                     )
-                    .at_in(text, r.at.0, r.at.1)
+                    .at_in(text, at.0, at.1)
                     .hint(if names.is_empty() {
                         "no page has `audiences:` in its front matter yet".to_string()
                     } else {
                         format!(
                             "{}the audiences pages are for: {}",
-                            crate::yaml::did_you_mean(&r.audience, &names),
+                            crate::yaml::did_you_mean(audience, &names),
                             names.join(", ")
                         )
                     }),
@@ -356,6 +373,14 @@ mod tests {
         );
         assert_eq!(s.readers[1].triggers[0], ["me"]);
         assert_eq!(s.readers[1].at, (3, 3));
+    }
+
+    #[test]
+    fn audiences_read_by_everyone_are_kept_with_their_place() {
+        let s =
+            load("readers:\n  young people: [me]\nread_by_everyone:\n  - practitioners\n").unwrap();
+        assert_eq!(s.read_by_everyone, [("practitioners".to_string(), (4, 5))]);
+        assert!(load("read_by_everyone: practitioners\n").is_err());
     }
 
     #[test]
