@@ -687,9 +687,11 @@
   /* Runs every search of the query and merges them: a page found by several keeps its best. */
   function runAll(query, allowed) {
     var readerPages = query.reader ? get('f/audiences/' + query.reader + '.json') : Promise.resolve(null);
-    /* The other readers' audiences whose pages go lower: not the ones read by everyone. */
-    var others = query.reader ? (meta.readers || []).filter(function (r) { return r[0] !== query.reader && !r[2]; }).map(function (r) { return r[0]; }) : [];
-    var otherPages = Promise.all(others.map(function (a) { return get('f/audiences/' + a + '.json').catch(function () { return []; }); }));
+    /* The other readers' pages, and whether their audience is read by everyone. */
+    var others = query.reader ? (meta.readers || []).filter(function (r) { return r[0] !== query.reader; }) : [];
+    var otherPages = Promise.all(others.map(function (r) {
+      return get('f/audiences/' + r[0] + '.json').catch(function () { return []; }).then(function (list) { return { docs: list, everyone: !!r[2] }; });
+    }));
     return Promise.all([readerPages, otherPages].concat(query.variants.map(function (v) {
       return Promise.all(v.groups.map(function (g) { return matchGroup(g, query); })).then(function (m) {
         var r = rank(m, allowed);
@@ -702,8 +704,12 @@
       });
     }))).then(function (got) {
       var forReader = got[0] ? new Set(got[0]) : null;
+      /* Pages only for other readers go lower: not a page also for this reader, or for an
+         audience read by everyone ("Domestic abuse" is for parents and practitioners). */
+      var kept = new Set(forReader || []);
+      got[1].forEach(function (o) { if (o.everyone) o.docs.forEach(function (d) { kept.add(d); }); });
       var forOthers = new Set();
-      got[1].forEach(function (list) { list.forEach(function (d) { if (!forReader || !forReader.has(d)) forOthers.add(d); }); });
+      got[1].forEach(function (o) { if (!o.everyone) o.docs.forEach(function (d) { if (!kept.has(d)) forOthers.add(d); }); });
       var ranked = got.slice(2);
       var best = new Map();
       var partial = true;

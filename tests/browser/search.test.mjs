@@ -422,6 +422,9 @@ try {
       // A parent's words ("my partner"): the young people's page on abuse at home, written
       // only for another reader, goes below the guidance, which is for parents too.
       ['my partner controls my money and checks my phone', '/guidance/domestic-abuse/'],
+      // The practitioners' guidance is read by everyone (read_by_everyone in data/search.yaml):
+      // a parent's search keeps it first.
+      ["my son's friend has moved in with us for a few months do we need to tell the council", '/guidance/private-fostering/'],
       // The young people's page lacks "another": one word missing of five, it still ranks
       // among the pages with them all, and the reader's page comes first.
       ['they want me to carry drugs to another town', '/young-people/county-lines/'],
