@@ -57,9 +57,10 @@
   var PREFIX_WEIGHT = 0.6;
   var MAX_PREFIX_SHARDS = 8;
   var MAX_NEAR_SHARDS = 3;
+  /* Pages for the reader a search's words point to ("my son": a parent) count this much more. */
   var READER_BOOST = 2;
-  /* And pages written only for another reader (the young people's page on abuse at home,
-     for "my partner controls my money"), unless their audience is read by everyone. */
+  /* Pages written only for another reader count this much (the young people's page on abuse
+     at home, for "my partner controls my money"), unless their audience is read by everyone. */
   var OTHER_READER = 0.5;
   /* A page missing one word of a search of three or more, among the pages with them all:
      its score counts this much ("they want me to carry drugs to another town"). */
