@@ -80,6 +80,8 @@
   var READER_GAP = 4;
   /* Words that ask for a course rather than a topic ("fgm training", "course dates"). */
   var TRAINING_WORDS = ['training', 'train', 'course', 'courses', 'session', 'sessions', 'date', 'dates', 'book', 'booking', 'workshop', 'workshops', 'elearning'];
+  /* Words that ask when a course is, beside course words ("next neglect course"). */
+  var WHEN_WORDS = ['next', 'upcoming', 'coming', 'soon', 'future', 'new', 'when', 'available', 'running'];
   /* Words that ask what an acronym means ("what is a DSL", "CAF meaning"). The second list
      asks it even among other words ("my social worker keeps saying IRO, what does it mean"). */
   var DEFINE_WORDS = ['what', 'whats', 'mean', 'means', 'meaning', 'stand', 'stands', 'define', 'definition'];
@@ -88,7 +90,9 @@
      "want to run away"): a page need not have them, and one that has them gains a little. */
   var WEAK_WORDS = ['think', 'thinks', 'thought', 'want', 'wants', 'wanted', 'know', 'knows', 'knew', 'keep', 'keeps', 'kept', 'say', 'says', 'said',
     'really', 'just', 'still', 'always', 'ever', 'got', 'gets', 'getting', 'lot', 'lots', 'loads', 'stuff', 'thing', 'things', 'maybe', 'should', 'very', 'im', 'ive', 'dont', 'cant',
-    'make', 'makes', 'made', 'making', 'sit', 'sits'];
+    'make', 'makes', 'made', 'making', 'sit', 'sits', 'well', 'properly'];
+  /* Small words that say whose something is, one as good as another in a synonym's phrase. */
+  var WHOSE_WORDS = ['a', 'an', 'the', 'my', 'your', 'his', 'her', 'our', 'their'];
   /* Words that say nothing of what is happening, beside a request for help. */
   var GENERAL_WORDS = ['i', 'im', 'ive', 'me', 'my', 'we', 'us', 'someone', 'somebody', 'anyone', 'anybody', 'person', 'people', 'help', 'need', 'please', 'now', 'really', 'get',
     'dont', 'know', 'talk', 'speak', 'tell'];
@@ -327,6 +331,19 @@
     return groups;
   }
 
+  /* Whether a typed word (as a stem) stands where a synonym's phrase has `x`: the same
+     word, a word the synonyms take for it ("mate" for "friend"), or another of the small
+     words that say whose it is ("staying at a friend" is also "staying at my mate's"). */
+  function samePhraseWord(x, typed) {
+    if (x === typed) return true;
+    var whose = WHOSE_WORDS.map(stem);
+    if (whose.indexOf(x) >= 0) return whose.indexOf(typed) >= 0;
+    return (meta.phrases || []).some(function (syn) {
+      return syn.words.length === 1 && syn.words[0] === typed &&
+        syn.meanings.some(function (m) { return m[0].length === 1 && m[0][0] === x; });
+    });
+  }
+
   /* The query as the searches to run: as typed, and once per meaning of a synonym in it
      (data/search.yaml: "running away" is also searched as "missing children"). */
   function parse(q) {
@@ -344,7 +361,7 @@
     (meta.phrases || []).forEach(function (syn) {
       var w = syn.words;
       for (var i = 0; i + w.length <= stems.length; i++) {
-        if (!w.every(function (x, j) { return stems[i + j] === x; })) continue;
+        if (!w.every(function (x, j) { return samePhraseWord(x, stems[i + j]); })) continue;
         var said = every.slice(i, i + w.length).join(' ');
         var before = items.filter(function (x) { return x.at < i; });
         var after = items.filter(function (x) { return x.at >= i + w.length; });
@@ -361,6 +378,9 @@
     /* "Basic safeguarding course dates": the course words say what kind of page is wanted, so
        sessions are also searched for the other words alone. */
     var plain = items.filter(function (x) { return !isWordOf(TRAINING_WORDS, x.raw); });
+    /* "When is the next neglect course": a session's date says whether it is next; its
+       page need not say "next". */
+    if (plain.length < items.length) plain = plain.filter(function (x) { return WHEN_WORDS.indexOf(x.raw) < 0; });
     if (plain.length && plain.length < items.length) {
       variants.push({ groups: groupsOf(plain, false), weight: 1, meaning: null, sessionsOnly: true });
     }

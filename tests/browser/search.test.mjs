@@ -428,6 +428,11 @@ try {
       // The young people's page lacks "another": one word missing of five, it still ranks
       // among the pages with them all, and the reader's page comes first.
       ['they want me to carry drugs to another town', '/young-people/county-lines/'],
+      // Beside course words, "next" asks for the next session, whose page need not say it.
+      ['when is the next neglect course', '/training/neglect-graded-care-'],
+      // In a synonym's phrase "a" stands for "my", and "mate" for "friend" (data/search.yaml
+      // has `mate: [friend]`): "living at a friend" is private fostering.
+      ['im 15 and living at my mates house cos i fell out with my parents', '/guidance/private-fostering/'],
     ];
     for (const [q, want] of firstOf) {
       await query(p, q);
