@@ -204,6 +204,18 @@
         meta.acronymSet = new Set((m.synonyms || []).map(function (syn) { return syn[0]; }));
         /* The search page of another language: its own pages come first, then the rest. */
         meta.ownSet = m.own ? docsOfRuns([m.own]) : null;
+        /* For synonyms' phrases: the small words that stand for one another, and per word
+           the words a synonym of one word gives for it ("mate": "friend"). */
+        meta.whoseSet = new Set(WHOSE_WORDS.map(stem));
+        meta.wordSyn = new Map();
+        (m.phrases || []).forEach(function (syn) {
+          if (syn.words.length !== 1) return;
+          syn.meanings.forEach(function (x) {
+            if (x[0].length !== 1) return;
+            if (!meta.wordSyn.has(syn.words[0])) meta.wordSyn.set(syn.words[0], new Set());
+            meta.wordSyn.get(syn.words[0]).add(x[0][0]);
+          });
+        });
       }
       return meta;
     });
@@ -336,12 +348,8 @@
      words that say whose it is ("staying at a friend" is also "staying at my mate's"). */
   function samePhraseWord(x, typed) {
     if (x === typed) return true;
-    var whose = WHOSE_WORDS.map(stem);
-    if (whose.indexOf(x) >= 0) return whose.indexOf(typed) >= 0;
-    return (meta.phrases || []).some(function (syn) {
-      return syn.words.length === 1 && syn.words[0] === typed &&
-        syn.meanings.some(function (m) { return m[0].length === 1 && m[0][0] === x; });
-    });
+    if (meta.whoseSet.has(x)) return meta.whoseSet.has(typed);
+    return meta.wordSyn.has(typed) && meta.wordSyn.get(typed).has(x);
   }
 
   /* The query as the searches to run: as typed, and once per meaning of a synonym in it
