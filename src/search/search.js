@@ -81,7 +81,7 @@
   /* Words that ask for a course rather than a topic ("fgm training", "course dates"). */
   var TRAINING_WORDS = ['training', 'train', 'course', 'courses', 'session', 'sessions', 'date', 'dates', 'book', 'booking', 'workshop', 'workshops', 'elearning'];
   /* Words that ask when a course is, beside course words ("next neglect course"). */
-  var WHEN_WORDS = ['next', 'upcoming', 'coming', 'soon', 'future', 'new', 'when', 'available', 'running'];
+  var WHEN_WORDS = ['next', 'upcoming', 'coming', 'soon', 'future', 'new', 'available', 'running'];
   /* Words that ask what an acronym means ("what is a DSL", "CAF meaning"). The second list
      asks it even among other words ("my social worker keeps saying IRO, what does it mean"). */
   var DEFINE_WORDS = ['what', 'whats', 'mean', 'means', 'meaning', 'stand', 'stands', 'define', 'definition'];

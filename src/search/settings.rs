@@ -132,6 +132,11 @@ pub fn phrase_words(text: &str) -> Vec<String> {
     out
 }
 
+/// Where a value is written in the file: its line and column.
+fn place(s: &Spanned<String>) -> (usize, usize) {
+    (s.referenced.line() as usize, s.referenced.column() as usize)
+}
+
 impl SearchSettings {
     /// The built-in settings, plus the site's `data/search.yaml` if it has one (its text, from
     /// the data files by path below `data/`).
@@ -153,11 +158,8 @@ impl SearchSettings {
             .map_err(Diagnostics::from)?;
         let mut problems = Diagnostics::new();
         let at = |s: &Spanned<String>, msg: String| {
-            Diagnostic::in_file(&path, msg).at_in(
-                text,
-                s.referenced.line() as usize,
-                s.referenced.column() as usize,
-            )
+            let (line, column) = place(s);
+            Diagnostic::in_file(&path, msg).at_in(text, line, column)
         };
         let mut seen = BTreeSet::new();
         for (phrase, meanings) in &file.synonyms.0 {
@@ -228,18 +230,12 @@ impl SearchSettings {
             }
             settings.readers.push(Reader {
                 audience: audience.value.clone(),
-                at: (
-                    audience.referenced.line() as usize,
-                    audience.referenced.column() as usize,
-                ),
+                at: place(audience),
                 triggers,
             });
         }
         for a in &file.read_by_everyone {
-            settings.read_by_everyone.push((
-                a.value.clone(),
-                (a.referenced.line() as usize, a.referenced.column() as usize),
-            ));
+            settings.read_by_everyone.push((a.value.clone(), place(a)));
         }
         for s in &file.safety {
             let words = trigger_words(&s.value);
