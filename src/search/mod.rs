@@ -74,6 +74,7 @@ const K1: f32 = 1.2;
 const B: f32 = 0.6;
 
 /// One searchable document: a page or a section's own page.
+#[derive(Clone)]
 struct Doc<'a> {
     title: &'a str,
     description: &'a str,
@@ -595,6 +596,8 @@ struct Inverted<'a> {
     /// with their titles' lengths (see [`Run::title_terms`]), in document order.
     title_offsets: Vec<usize>,
     titles: Vec<(u32, u8)>,
+    /// How rare a term is is counted over the documents numbered below this (see [`shards`]).
+    measured: usize,
 }
 
 fn invert<'r>(runs: &[&'r Run], n_docs: usize) -> Inverted<'r> {
@@ -670,6 +673,7 @@ fn invert<'r>(runs: &[&'r Run], n_docs: usize) -> Inverted<'r> {
         lengths,
         title_offsets,
         titles,
+        measured: n_docs,
     }
 }
 
@@ -741,15 +745,20 @@ fn shard_json(inv: &Inverted<'_>, from: usize, to: usize, avg_len: f32, n_docs: 
             s.push(b',');
         }
         let postings = &inv.postings[inv.offsets[t]..inv.offsets[t + 1]];
-        let mut df = 0usize;
+        let (mut df, mut df_all) = (0usize, 0usize);
         let mut last = u32::MAX;
         for p in postings {
             if p.0 != last {
-                df += 1;
+                df_all += 1;
+                df += usize::from((p.0 as usize) < inv.measured);
                 last = p.0;
             }
         }
-        let n = n_docs as f32;
+        // A word only the translations have is measured against all documents.
+        if df == 0 {
+            df = df_all;
+        }
+        let n = inv.measured.max(df) as f32;
         // Times ten, so that the score keeps a decimal place as an integer.
         let idf10 = 10.0 * (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
         scored.clear();
@@ -967,16 +976,19 @@ fn read_runs(
 }
 
 /// Builds and writes under `dir` the shards of the documents `runs` read (numbered below
-/// `n_docs`): their keys and files in key order.
+/// `n_docs`): their keys and files in key order. Scores are measured against the documents
+/// below `measured` (how rare a word is, how long a record is), so that the translations
+/// listed after the main language's pages change no score of its pages for its words.
 fn shards(
     runs: &[&Run],
     n_docs: usize,
+    measured: usize,
     dir: &str,
     sink: Option<Sink<'_>>,
 ) -> anyhow::Result<Vec<Shard>> {
-    let inv = invert(runs, n_docs);
-    let (total, count) = inv
-        .lengths
+    let mut inv = invert(runs, n_docs);
+    inv.measured = measured;
+    let (total, count) = inv.lengths[..measured.min(n_docs)]
         .iter()
         .flat_map(|l| l.iter())
         .fold((0u64, 0u64), |(t, c), &l| (t + u64::from(l), c + 1));
@@ -1086,8 +1098,49 @@ pub fn index(
         .collect();
     // Another language's index shares these files: its version changes with them.
     let shared: Vec<u64> = fragments.iter().map(|f| f.digest).collect();
-    let main: Vec<&Run> = runs.iter().collect();
-    let mut files = write_index(&cx, &main, docs.len(), fragments, &[], None)?;
+    // The other languages' documents, numbered from the bundle after the main language's.
+    let first = docs.len().div_ceil(BUNDLE) * BUNDLE;
+    let languages = translated(site, texts);
+    // The main search page finds the translations too, after every page in its own language:
+    // a reader who types Polish on the English page ("martwię się o dziecko") gets the Polish
+    // page, not "no results". They are read once more, into fragments of the main index.
+    let mut elsewhere = Elsewhere {
+        main: docs.len(),
+        languages: Vec::new(),
+    };
+    let mut all_translated = Vec::new();
+    for (lang, own, _) in &languages {
+        elsewhere.languages.push(Translated {
+            first: first + all_translated.len(),
+            count: own.len(),
+            tag: &site.config.languages[*lang].tag,
+            dir: crate::strings::direction_of(&site.config.languages[*lang]),
+        });
+        all_translated.extend(own.iter().cloned());
+    }
+    let mut main: Vec<&Run> = runs.iter().collect();
+    let mut main_fragments = fragments;
+    let mut translated_runs = read_runs(&all_translated, first, &syn, "", sink)?;
+    main_fragments.extend(
+        translated_runs
+            .iter_mut()
+            .flat_map(|r| std::mem::take(&mut r.files)),
+    );
+    main.extend(translated_runs.iter());
+    let n_main = if all_translated.is_empty() {
+        docs.len()
+    } else {
+        first + all_translated.len()
+    };
+    let mut files = write_index(
+        &cx,
+        &main,
+        n_main,
+        main_fragments,
+        &[],
+        None,
+        (!all_translated.is_empty()).then_some(&elsewhere),
+    )?;
     files.push(OutputFile {
         path: CLIENT_PATH.to_string(),
         body: IndexFile::emit(
@@ -1101,8 +1154,7 @@ pub fn index(
     });
     // Another language's index: the main language's documents as read above (not read
     // again), then its own, from the next bundle on.
-    let first = docs.len().div_ceil(BUNDLE) * BUNDLE;
-    for (lang, own, report) in translated(site, texts) {
+    for (lang, own, report) in languages {
         let folder = format!("{}/", site.config.languages[lang].tag.to_ascii_lowercase());
         let mut own_runs = read_runs(&own, first, &syn, &folder, sink)?;
         let own_files: Vec<IndexFile> = own_runs
@@ -1123,9 +1175,31 @@ pub fn index(
             own_files,
             &shared,
             Some(&own),
+            None,
         )?);
     }
     Ok(files)
+}
+
+/// The translations in the main language's index, which lists them after its own pages and
+/// marks them with their language.
+struct Elsewhere<'a> {
+    /// How many documents the main language has, which come first.
+    main: usize,
+    /// Each language's translations.
+    languages: Vec<Translated<'a>>,
+}
+
+/// One language's translations in the main language's index.
+struct Translated<'a> {
+    /// The number of the first of them.
+    first: usize,
+    /// How many there are.
+    count: usize,
+    /// The language's tag (`pl`).
+    tag: &'a str,
+    /// Which way it is written: `ltr` or `rtl`.
+    dir: &'static str,
 }
 
 /// What every index of the site is written with.
@@ -1139,7 +1213,8 @@ struct IndexContext<'a> {
 
 /// The files of one index over the documents `runs` read (numbered below `n_docs`), whose
 /// fragment files are `fragments`: the main language's, or with `own` another language's,
-/// which shares the main index's fragments (their digests `shared`) and filter lists.
+/// which shares the main index's fragments (their digests `shared`) and filter lists. The
+/// main language's index lists the translations `elsewhere` after its own documents.
 fn write_index(
     cx: &IndexContext<'_>,
     runs: &[&Run],
@@ -1147,6 +1222,7 @@ fn write_index(
     fragments: Vec<IndexFile>,
     shared: &[u64],
     own: Option<&Own>,
+    elsewhere: Option<&Elsewhere<'_>>,
 ) -> anyhow::Result<Vec<OutputFile>> {
     let IndexContext {
         site,
@@ -1156,7 +1232,8 @@ fn write_index(
         sink,
     } = *cx;
     let dir = own.map_or("", |o| o.folder.as_str());
-    let shards = shards(runs, n_docs, dir, sink)?;
+    let measured = elsewhere.map_or(n_docs, |e| e.main);
+    let shards = shards(runs, n_docs, measured, dir, sink)?;
     let syn = Synonyms::new(cx.glossary);
 
     let mut files: Vec<IndexFile> = Vec::with_capacity(fragments.len() + shards.len() + 8);
@@ -1251,6 +1328,11 @@ fn write_index(
         "main": own.map(|_| &site.config.language),
         // Where the files it shares with the main language's index are.
         "shared": own.map(|_| format!("{}{INDEX_DIR}", site.config.base_path())),
+        // In the main language's index, each language's translations: [first, count, tag,
+        // direction], after every page of the main language.
+        "translations": elsewhere.map(|e| {
+            e.languages.iter().map(|l| (l.first, l.count, l.tag, l.dir)).collect::<Vec<_>>()
+        }),
     });
     files.push(IndexFile::emit(
         format!("{dir}{INDEX_DIR}meta.json"),
@@ -1372,6 +1454,7 @@ mod tests {
             lengths: vec![&[5]; 100_000],
             title_offsets: vec![0, 0, 1, 1, 1],
             titles: vec![(0, 2)],
+            measured: 100_000,
         };
         let mut plan = Vec::new();
         plan_shards(&inv, 0, 4, 2, &mut plan);
@@ -1440,7 +1523,14 @@ mod tests {
             doc("Worried about a child?", "<p>Call us.</p>"),
         ];
         let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
+        let shards = shards(
+            &runs.iter().collect::<Vec<_>>(),
+            docs.len(),
+            docs.len(),
+            "",
+            None,
+        )
+        .unwrap();
         let names = |d: usize| {
             let (_, hits) = runs
                 .iter()
@@ -1481,7 +1571,14 @@ mod tests {
             ),
         ];
         let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
+        let shards = shards(
+            &runs.iter().collect::<Vec<_>>(),
+            docs.len(),
+            docs.len(),
+            "",
+            None,
+        )
+        .unwrap();
         let file = &shards.iter().find(|(k, _)| k == "ne").unwrap().1;
         let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let p = v["neglect"].as_array().unwrap();
@@ -1491,6 +1588,32 @@ mod tests {
     }
 
     /// The score of document `n` for `word` in `shards`, if the word finds it.
+    #[test]
+    fn translations_after_the_main_pages_change_none_of_their_scores() {
+        let syn = Synonyms::new(&Glossary::default());
+        let main = [
+            doc("Neglect", "<p>Help for families in Bromley.</p>"),
+            doc("Help", "<p>Neglect is one thing families get help with.</p>"),
+            doc("Contact", "<p>Call the hub.</p>"),
+        ];
+        let polish = [doc("Zaniedbanie", "<p>Pomoc dla rodzin w Bromley.</p>")];
+        let alone = read_runs(&main, 0, &syn, "", None).unwrap();
+        let alone = shards(&alone.iter().collect::<Vec<_>>(), 3, 3, "", None).unwrap();
+        let mut runs = read_runs(&main, 0, &syn, "", None).unwrap();
+        runs.extend(read_runs(&polish, 4, &syn, "", None).unwrap());
+        let runs: Vec<&Run> = runs.iter().collect();
+        let with = shards(&runs, 5, 3, "", None).unwrap();
+        for (word, n) in [("neglect", 0), ("neglect", 1), ("bromley", 0), ("families", 1)] {
+            assert!(score_of(&alone, word, n).is_some(), "{word} in {n}");
+            assert_eq!(score_of(&alone, word, n), score_of(&with, word, n), "{word} in {n}");
+        }
+        // Measured against every document, "bromley" would be commoner and score less.
+        let all = shards(&runs, 5, 5, "", None).unwrap();
+        assert!(score_of(&all, "bromley", 0) < score_of(&alone, "bromley", 0));
+        // A word only the translation has is found there.
+        assert!(score_of(&with, "zaniedbanie", 4).is_some());
+    }
+
     fn score_of(shards: &[Shard], word: &str, n: u64) -> Option<u64> {
         let word = tokens::stem(word);
         let file = &shards.iter().find(|(k, _)| word.starts_with(k.as_str()))?.1;
@@ -1517,7 +1640,14 @@ mod tests {
             },
         ];
         let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
+        let shards = shards(
+            &runs.iter().collect::<Vec<_>>(),
+            docs.len(),
+            docs.len(),
+            "",
+            None,
+        )
+        .unwrap();
         // "neglect training october": the month finds the session and nothing else.
         assert!(score_of(&shards, "october", 1).is_some());
         assert_eq!(score_of(&shards, "october", 0), None);
@@ -1538,7 +1668,14 @@ mod tests {
             },
         ];
         let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
+        let shards = shards(
+            &runs.iter().collect::<Vec<_>>(),
+            docs.len(),
+            docs.len(),
+            "",
+            None,
+        )
+        .unwrap();
         let score = |word: &str, n: u64| score_of(&shards, word, n);
         // "naked" is only in the fourth page's search words, and finds it.
         assert!(score("naked", 3).is_some());
@@ -1580,7 +1717,14 @@ mod tests {
             .collect();
         let docs: Vec<Doc<'_>> = htmls.iter().map(|h| doc("T", h)).collect();
         let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(&runs.iter().collect::<Vec<_>>(), docs.len(), "", None).unwrap();
+        let shards = shards(
+            &runs.iter().collect::<Vec<_>>(),
+            docs.len(),
+            docs.len(),
+            "",
+            None,
+        )
+        .unwrap();
         let file = &shards.iter().find(|(k, _)| k == "co").unwrap().1;
         let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let kept = v["common"].as_array().unwrap();

@@ -202,8 +202,9 @@
         meta.pastSet = docsOfRuns(sessions.past);
         meta.newsSet = docsOfRuns(m.news);
         meta.acronymSet = new Set((m.synonyms || []).map(function (syn) { return syn[0]; }));
-        /* The search page of another language: its own pages come first, then the rest. */
-        meta.ownSet = m.own ? docsOfRuns([m.own]) : null;
+        /* The search page of another language: its own pages come first, then the rest. The
+           main language's lists the translations after its own pages. */
+        meta.ownSet = m.own ? docsOfRuns([m.own]) : m.translations ? docsOfRuns([[0, m.translations[0][0]]]) : null;
         /* For synonyms' phrases: the small words that stand for one another, and per word
            the words a synonym of one word gives for it ("mate": "friend"). */
         meta.whoseSet = new Set(WHOSE_WORDS.map(stem));
@@ -708,7 +709,7 @@
     return ownFirst(b) - ownFirst(a) || b.tier - a.tier || b.score - a.score || a.doc - b.doc;
   }
 
-  /* 1 for a page in the search page's own language, on another language's search page. */
+  /* 1 for a page in the search page's own language, where other languages are listed too. */
   function ownFirst(h) {
     return meta && meta.ownSet && meta.ownSet.has(h.doc) ? 1 : 0;
   }
@@ -921,6 +922,13 @@
       li.lang = meta.main;
       if (own.dir === 'rtl') li.dir = 'ltr';
     }
+    /* And a translation, on the main language's. */
+    (meta.translations || []).forEach(function (t) {
+      if (hit.doc >= t[0] && hit.doc < t[0] + t[1]) {
+        li.lang = t[2];
+        li.dir = t[3];
+      }
+    });
     var rec = f.r[hit.rec] || f.r[0] || ['', '', ''];
     var title = document.createElement('p');
     title.className = 'search-result__title';
@@ -957,7 +965,7 @@
       /* Its words ("For …") are the page's, whatever the result's language. */
       if (li.lang) {
         metaLine.lang = own.lang;
-        if (own.dir) metaLine.dir = own.dir;
+        metaLine.dir = own.dir || 'ltr';
       }
       metaLine.textContent = facts.join(' · ');
       li.appendChild(metaLine);

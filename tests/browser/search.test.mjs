@@ -24,7 +24,8 @@
 //    "safe sleeping baby" find their pages first; one wrong letter ("neglet") still finds;
 //    a word with two meanings ("cutting") shows both;
 // 8. another language's search page (/pl/search/) finds its own pages first, then English ones
-//    marked lang="en-GB", and a request for help shows its own "Worried about a child?" page.
+//    marked lang="en-GB", and a request for help shows its own "Worried about a child?" page;
+//    the English search page finds the translations after every English page, marked lang="pl".
 // Exits non-zero with a list of every failure.
 import { serve, launch } from './static-server.mjs';
 import fs from 'node:fs';
@@ -533,7 +534,22 @@ try {
     const firstEnglish = mixed.findIndex((h) => h.lang === 'en-GB');
     const lastOwn = mixed.map((h) => !h.lang).lastIndexOf(true);
     if (firstEnglish >= 0 && lastOwn > firstEnglish) fail(`/${folder}/search/ "online": an English page before the ${folder} ones`);
-    console.log(`/${folder}/search/: "${ownQuery}" → ${own[0] && own[0].href}; "neglect" → ${english.length} English results; "someone is hurting me" → ${help[0] && help[0].href}`);
+    // The main language's search page finds the translations too, after all its own pages,
+    // marked with their language and direction: a reader may type their own language there.
+    await p.goto(`${origin}/search/?q=${encodeURIComponent(ownQuery)}`);
+    await p.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.trim() !== '', null, { timeout: 10000 });
+    const there = await p.evaluate(() => [...document.querySelectorAll('[data-haven-search-results] li')].map((li) => ({
+      href: li.querySelector('a').getAttribute('href'), lang: li.getAttribute('lang'), dir: li.getAttribute('dir'),
+    })));
+    const dir = folder === 'ur' ? 'rtl' : 'ltr';
+    if (!there.length || there.some((h) => !h.href.startsWith(`/${folder}/`) || h.lang !== folder || h.dir !== dir)) fail(`/search/ "${ownQuery}": ${JSON.stringify(there.slice(0, 3))}, expected /${folder}/ pages marked lang="${folder}" dir="${dir}"`);
+    // "101", the police's number, is on English pages and on the translations.
+    await p.goto(`${origin}/search/?q=101`);
+    await p.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.trim() !== '', null, { timeout: 10000 });
+    const langs = await p.evaluate(() => [...document.querySelectorAll('[data-haven-search-results] li')].map((li) => li.getAttribute('lang')));
+    const firstOther = langs.indexOf(folder);
+    if (langs[0] || firstOther < 0 || firstOther < langs.lastIndexOf(null)) fail(`/search/ "101": expected English pages, then the ${folder} one (${JSON.stringify(langs)})`);
+    console.log(`/${folder}/search/: "${ownQuery}" → ${own[0] && own[0].href}; "neglect" → ${english.length} English results; "someone is hurting me" → ${help[0] && help[0].href}; on /search/ → ${there[0] && there[0].href}`);
     await context.close();
   }
 } catch (e) {
