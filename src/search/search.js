@@ -91,6 +91,7 @@
   var WEAK_WORDS = ['think', 'thinks', 'thought', 'want', 'wants', 'wanted', 'know', 'knows', 'knew', 'keep', 'keeps', 'kept', 'say', 'says', 'said',
     'really', 'just', 'still', 'always', 'ever', 'got', 'gets', 'getting', 'lot', 'lots', 'loads', 'stuff', 'thing', 'things', 'maybe', 'should', 'very', 'im', 'ive', 'dont', 'cant',
     'make', 'makes', 'made', 'making', 'sit', 'sits', 'well', 'properly'];
+  var YEAR_WORDS = ['year', 'years', 'yr', 'yrs'];
   /* Small words that say whose something is, one as good as another in a synonym's phrase. */
   var WHOSE_WORDS = ['a', 'an', 'the', 'my', 'your', 'his', 'her', 'our', 'their'];
   /* Words that say nothing of what is happening, beside a request for help. */
@@ -312,6 +313,15 @@
     return out;
   }
 
+  /* Whether the word at `i` is part of a child's age ("my 12 year old", "15 yrs old"), which
+     says who, not what: no page needs it. */
+  function isAge(items, i) {
+    var raw = function (k) { return items[k] ? items[k].raw : null; };
+    var num = function (k) { return /^\d{1,2}$/.test(raw(k) || ''); };
+    var year = function (k) { return YEAR_WORDS.indexOf(raw(k)) >= 0; };
+    return (num(i) && year(i + 1)) || (year(i) && num(i - 1)) || (raw(i) === 'old' && year(i - 1) && num(i - 2));
+  }
+
   /* One group per word of the query (a page must match every group): the word's forms, and
      terms that start with it. A glossary expansion written out in full becomes its acronym,
      which the index holds for both. */
@@ -337,7 +347,7 @@
       } else if (Array.from(it.stem).length >= 5) {
         prefix = { p: it.stem, w: 0.5 };  /* "exploit" finds "exploitation" */
       }
-      groups.push({ word: it.raw || it.stem, alts: alts, prefix: prefix, weak: !!it.raw && WEAK_WORDS.indexOf(it.raw) >= 0 });
+      groups.push({ word: it.raw || it.stem, alts: alts, prefix: prefix, weak: !!it.raw && (WEAK_WORDS.indexOf(it.raw) >= 0 || isAge(items, i)) });
     }
     /* Weak words need not match unless the search has nothing else. */
     if (groups.every(function (g) { return g.weak; })) groups.forEach(function (g) { g.weak = false; });

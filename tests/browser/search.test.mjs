@@ -434,6 +434,8 @@ try {
       // In a synonym's phrase "a" stands for "my", and "mate" for "friend" (data/search.yaml
       // has `mate: [friend]`): "living at a friend" is private fostering.
       ['im 15 and living at my mates house cos i fell out with my parents', '/guidance/private-fostering/'],
+      // A child's age ("my 12 year old") says who, not what: no page needs "year" or "old".
+      ['stranger on xbox asking my 12 year old for photos', '/parents/online-safety/'],
     ];
     for (const [q, want] of firstOf) {
       await query(p, q);
