@@ -751,65 +751,38 @@ impl Built<'_> {
         t: Instant,
     ) -> Result<(Arc<Views>, output::Outputs), Diagnostics> {
         let site = self.site;
-        // The search index reads the rendered Markdown, so most of it is read while the views
-        // are built and the templates render: it fills the gaps where they leave a processor
-        // idle. The few pages on their own templates are rendered for it and read after.
-        let deferred = render::templated_pages(site, &crate::search::reads_as_shown);
-        let words = session_words(site, Some(templates));
-        let glossary = &self.markdown.glossary;
-        let ((views, view_time, rendered), ahead) = rayon::join(
-            || {
-                let start = Instant::now();
-                let views = Arc::new(self.views(Some(templates)));
-                let view_time = start.elapsed();
-                let rendered = render::render_site(site, views.clone(), templates, sink);
-                (views, view_time, rendered)
-            },
+        // The search index reads the rendered Markdown (and the few pages on their own
+        // templates, rendered for it), so it is built while the templates render: it fills
+        // the gaps where they leave a processor idle (writing files waits on the disk).
+        let start = Instant::now();
+        let views = Arc::new(self.views(Some(templates)));
+        let view_time = start.elapsed();
+        let (rendered, index) = rayon::join(
+            || render::render_site(site, views.clone(), templates, sink),
             || {
                 let start = Instant::now();
                 site.config.search.enabled.then(|| {
-                    let ahead = crate::search::read_ahead(
+                    let shown = render::templated_text(
                         site,
-                        self.pages,
-                        self.sections,
-                        &words,
-                        glossary,
-                        &deferred,
-                        sink,
+                        views.clone(),
+                        templates,
+                        &crate::search::reads_as_shown,
                     );
-                    (ahead, start.elapsed())
+                    let glossary = &self.markdown.glossary;
+                    let words = session_words(site, Some(templates));
+                    let texts = crate::search::Texts {
+                        pages: self.pages,
+                        sections: self.sections,
+                        shown: &shown,
+                        translations: self.translations,
+                        words: &words,
+                    };
+                    let files =
+                        crate::search::index(site, &texts, glossary, self.search, self.now, sink);
+                    (files, start.elapsed())
                 })
             },
         );
-        let mut outputs = rendered?;
-        let index = ahead.map(|(ahead, took)| {
-            let start = Instant::now();
-            let files = ahead.and_then(|ahead| {
-                let shown = render::templated_text(
-                    site,
-                    views.clone(),
-                    templates,
-                    &crate::search::reads_as_shown,
-                );
-                let texts = crate::search::Texts {
-                    pages: self.pages,
-                    sections: self.sections,
-                    shown: &shown,
-                    translations: self.translations,
-                    words: &words,
-                };
-                crate::search::index(
-                    site,
-                    &texts,
-                    glossary,
-                    self.search,
-                    self.now,
-                    sink,
-                    Some(ahead),
-                )
-            });
-            (files, took + start.elapsed())
-        });
         timings.stages.push(("model views", view_time));
         timings.lap(
             if sink.is_some() {
@@ -819,6 +792,7 @@ impl Built<'_> {
             },
             t + view_time,
         );
+        let mut outputs = rendered?;
         if let Some((files, took)) = index {
             timings.note("search index", took);
             let files = files.map_err(|e| Diagnostic::from_anyhow(None, &e))?;
@@ -1118,7 +1092,6 @@ impl Stages {
             &self.markdown.glossary,
             &self.search,
             self.now,
-            None,
             None,
         )
         .ok()

@@ -619,16 +619,6 @@ pub fn render_site(
     diags.sorted().into_result(out)
 }
 
-/// Per page, whether [`templated_text`] gives its text: `want` picks it and its template is
-/// not the default `page.html`. Known before the views are, so that the search index can read
-/// every other page while they are built.
-pub fn templated_pages(site: &Site, want: &dyn Fn(&crate::content::Page) -> bool) -> Vec<bool> {
-    site.pages
-        .iter()
-        .map(|p| want(p) && page_template(site, p).0 != "page.html")
-        .collect()
-}
-
 /// Per page, what a reader sees of it when its template is not the default `page.html` (the
 /// sub-groups and board pages list data files, the glossary page every term): the HTML of its
 /// `<main>` after the title, so that search finds the chair of a sub-group as the reader
@@ -641,7 +631,11 @@ pub fn templated_text(
     want: &dyn Fn(&crate::content::Page) -> bool,
 ) -> Vec<Option<String>> {
     let mut out = vec![None; site.pages.len()];
-    let custom = templated_pages(site, want);
+    let custom: Vec<bool> = site
+        .pages
+        .iter()
+        .map(|p| want(p) && page_template(site, p).0 != "page.html")
+        .collect();
     if !custom.contains(&true) {
         return out;
     }

@@ -1004,84 +1004,6 @@ fn shards(
         .collect::<anyhow::Result<_>>()
 }
 
-/// The main language's documents read ahead by [`read_ahead`]: stretches of whole bundles,
-/// as (first document, end document, the runs that read them), in order.
-pub struct Ahead {
-    stretches: Vec<(usize, usize, Vec<Run>)>,
-}
-
-/// Reads the main language's pages and sections before the views exist, all but the bundles
-/// holding a page whose text its own template gives (`deferred`, per page, from
-/// [`crate::render::templated_pages`]): [`index`] reads those once the views are built. Most
-/// of the index's work is this, and it fills the processor the views leave idle.
-pub fn read_ahead(
-    site: &Site,
-    pages: &[Rendered],
-    sections: &[Rendered],
-    words: &crate::training::Words<'_>,
-    glossary: &Glossary,
-    deferred: &[bool],
-    sink: Option<Sink<'_>>,
-) -> anyhow::Result<Ahead> {
-    let docs = documents(site, pages, sections, &[], words);
-    let syn = Synonyms::new(glossary);
-    let mut stretches = Vec::new();
-    for (from, to) in stretches_without(docs.len(), deferred) {
-        stretches.push((from, to, read_runs(&docs[from..to], from, &syn, "", sink)?));
-    }
-    Ok(Ahead { stretches })
-}
-
-/// The stretches of whole bundles of `n` documents, as (first, end), that hold none of the
-/// documents `deferred` marks.
-fn stretches_without(n: usize, deferred: &[bool]) -> Vec<(usize, usize)> {
-    let held = |b: usize| {
-        (b * BUNDLE..((b + 1) * BUNDLE).min(n)).any(|i| deferred.get(i).copied() == Some(true))
-    };
-    let bundles = n.div_ceil(BUNDLE);
-    let mut out = Vec::new();
-    let mut b = 0;
-    while b < bundles {
-        if held(b) {
-            b += 1;
-            continue;
-        }
-        let start = b;
-        while b < bundles && !held(b) {
-            b += 1;
-        }
-        out.push((start * BUNDLE, (b * BUNDLE).min(n)));
-    }
-    out
-}
-
-/// The runs over all of `docs`: those read `ahead`, and the rest read now, in document order
-/// (the index's postings are in it).
-fn main_runs(
-    docs: &[Doc<'_>],
-    ahead: Option<Ahead>,
-    syn: &Synonyms,
-    sink: Option<Sink<'_>>,
-) -> anyhow::Result<Vec<Run>> {
-    let mut runs = Vec::new();
-    let mut at = 0;
-    for (from, to, read) in ahead.map_or_else(Vec::new, |a| a.stretches) {
-        anyhow::ensure!(
-            at <= from && to <= docs.len(),
-            "the search index read ahead pages the site does not have"
-        );
-        if from > at {
-            runs.extend(read_runs(&docs[at..from], at, syn, "", sink)?);
-        }
-        runs.extend(read);
-        at = to;
-    }
-    if at < docs.len() {
-        runs.extend(read_runs(&docs[at..], at, syn, "", sink)?);
-    }
-    Ok(runs)
-}
-
 /// What the index reads of each page and section.
 pub struct Texts<'a> {
     /// The pages' rendered Markdown, in the site's order.
@@ -1151,8 +1073,7 @@ fn translated<'a>(site: &'a Site, texts: &Texts<'a>) -> Vec<(usize, Vec<Doc<'a>>
 /// The index files for `site`, from what its pages and sections show (`texts`): the main
 /// language's at `search/index/`, and for each other language with translations one at
 /// `TAG/search/index/` holding its pages and then the main language's. With a `sink`, the
-/// files are written through it as they are made, and come back as [`Body::Written`]. The
-/// main language's documents read `ahead` are not read again.
+/// files are written through it as they are made, and come back as [`Body::Written`].
 pub fn index(
     site: &Site,
     texts: &Texts<'_>,
@@ -1160,7 +1081,6 @@ pub fn index(
     settings: &settings::SearchSettings,
     now: jiff::Timestamp,
     sink: Option<Sink<'_>>,
-    ahead: Option<Ahead>,
 ) -> anyhow::Result<Vec<OutputFile>> {
     let docs = documents(site, texts.pages, texts.sections, texts.shown, texts.words);
     let cx = IndexContext {
@@ -1171,7 +1091,7 @@ pub fn index(
         sink,
     };
     let syn = Synonyms::new(glossary);
-    let mut runs = main_runs(&docs, ahead, &syn, sink)?;
+    let mut runs = read_runs(&docs, 0, &syn, "", sink)?;
     let fragments: Vec<IndexFile> = runs
         .iter_mut()
         .flat_map(|r| std::mem::take(&mut r.files))
@@ -1673,10 +1593,7 @@ mod tests {
         let syn = Synonyms::new(&Glossary::default());
         let main = [
             doc("Neglect", "<p>Help for families in Bromley.</p>"),
-            doc(
-                "Help",
-                "<p>Neglect is one thing families get help with.</p>",
-            ),
+            doc("Help", "<p>Neglect is one thing families get help with.</p>"),
             doc("Contact", "<p>Call the hub.</p>"),
         ];
         let polish = [doc("Zaniedbanie", "<p>Pomoc dla rodzin w Bromley.</p>")];
@@ -1686,84 +1603,15 @@ mod tests {
         runs.extend(read_runs(&polish, 4, &syn, "", None).unwrap());
         let runs: Vec<&Run> = runs.iter().collect();
         let with = shards(&runs, 5, 3, "", None).unwrap();
-        for (word, n) in [
-            ("neglect", 0),
-            ("neglect", 1),
-            ("bromley", 0),
-            ("families", 1),
-        ] {
+        for (word, n) in [("neglect", 0), ("neglect", 1), ("bromley", 0), ("families", 1)] {
             assert!(score_of(&alone, word, n).is_some(), "{word} in {n}");
-            assert_eq!(
-                score_of(&alone, word, n),
-                score_of(&with, word, n),
-                "{word} in {n}"
-            );
+            assert_eq!(score_of(&alone, word, n), score_of(&with, word, n), "{word} in {n}");
         }
         // Measured against every document, "bromley" would be commoner and score less.
         let all = shards(&runs, 5, 5, "", None).unwrap();
         assert!(score_of(&all, "bromley", 0) < score_of(&alone, "bromley", 0));
         // A word only the translation has is found there.
         assert!(score_of(&with, "zaniedbanie", 4).is_some());
-    }
-
-    #[test]
-    fn pages_read_ahead_and_after_make_the_index_read_at_once() {
-        assert_eq!(BUNDLE, 2, "the stretches below assume bundles of two");
-        // Documents 3 and 4 wait for their templates: bundles 1 and 2 are read after.
-        let deferred = [false, false, false, true, true, false];
-        assert_eq!(stretches_without(7, &deferred), [(0, 2), (6, 7)]);
-        assert_eq!(stretches_without(4, &[]), [(0, 4)]);
-        assert_eq!(stretches_without(2, &[true]), []);
-        let syn = Synonyms::new(&Glossary::default());
-        let docs: Vec<Doc<'_>> = [
-            "Neglect",
-            "Help",
-            "Contact",
-            "Sub-groups",
-            "Board",
-            "Training",
-            "Neglect training",
-        ]
-        .into_iter()
-        .map(|t| {
-            doc(
-                t,
-                "<p>Help for families with neglect.</p><h2 id=\"a\">Board</h2><p>x</p>",
-            )
-        })
-        .collect();
-        let at_once = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let ahead = Ahead {
-            stretches: stretches_without(docs.len(), &deferred)
-                .into_iter()
-                .map(|(from, to)| {
-                    (
-                        from,
-                        to,
-                        read_runs(&docs[from..to], from, &syn, "", None).unwrap(),
-                    )
-                })
-                .collect(),
-        };
-        let after = main_runs(&docs, Some(ahead), &syn, None).unwrap();
-        let files = |runs: &[Run]| -> Vec<(String, Vec<u8>)> {
-            let all: Vec<&Run> = runs.iter().collect();
-            let mut out: Vec<(String, Vec<u8>)> = runs
-                .iter()
-                .flat_map(|r| r.files.iter())
-                .map(|f| (f.path.clone(), f.bytes.clone().unwrap()))
-                .collect();
-            for (k, f) in shards(&all, docs.len(), docs.len(), "", None).unwrap() {
-                out.push((k, f.bytes.unwrap()));
-            }
-            out
-        };
-        assert_eq!(files(&at_once), files(&after));
-        // Read ahead past the end of the site, it is an error, not a panic.
-        let wrong = Ahead {
-            stretches: vec![(0, 9, Vec::new())],
-        };
-        assert!(main_runs(&docs, Some(wrong), &syn, None).is_err());
     }
 
     fn score_of(shards: &[Shard], word: &str, n: u64) -> Option<u64> {
