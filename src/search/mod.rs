@@ -1522,15 +1522,7 @@ mod tests {
             doc("Child sexual exploitation (CSE)", "<p>Signs.</p>"),
             doc("Worried about a child?", "<p>Call us.</p>"),
         ];
-        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(
-            &runs.iter().collect::<Vec<_>>(),
-            docs.len(),
-            docs.len(),
-            "",
-            None,
-        )
-        .unwrap();
+        let (runs, shards) = read_all(&docs, &syn);
         let names = |d: usize| {
             let (_, hits) = runs
                 .iter()
@@ -1570,15 +1562,7 @@ mod tests {
                 "<p>Neglect is one thing families get help with.</p>",
             ),
         ];
-        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(
-            &runs.iter().collect::<Vec<_>>(),
-            docs.len(),
-            docs.len(),
-            "",
-            None,
-        )
-        .unwrap();
+        let (_, shards) = read_all(&docs, &syn);
         let file = &shards.iter().find(|(k, _)| k == "ne").unwrap().1;
         let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let p = v["neglect"].as_array().unwrap();
@@ -1587,13 +1571,24 @@ mod tests {
         assert!(p[2].as_u64() > p[5].as_u64(), "{p:?}");
     }
 
+    /// The runs and shards of `docs`, read as one site.
+    fn read_all(docs: &[Doc<'_>], syn: &Synonyms) -> (Vec<Run>, Vec<Shard>) {
+        let runs = read_runs(docs, 0, syn, "", None).unwrap();
+        let all: Vec<&Run> = runs.iter().collect();
+        let shards = shards(&all, docs.len(), docs.len(), "", None).unwrap();
+        (runs, shards)
+    }
+
     /// The score of document `n` for `word` in `shards`, if the word finds it.
     #[test]
     fn translations_after_the_main_pages_change_none_of_their_scores() {
         let syn = Synonyms::new(&Glossary::default());
         let main = [
             doc("Neglect", "<p>Help for families in Bromley.</p>"),
-            doc("Help", "<p>Neglect is one thing families get help with.</p>"),
+            doc(
+                "Help",
+                "<p>Neglect is one thing families get help with.</p>",
+            ),
             doc("Contact", "<p>Call the hub.</p>"),
         ];
         let polish = [doc("Zaniedbanie", "<p>Pomoc dla rodzin w Bromley.</p>")];
@@ -1603,9 +1598,18 @@ mod tests {
         runs.extend(read_runs(&polish, 4, &syn, "", None).unwrap());
         let runs: Vec<&Run> = runs.iter().collect();
         let with = shards(&runs, 5, 3, "", None).unwrap();
-        for (word, n) in [("neglect", 0), ("neglect", 1), ("bromley", 0), ("families", 1)] {
+        for (word, n) in [
+            ("neglect", 0),
+            ("neglect", 1),
+            ("bromley", 0),
+            ("families", 1),
+        ] {
             assert!(score_of(&alone, word, n).is_some(), "{word} in {n}");
-            assert_eq!(score_of(&alone, word, n), score_of(&with, word, n), "{word} in {n}");
+            assert_eq!(
+                score_of(&alone, word, n),
+                score_of(&with, word, n),
+                "{word} in {n}"
+            );
         }
         // Measured against every document, "bromley" would be commoner and score less.
         let all = shards(&runs, 5, 5, "", None).unwrap();
@@ -1639,15 +1643,7 @@ mod tests {
                 ..doc("Responding to neglect", "<p>A course.</p>")
             },
         ];
-        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(
-            &runs.iter().collect::<Vec<_>>(),
-            docs.len(),
-            docs.len(),
-            "",
-            None,
-        )
-        .unwrap();
+        let (_, shards) = read_all(&docs, &syn);
         // "neglect training october": the month finds the session and nothing else.
         assert!(score_of(&shards, "october", 1).is_some());
         assert_eq!(score_of(&shards, "october", 0), None);
@@ -1667,15 +1663,7 @@ mod tests {
                 ..doc("Sharing images", "<p>What to do.</p>")
             },
         ];
-        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(
-            &runs.iter().collect::<Vec<_>>(),
-            docs.len(),
-            docs.len(),
-            "",
-            None,
-        )
-        .unwrap();
+        let (runs, shards) = read_all(&docs, &syn);
         let score = |word: &str, n: u64| score_of(&shards, word, n);
         // "naked" is only in the fourth page's search words, and finds it.
         assert!(score("naked", 3).is_some());
@@ -1716,15 +1704,7 @@ mod tests {
             })
             .collect();
         let docs: Vec<Doc<'_>> = htmls.iter().map(|h| doc("T", h)).collect();
-        let runs = read_runs(&docs, 0, &syn, "", None).unwrap();
-        let shards = shards(
-            &runs.iter().collect::<Vec<_>>(),
-            docs.len(),
-            docs.len(),
-            "",
-            None,
-        )
-        .unwrap();
+        let (_, shards) = read_all(&docs, &syn);
         let file = &shards.iter().find(|(k, _)| k == "co").unwrap().1;
         let v: serde_json::Value = serde_json::from_slice(file.bytes.as_ref().unwrap()).unwrap();
         let kept = v["common"].as_array().unwrap();
