@@ -1579,7 +1579,6 @@ mod tests {
         (runs, shards)
     }
 
-    /// The score of document `n` for `word` in `shards`, if the word finds it.
     #[test]
     fn translations_after_the_main_pages_change_none_of_their_scores() {
         let syn = Synonyms::new(&Glossary::default());
@@ -1592,8 +1591,7 @@ mod tests {
             doc("Contact", "<p>Call the hub.</p>"),
         ];
         let polish = [doc("Zaniedbanie", "<p>Pomoc dla rodzin w Bromley.</p>")];
-        let alone = read_runs(&main, 0, &syn, "", None).unwrap();
-        let alone = shards(&alone.iter().collect::<Vec<_>>(), 3, 3, "", None).unwrap();
+        let (_, alone) = read_all(&main, &syn);
         let mut runs = read_runs(&main, 0, &syn, "", None).unwrap();
         runs.extend(read_runs(&polish, 4, &syn, "", None).unwrap());
         let runs: Vec<&Run> = runs.iter().collect();
@@ -1618,6 +1616,7 @@ mod tests {
         assert!(score_of(&with, "zaniedbanie", 4).is_some());
     }
 
+    /// The score of document `n` for `word` in `shards`, if the word finds it.
     fn score_of(shards: &[Shard], word: &str, n: u64) -> Option<u64> {
         let word = tokens::stem(word);
         let file = &shards.iter().find(|(k, _)| word.starts_with(k.as_str()))?.1;

@@ -516,11 +516,11 @@ try {
       continue;
     }
     const { context, page: p } = await newPage();
-    const run = async (q) => {
-      await p.goto(`${origin}/${folder}/search/?q=${encodeURIComponent(q)}`);
+    const run = async (q, at = `/${folder}/search/`) => {
+      await p.goto(`${origin}${at}?q=${encodeURIComponent(q)}`);
       await p.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.trim() !== '', null, { timeout: 10000 });
       return p.evaluate(() => [...document.querySelectorAll('[data-haven-search-results] li')].map((li) => ({
-        href: li.querySelector('a').getAttribute('href'), lang: li.getAttribute('lang'),
+        href: li.querySelector('a').getAttribute('href'), lang: li.getAttribute('lang'), dir: li.getAttribute('dir'),
       })));
     };
     if (label && !(await p.goto(`${origin}/${folder}/search/`), await p.getByLabel(label).count())) fail(`/${folder}/search/: no field labelled "${label}"`);
@@ -538,17 +538,11 @@ try {
     if (firstEnglish >= 0 && lastOwn > firstEnglish) fail(`/${folder}/search/ "online": an English page before the ${folder} ones`);
     // The main language's search page finds the translations too, after all its own pages,
     // marked with their language and direction: a reader may type their own language there.
-    await p.goto(`${origin}/search/?q=${encodeURIComponent(ownQuery)}`);
-    await p.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.trim() !== '', null, { timeout: 10000 });
-    const there = await p.evaluate(() => [...document.querySelectorAll('[data-haven-search-results] li')].map((li) => ({
-      href: li.querySelector('a').getAttribute('href'), lang: li.getAttribute('lang'), dir: li.getAttribute('dir'),
-    })));
+    const there = await run(ownQuery, '/search/');
     const dir = folder === 'ur' ? 'rtl' : 'ltr';
     if (!there.length || there.some((h) => !h.href.startsWith(`/${folder}/`) || h.lang !== folder || h.dir !== dir)) fail(`/search/ "${ownQuery}": ${JSON.stringify(there.slice(0, 3))}, expected /${folder}/ pages marked lang="${folder}" dir="${dir}"`);
     // "101", the police's number, is on English pages and on the translations.
-    await p.goto(`${origin}/search/?q=101`);
-    await p.waitForFunction(() => document.querySelector('[data-haven-search-status]').textContent.trim() !== '', null, { timeout: 10000 });
-    const langs = await p.evaluate(() => [...document.querySelectorAll('[data-haven-search-results] li')].map((li) => li.getAttribute('lang')));
+    const langs = (await run('101', '/search/')).map((h) => h.lang);
     const firstOther = langs.indexOf(folder);
     if (langs[0] || firstOther < 0 || firstOther < langs.lastIndexOf(null)) fail(`/search/ "101": expected English pages, then the ${folder} one (${JSON.stringify(langs)})`);
     console.log(`/${folder}/search/: "${ownQuery}" → ${own[0] && own[0].href}; "neglect" → ${english.length} English results; "someone is hurting me" → ${help[0] && help[0].href}; on /search/ → ${there[0] && there[0].href}`);
