@@ -596,7 +596,13 @@ pub fn render_site(
             alias_at.entry(path).or_default().push((a, file, source));
         }
     }
-    match render_jobs(&env, set, site, jobs, sink) {
+    // The feeds, calendars and sitemap are made alongside the pages: alone at the end, they
+    // kept one processor busy while the other waited.
+    let (rendered, extras) = rayon::join(
+        || render_jobs(&env, set, site, jobs, sink),
+        || extras(site, &views),
+    );
+    match rendered {
         Ok(files) => {
             for f in files {
                 if let Err(d) = add_output(&mut out, f, &alias_at) {
@@ -606,7 +612,7 @@ pub fn render_site(
         }
         Err(d) => diags.extend(d),
     }
-    for f in extras(site, &views) {
+    for f in extras {
         match f {
             Ok(f) => {
                 if let Err(d) = add_output(&mut out, f, &alias_at) {
@@ -826,46 +832,52 @@ pub fn render_jobs(
         return Err(diags.sorted());
     }
 
-    let rendered: Vec<Result<OutputFile, (Diagnostic, String)>> = jobs
-        .into_par_iter()
-        .map(|j| {
-            let fail = |e: minijinja::Error| {
+    // Listings (sections, terms, the A to Z) render many pages' entries each: they go first,
+    // so that the many small page renders fill in around them, instead of one long listing
+    // keeping a processor busy at the end while the others wait. The results come back in
+    // the jobs' order, so messages and outputs do not depend on it.
+    let mut order: Vec<(usize, Job)> = jobs.into_iter().enumerate().collect();
+    order.sort_by_key(|(_, j)| !matches!(j.target, Target::Page(_) | Target::Translation(_)));
+    order.reverse();
+    let render = |j: Job| -> Result<OutputFile, (Diagnostic, String)> {
+        let fail = |e: minijinja::Error| {
+            (
+                template_error(&e, set, &j.template),
+                j.origin.display().to_string(),
+            )
+        };
+        let tmpl = env.get_template(&j.template).map_err(fail)?;
+        let html = tmpl.render(&j.ctx).map_err(fail)?;
+        if let Some(lacks) = crate::checks::safety::missing(&site.config, &html, sensitive(&j.ctx))
+        {
+            return Err((
+                unsafe_template(set, &j.template, &lacks),
+                j.origin.display().to_string(),
+            ));
+        }
+        let mut body = Body::Bytes(html.into_bytes());
+        if let Some(sink) = sink {
+            sink(&j.path, &body).map_err(|e| {
                 (
-                    template_error(&e, set, &j.template),
+                    Diagnostic::from_anyhow(None, &e),
                     j.origin.display().to_string(),
                 )
-            };
-            let tmpl = env.get_template(&j.template).map_err(fail)?;
-            let html = tmpl.render(&j.ctx).map_err(fail)?;
-            if let Some(lacks) =
-                crate::checks::safety::missing(&site.config, &html, sensitive(&j.ctx))
-            {
-                return Err((
-                    unsafe_template(set, &j.template, &lacks),
-                    j.origin.display().to_string(),
-                ));
-            }
-            let mut body = Body::Bytes(html.into_bytes());
-            if let Some(sink) = sink {
-                sink(&j.path, &body).map_err(|e| {
-                    (
-                        Diagnostic::from_anyhow(None, &e),
-                        j.origin.display().to_string(),
-                    )
-                })?;
-                body = Body::Written;
-            }
-            Ok(OutputFile {
-                path: j.path,
-                body,
-                origin: j.origin.display().to_string(),
-            })
+            })?;
+            body = Body::Written;
+        }
+        Ok(OutputFile {
+            path: j.path,
+            body,
+            origin: j.origin.display().to_string(),
         })
-        .collect();
+    };
+    let mut rendered: Vec<(usize, Result<OutputFile, (Diagnostic, String)>)> =
+        order.into_par_iter().map(|(i, j)| (i, render(j))).collect();
+    rendered.sort_unstable_by_key(|(i, _)| *i);
 
     let mut out = Vec::with_capacity(rendered.len());
     let mut template_errors: Vec<(Diagnostic, Vec<String>)> = Vec::new();
-    for r in rendered {
+    for (_, r) in rendered {
         match r {
             Ok(f) => out.push(f),
             // One broken template fails every page using it: report it once, with a count.
