@@ -784,6 +784,9 @@ fn unsafe_template(set: &TemplateSet, template: &str, lacks: &str) -> Diagnostic
         .hint("every page must say how to report a concern and offer the quick exit: show them in the theme's base template (the haven theme does it in base.html and partials/report.html)")
 }
 
+/// One job's file, or why it failed and the file it was for.
+type Rendered = Result<OutputFile, (Diagnostic, String)>;
+
 /// Renders `jobs` in parallel. A missing template is reported once per place it is named, and
 /// a broken template once with the number of pages it failed.
 pub fn render_jobs(
@@ -839,7 +842,7 @@ pub fn render_jobs(
     let mut order: Vec<(usize, Job)> = jobs.into_iter().enumerate().collect();
     order.sort_by_key(|(_, j)| !matches!(j.target, Target::Page(_) | Target::Translation(_)));
     order.reverse();
-    let render = |j: Job| -> Result<OutputFile, (Diagnostic, String)> {
+    let render = |j: Job| -> Rendered {
         let fail = |e: minijinja::Error| {
             (
                 template_error(&e, set, &j.template),
@@ -871,7 +874,7 @@ pub fn render_jobs(
             origin: j.origin.display().to_string(),
         })
     };
-    let mut rendered: Vec<(usize, Result<OutputFile, (Diagnostic, String)>)> =
+    let mut rendered: Vec<(usize, Rendered)> =
         order.into_par_iter().map(|(i, j)| (i, render(j))).collect();
     rendered.sort_unstable_by_key(|(i, _)| *i);
 
