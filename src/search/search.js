@@ -96,7 +96,7 @@
   var WHOSE_WORDS = ['a', 'an', 'the', 'my', 'your', 'his', 'her', 'our', 'their'];
   /* Words that say nothing of what is happening, beside a request for help. */
   var GENERAL_WORDS = ['i', 'im', 'ive', 'me', 'my', 'we', 'us', 'someone', 'somebody', 'anyone', 'anybody', 'person', 'people', 'help', 'need', 'please', 'now', 'really', 'get',
-    'dont', 'know', 'talk', 'speak', 'tell'];
+    'dont', 'know', 'talk', 'speak', 'tell', 'who'];
   var DEFINE_FILLER = ['is', 'are', 'does', 'do', 'a', 'an', 'the', 'for', 'of', 's', 'by'];
   var WORD = /[\p{Alphabetic}\p{N}]/u;
 
@@ -421,7 +421,7 @@
   }
 
   /* A query's words as safety searches and readers' phrases are written: stemmed, small
-     words left out (but not "me", "my" or "I": the index's meta lists the fillers). */
+     words left out (but not "me", "my", "I" or "who": the index's meta lists the fillers). */
   function triggerWords(q) {
     var filler = new Set(meta.filler || []);
     return new Set(words(q).filter(function (w) { return !filler.has(w); }).map(stem));

@@ -103,10 +103,12 @@ pub struct Reader {
 }
 
 /// Words a safety trigger leaves out, so that "how do I report abuse" matches "report abuse":
-/// the stop words, less the ones that say who is in danger ("me", "my", "I", "she"…).
+/// the stop words, less the ones that say who is in danger ("me", "my", "I", "she"…) and
+/// "who", which asks whom to turn to: "who do I tell" is a wish to report, "do I need to tell
+/// the council" is not.
 pub fn is_filler(w: &str) -> bool {
     const KEPT: &[&str] = &[
-        "he", "her", "him", "his", "i", "me", "my", "our", "she", "them", "they", "us", "we",
+        "he", "her", "him", "his", "i", "me", "my", "our", "she", "them", "they", "us", "we", "who",
     ];
     tokens::is_stop_word(w) && !KEPT.contains(&w)
 }
@@ -326,6 +328,9 @@ mod tests {
             "Worried about a child",
             "my dad hits me",
             "I want to kill myself",
+            "kids next door left alone and hungry, who do I tell",
+            "I don't know who to tell",
+            "I need to talk to someone",
         ] {
             assert!(s.is_safety_search(q), "{q} should show the box");
         }
@@ -338,6 +343,9 @@ mod tests {
             "training dates",
             "domestic abuse",
             "safe sleeping baby",
+            "tell me about the training",
+            "who is on the board",
+            "do I need to tell the council",
         ] {
             assert!(!s.is_safety_search(q), "{q} should not show the box");
         }

@@ -362,9 +362,11 @@ try {
       if (first !== '/worried-about-a-child/') fail(`"${q}": first result ${first}, expected the "Worried about a child?" page`);
     }
     // A search that also says what is happening shows the pages about it first, under the box.
-    // Asking to report without giving a name shows the box too (data built into Haven).
+    // Asking to report without giving a name, or who to tell, shows the box too (data built
+    // into Haven).
     for (const [q, want] of [['dad hits mum and I am scared', '/young-people/domestic-abuse-at-home/'],
-      ['can i report a family without giving my name', null]]) {
+      ['can i report a family without giving my name', null],
+      ['kids next door always left alone and hungry, who do i tell', null]]) {
       await query(p, q);
       const first = await firstLink(p);
       const shown = await safetyBox().isVisible();
