@@ -840,8 +840,7 @@ pub fn render_jobs(
     // keeping a processor busy at the end while the others wait. The results come back in
     // the jobs' order, so messages and outputs do not depend on it.
     let mut order: Vec<(usize, Job)> = jobs.into_iter().enumerate().collect();
-    order.sort_by_key(|(_, j)| !matches!(j.target, Target::Page(_) | Target::Translation(_)));
-    order.reverse();
+    order.sort_by_key(|(_, j)| matches!(j.target, Target::Page(_) | Target::Translation(_)));
     let render = |j: Job| -> Rendered {
         let fail = |e: minijinja::Error| {
             (
